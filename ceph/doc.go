@@ -1,0 +1,20 @@
+// Package ceph holds the cluster-wide part of the library: health, monitors,
+// pools, CRUSH rules, erasure-code profiles, configuration, manager modules,
+// logs, performance counters and raw commands, and the one error type that
+// every package and transport returns.
+//
+// # Errors
+//
+// *Error carries a Code from a closed set (NotFound, AlreadyExists,
+// InvalidArgument, ...), a component, a human detail and the native cause.
+// Use errors.Is(err, ErrNotFound) to test the class and errors.As to reach
+// either the *Error or the native cause. Code.HTTPStatus is the single table
+// from codes to HTTP statuses, used by the server and, inverted, by the REST
+// client.
+//
+// # Validation
+//
+// The Validated* wrappers check arguments once, before any transport is
+// called; cephapi.New applies them, so every transport rejects the same input
+// with the same error.
+package ceph

@@ -1,0 +1,91 @@
+package cephapi
+
+import (
+	"sync"
+
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/osd"
+	"github.com/cephapi/cephapi/rbd"
+)
+
+// Client is the one entry point to a Ceph cluster: each field is a small
+// service interface. A transport constructor (memory.New, rados.New,
+// rest.New) returns a *Client; every call on it has its arguments checked
+// once, here, before the transport sees it, so all transports reject the
+// same bad input with the same error.
+//
+// A Client is safe for concurrent use. Close releases the transport's
+// resources (a librados connection, idle HTTP connections).
+type Client struct {
+	Health              ceph.Health
+	Monitors            ceph.Monitors
+	Pools               ceph.Pools
+	CrushRules          ceph.CrushRules
+	ErasureCodeProfiles ceph.ErasureCodeProfiles
+	Config              ceph.ClusterConfig
+	MgrModules          ceph.MgrModules
+	Logs                ceph.Logs
+	PerfCounters        ceph.PerfCounters
+	OSDs                osd.OSDs
+	OSDFlags            osd.Flags
+	OSDLifecycle        osd.Lifecycle
+	RBD                 RBD
+	// Commands runs raw Ceph commands (the legacy /api/v0.1 API stands on it).
+	Commands ceph.Commander
+
+	closeOnce sync.Once
+	closer    func() error
+	closeErr  error
+}
+
+// RBD groups the block-device services.
+type RBD struct {
+	Images rbd.Images
+}
+
+// Option configures New.
+type Option func(*Client)
+
+// WithCloser sets the function Close calls (once).
+func WithCloser(f func() error) Option { return func(c *Client) { c.closer = f } }
+
+// New assembles a Client from a transport's implementations. Services the
+// transport leaves nil answer Unimplemented. Every service is wrapped with
+// the shared argument checks. Transports call New; users call the
+// transport's constructor.
+func New(parts *Client, opts ...Option) *Client {
+	if parts == nil {
+		parts = &Client{}
+	}
+	c := &Client{
+		Health:              ceph.ValidatedHealth(parts.Health),
+		Monitors:            ceph.ValidatedMonitors(parts.Monitors),
+		Pools:               ceph.ValidatedPools(parts.Pools),
+		CrushRules:          ceph.ValidatedCrushRules(parts.CrushRules),
+		ErasureCodeProfiles: ceph.ValidatedErasureCodeProfiles(parts.ErasureCodeProfiles),
+		Config:              ceph.ValidatedClusterConfig(parts.Config),
+		MgrModules:          ceph.ValidatedMgrModules(parts.MgrModules),
+		Logs:                ceph.ValidatedLogs(parts.Logs),
+		PerfCounters:        ceph.ValidatedPerfCounters(parts.PerfCounters),
+		OSDs:                osd.Validated(parts.OSDs),
+		OSDFlags:            osd.ValidatedFlags(parts.OSDFlags),
+		OSDLifecycle:        osd.ValidatedLifecycle(parts.OSDLifecycle),
+		RBD:                 RBD{Images: rbd.Validated(parts.RBD.Images)},
+		Commands:            ceph.ValidatedCommander(parts.Commands),
+		closer:              parts.closer,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// Close releases the transport's resources. It is safe to call more than once.
+func (c *Client) Close() error {
+	c.closeOnce.Do(func() {
+		if c.closer != nil {
+			c.closeErr = c.closer()
+		}
+	})
+	return c.closeErr
+}

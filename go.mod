@@ -1,0 +1,3 @@
+module github.com/cephapi/cephapi
+
+go 1.26
