@@ -177,6 +177,10 @@ type OSDMapEntry struct {
 	HeartbeatBack   string   `json:"heartbeat_back_addr"`
 	HeartbeatFront  string   `json:"heartbeat_front_addr"`
 	State           []string `json:"state"`
+	// PublicAddrs and ClusterAddrs are the OSD's address vectors (msgr v2
+	// and v1), as `ceph osd dump` prints them; nil when unknown.
+	PublicAddrs  *AddrVec `json:"public_addrs,omitempty"`
+	ClusterAddrs *AddrVec `json:"cluster_addrs,omitempty"`
 }
 
 // OSDMap is the part of the OSD map that health and status report.
@@ -190,6 +194,16 @@ type OSDMap struct {
 	NearfullRatio     float64       `json:"nearfull_ratio"`
 	MaxOSD            int           `json:"max_osd"`
 	OSDs              []OSDMapEntry `json:"osds"`
+	// Header fields of `ceph osd dump`; empty when the transport does not
+	// know them (times are Ceph's "2006-01-02T15:04:05.000000+0000").
+	Created                string `json:"created,omitempty"`
+	Modified               string `json:"modified,omitempty"`
+	LastUpChange           string `json:"last_up_change,omitempty"`
+	LastInChange           string `json:"last_in_change,omitempty"`
+	CrushVersion           int    `json:"crush_version,omitempty"`
+	RequireMinCompatClient string `json:"require_min_compat_client,omitempty"`
+	MinCompatClient        string `json:"min_compat_client,omitempty"`
+	RequireOSDRelease      string `json:"require_osd_release,omitempty"`
 }
 
 // OSDMapSummary is the minimal form of the OSD map: per OSD only in, up and state.

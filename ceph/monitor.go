@@ -1,16 +1,23 @@
 package ceph
 
-import "context"
+import (
+	"context"
+	"strconv"
+	"strings"
+)
 
 // MonInfo is one monitor in the monitor map.
 type MonInfo struct {
-	Rank       int            `json:"rank"`
-	Name       string         `json:"name"`
-	PublicAddr string         `json:"public_addr"`
-	Addr       string         `json:"addr"`
-	Priority   int            `json:"priority"`
-	Weight     int            `json:"weight"`
-	Stats      map[string]any `json:"stats,omitempty"`
+	Rank       int    `json:"rank"`
+	Name       string `json:"name"`
+	PublicAddr string `json:"public_addr"`
+	// PublicAddrs is the monitor's address vector (msgr v2 and v1); nil
+	// when unknown.
+	PublicAddrs *AddrVec       `json:"public_addrs,omitempty"`
+	Addr        string         `json:"addr"`
+	Priority    int            `json:"priority"`
+	Weight      int            `json:"weight"`
+	Stats       map[string]any `json:"stats,omitempty"`
 }
 
 // MonMap is the monitor map.
@@ -47,4 +54,30 @@ type Monitors interface {
 	// Status returns the monitor map, the quorum, and the monitors in and
 	// out of quorum.
 	Status(ctx context.Context) (*MonitorReport, error)
+}
+
+// EntityAddr is one messenger address of a daemon.
+type EntityAddr struct {
+	Type  string `json:"type"` // "v2", "v1" or "any"
+	Addr  string `json:"addr"` // "127.0.0.1:6789"
+	Nonce int64  `json:"nonce"`
+}
+
+// String formats the address as Ceph prints it: "v2:127.0.0.1:3300/0".
+func (a EntityAddr) String() string {
+	return a.Type + ":" + a.Addr + "/" + strconv.FormatInt(a.Nonce, 10)
+}
+
+// AddrVec is a daemon's address vector ({"addrvec": [...]} in Ceph's JSON).
+type AddrVec struct {
+	AddrVec []EntityAddr `json:"addrvec"`
+}
+
+// String formats the vector as Ceph prints it: "[v2:...,v1:...]".
+func (v AddrVec) String() string {
+	parts := make([]string, len(v.AddrVec))
+	for i, a := range v.AddrVec {
+		parts[i] = a.String()
+	}
+	return "[" + strings.Join(parts, ",") + "]"
 }
