@@ -1,0 +1,148 @@
+package transporttest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	cephapi "github.com/cephapi/cephapi"
+)
+
+// Harness gives the suite clients of one transport. RunConformanceTests
+// makes a new Harness for every test (through the function the transport
+// passes in), asks it for one client, and closes it when the test and its
+// cleanups are done.
+type Harness interface {
+	// MakeClient returns a client connected to the cluster under test. It
+	// may be called at most once per Harness.
+	MakeClient(ctx context.Context, t *testing.T) (*cephapi.Client, error)
+	// Close releases what the harness holds (the client, a server, a
+	// connection). It is called once, after the test's cleanups.
+	Close()
+}
+
+// HarnessMaker makes a Harness for one test.
+type HarnessMaker func(ctx context.Context, t *testing.T) (Harness, error)
+
+// Options tune the suite for a transport. The zero value is fine for the
+// memory transport; a real cluster may want longer timeouts.
+type Options struct {
+	// PollTimeout bounds each wait for something that settles
+	// asynchronously on a real cluster (a pool showing in a list, a health
+	// check being raised, a manager module restarting). Default 60s.
+	PollTimeout time.Duration
+	// PollInterval is the pause between two polls. Default 200ms.
+	PollInterval time.Duration
+	// TestTimeout bounds one test, its cleanups excluded. Default 3m.
+	TestTimeout time.Duration
+	// CleanupTimeout bounds each cleanup step. Default 1m.
+	CleanupTimeout time.Duration
+}
+
+// Option changes Options.
+type Option func(*Options)
+
+// WithPollTimeout sets Options.PollTimeout.
+func WithPollTimeout(d time.Duration) Option { return func(o *Options) { o.PollTimeout = d } }
+
+// WithPollInterval sets Options.PollInterval.
+func WithPollInterval(d time.Duration) Option { return func(o *Options) { o.PollInterval = d } }
+
+// WithTestTimeout sets Options.TestTimeout.
+func WithTestTimeout(d time.Duration) Option { return func(o *Options) { o.TestTimeout = d } }
+
+func (o *Options) defaults() {
+	if o.PollTimeout <= 0 {
+		o.PollTimeout = 60 * time.Second
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 200 * time.Millisecond
+	}
+	if o.TestTimeout <= 0 {
+		o.TestTimeout = 3 * time.Minute
+	}
+	if o.CleanupTimeout <= 0 {
+		o.CleanupTimeout = time.Minute
+	}
+}
+
+// RunConformanceTests runs every behaviour of the core slice against the
+// transport newHarness builds, each as a subtest named Area/Behaviour (for
+// example "Pools/Rename"), so one area can be run with
+// -run 'Conformance/Pools'. A behaviour whose call returns Unimplemented is
+// skipped, never failed.
+func RunConformanceTests(t *testing.T, newHarness HarnessMaker, opts ...Option) {
+	t.Helper()
+	var o Options
+	for _, f := range opts {
+		f(&o)
+	}
+	o.defaults()
+	for _, a := range areas {
+		t.Run(a.name, func(t *testing.T) {
+			for _, c := range a.checks {
+				t.Run(c.name, func(t *testing.T) {
+					runOne(t, newHarness, &o, c.fn)
+				})
+			}
+		})
+	}
+}
+
+func runOne(t *testing.T, newHarness HarnessMaker, o *Options, fn checkFunc) {
+	ctx, cancel := context.WithTimeout(context.Background(), o.TestTimeout)
+	defer cancel()
+	h, err := newHarness(ctx, t)
+	if err != nil {
+		t.Fatalf("making the harness: %v", err)
+	}
+	// Registered first, so it runs after every cleanup the check registers.
+	t.Cleanup(h.Close)
+	c, err := h.MakeClient(ctx, t)
+	if err != nil {
+		t.Fatalf("making the client: %v", err)
+	}
+	if c == nil {
+		t.Fatal("MakeClient returned a nil client and no error")
+	}
+	fn(ctx, t, &env{c: c, o: o})
+}
+
+// env is what a check gets besides ctx and t: the client and the options.
+type env struct {
+	c *cephapi.Client
+	o *Options
+}
+
+// A checkFunc is one behaviour. It takes testing.TB, not *testing.T, so the
+// suite's self-test can run it with a recorder and prove it can fail.
+type checkFunc func(ctx context.Context, t testing.TB, e *env)
+
+type check struct {
+	name string
+	fn   checkFunc
+}
+
+type area struct {
+	name   string
+	checks []check
+}
+
+// areas is the whole suite, in the order it runs.
+var areas = []area{
+	{"Errors", errorChecks},
+	{"Health", healthChecks},
+	{"Monitors", monitorChecks},
+	{"Pools", poolChecks},
+	{"CrushRules", crushChecks},
+	{"ErasureCodeProfiles", ecpChecks},
+	{"ClusterConfig", configChecks},
+	{"MgrModules", mgrChecks},
+	{"Logs", logChecks},
+	{"PerfCounters", perfChecks},
+	{"OSDs", osdChecks},
+	{"OSDFlags", flagChecks},
+	{"OSDLifecycle", lifecycleChecks},
+	{"RBDImages", rbdChecks},
+	{"Commands", commandChecks},
+}
