@@ -1,0 +1,278 @@
+package cmdemu
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	cephapi "github.com/cephapi/cephapi"
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/osd"
+)
+
+// fixture is a cluster state built from the JSON a real Ceph 16.2.15
+// cluster printed (testdata/<state>/*.json.out), served through the domain
+// interfaces. It is stateful so write commands can be replayed.
+type fixture struct {
+	tree   osd.Tree
+	health ceph.HealthReport
+	full   ceph.HealthFull
+	pools  []ceph.Pool
+	rules  []ceph.CrushRule
+
+	marks     [][]int
+	reweights map[int]float64
+}
+
+func readJSON(t *testing.T, dir, name string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s/%s: %v", dir, name, err)
+	}
+}
+
+func loadFixture(t *testing.T, dir string) *fixture {
+	t.Helper()
+	f := &fixture{rules: []ceph.CrushRule{{RuleID: 0, RuleName: "replicated_rule"}}, reweights: map[int]float64{}}
+	readJSON(t, dir, "osd_tree.json.out", &f.tree)
+
+	var h struct {
+		Status ceph.HealthStatus `json:"status"`
+		Checks map[string]struct {
+			Severity ceph.HealthStatus        `json:"severity"`
+			Summary  ceph.HealthCheckSummary  `json:"summary"`
+			Detail   []ceph.HealthCheckDetail `json:"detail"`
+			Muted    bool                     `json:"muted"`
+		} `json:"checks"`
+	}
+	readJSON(t, dir, "health_detail.json.out", &h)
+	f.health.Status = h.Status
+	for name, c := range h.Checks {
+		f.health.Checks = append(f.health.Checks, ceph.HealthCheck{Type: name, Severity: c.Severity, Summary: c.Summary, Detail: c.Detail, Muted: c.Muted})
+	}
+	// The dashboard sorts checks by severity; the emulator must not rely
+	// on the order.
+	sort.Slice(f.health.Checks, func(i, j int) bool { return f.health.Checks[i].Type > f.health.Checks[j].Type })
+	f.full.Health = f.health
+
+	readJSON(t, dir, "osd_dump.json.out", &f.full.OSDMap)
+	var dump struct {
+		Pools []struct {
+			Pool                 int                       `json:"pool"`
+			PoolName             string                    `json:"pool_name"`
+			Type                 int                       `json:"type"`
+			Size                 int                       `json:"size"`
+			MinSize              int                       `json:"min_size"`
+			CrushRule            int                       `json:"crush_rule"`
+			ObjectHash           int                       `json:"object_hash"`
+			PGNum                int                       `json:"pg_num"`
+			PGPlacementNum       int                       `json:"pg_placement_num"`
+			PGNumTarget          int                       `json:"pg_num_target"`
+			PGPlacementNumTarget int                       `json:"pg_placement_num_target"`
+			PGAutoscaleMode      string                    `json:"pg_autoscale_mode"`
+			LastChange           string                    `json:"last_change"`
+			Flags                int64                     `json:"flags"`
+			FlagsNames           string                    `json:"flags_names"`
+			StripeWidth          int                       `json:"stripe_width"`
+			Options              map[string]any            `json:"options"`
+			ApplicationMetadata  map[string]map[string]any `json:"application_metadata"`
+			ErasureCodeProfile   string                    `json:"erasure_code_profile"`
+			CreateTime           string                    `json:"create_time"`
+		} `json:"pools"`
+	}
+	readJSON(t, dir, "osd_dump.json.out", &dump)
+	for _, p := range dump.Pools {
+		typ := ceph.Replicated
+		if p.Type == 3 {
+			typ = ceph.Erasure
+		}
+		var apps []string
+		for a := range p.ApplicationMetadata {
+			apps = append(apps, a)
+		}
+		f.pools = append(f.pools, ceph.Pool{Pool: p.Pool, PoolName: p.PoolName, Type: typ, Size: p.Size, MinSize: p.MinSize,
+			CrushRule: f.rules[p.CrushRule].RuleName, ObjectHash: p.ObjectHash, PGNum: p.PGNum, PGPlacementNum: p.PGPlacementNum,
+			PGNumTarget: p.PGNumTarget, PGPlacementNumTarget: p.PGPlacementNumTarget, PGAutoscaleMode: p.PGAutoscaleMode,
+			LastChange: p.LastChange, Flags: p.Flags, FlagsNames: p.FlagsNames, StripeWidth: p.StripeWidth, Options: p.Options,
+			ApplicationMetadata: apps, ErasureCodeProfile: p.ErasureCodeProfile, CreateTime: p.CreateTime})
+	}
+	f.full.Pools = f.pools
+
+	var q struct {
+		ceph.MonStatus
+		Leader string `json:"quorum_leader_name"`
+	}
+	readJSON(t, dir, "quorum_status.json.out", &q)
+	f.full.MonStatus = q.MonStatus
+	f.full.MonStatus.Name = q.Leader
+
+	readJSON(t, dir, "df.json.out", &f.full.DF)
+	var pg struct {
+		Summary struct {
+			ByState []struct {
+				Name string `json:"name"`
+				Num  int    `json:"num"`
+			} `json:"num_pg_by_state"`
+		} `json:"pg_summary"`
+	}
+	readJSON(t, dir, "pg_stat.json.out", &pg)
+	f.full.PGInfo.Statuses = map[string]int{}
+	for _, s := range pg.Summary.ByState {
+		f.full.PGInfo.Statuses[s.Name] = s.Num
+	}
+	var st struct {
+		PGMap struct {
+			NumObjects int64 `json:"num_objects"`
+		} `json:"pgmap"`
+		MgrMap struct {
+			Available bool `json:"available"`
+		} `json:"mgrmap"`
+	}
+	readJSON(t, dir, "status.json.out", &st)
+	f.full.PGInfo.ObjectStats.NumObjects = st.PGMap.NumObjects
+	f.full.MgrMap = ceph.MgrMap{ActiveName: "x", Available: st.MgrMap.Available}
+	return f
+}
+
+// client wraps the fixture in a validated *cephapi.Client, as a transport
+// would, with the emulator as its Commander.
+func (f *fixture) client() *cephapi.Client {
+	c := cephapi.New(&cephapi.Client{Health: fxHealth{f}, OSDs: fxOSDs{f}, OSDFlags: fxFlags{f}, Monitors: fxMons{f}, Pools: fxPools{f}, CrushRules: fxRules{f}})
+	c.Commands = ceph.ValidatedCommander(New(c))
+	return c
+}
+
+type fxHealth struct{ f *fixture }
+
+func (h fxHealth) Report(context.Context) (*ceph.HealthReport, error) {
+	r := h.f.health
+	return &r, nil
+}
+func (h fxHealth) Minimal(context.Context) (*ceph.HealthMinimal, error) {
+	return nil, ceph.UnimplementedError("health", "minimal")
+}
+func (h fxHealth) Full(context.Context) (*ceph.HealthFull, error) {
+	r := h.f.full
+	r.OSDMap.OSDs = append([]ceph.OSDMapEntry(nil), h.f.full.OSDMap.OSDs...)
+	return &r, nil
+}
+func (h fxHealth) Summary(context.Context) (*ceph.Summary, error) {
+	return nil, ceph.UnimplementedError("health", "summary")
+}
+
+type fxOSDs struct {
+	f *fixture
+}
+
+func (o fxOSDs) List(context.Context) ([]osd.OSD, error) {
+	return nil, ceph.UnimplementedError("osd", "list")
+}
+func (o fxOSDs) Get(context.Context, int) (*osd.Details, error) {
+	return nil, ceph.UnimplementedError("osd", "get")
+}
+func (o fxOSDs) Tree(context.Context) (*osd.Tree, error) { t := o.f.tree; return &t, nil }
+func (o fxOSDs) Mark(_ context.Context, ids []int, a osd.MarkAction) error {
+	o.f.marks = append(o.f.marks, ids)
+	for i, e := range o.f.full.OSDMap.OSDs {
+		for _, id := range ids {
+			if e.OSD != id {
+				continue
+			}
+			switch a {
+			case osd.In:
+				o.f.full.OSDMap.OSDs[i].In = 1
+			case osd.Out:
+				o.f.full.OSDMap.OSDs[i].In = 0
+			case osd.Down:
+				o.f.full.OSDMap.OSDs[i].Up = 0
+			}
+		}
+	}
+	return nil
+}
+func (o fxOSDs) Reweight(_ context.Context, id int, w float64) error {
+	o.f.reweights[id] = w
+	return nil
+}
+func (o fxOSDs) Scrub(context.Context, int, bool) error {
+	return ceph.UnimplementedError("osd", "scrub")
+}
+func (o fxOSDs) SetDeviceClass(context.Context, int, string) error {
+	return ceph.UnimplementedError("osd", "class")
+}
+func (o fxOSDs) Devices(context.Context, int) ([]osd.Device, error) {
+	return nil, ceph.UnimplementedError("osd", "devices")
+}
+func (o fxOSDs) Histogram(context.Context, int) (*osd.Histogram, error) {
+	return nil, ceph.UnimplementedError("osd", "histogram")
+}
+func (o fxOSDs) Settings(context.Context) (*osd.Settings, error) {
+	return nil, ceph.UnimplementedError("osd", "settings")
+}
+
+type fxFlags struct{ f *fixture }
+
+func (x fxFlags) List(context.Context) ([]string, error) {
+	return append([]string(nil), x.f.full.OSDMap.FlagsSet...), nil
+}
+func (x fxFlags) Set(_ context.Context, flags []string) ([]string, error) {
+	x.f.full.OSDMap.FlagsSet = append([]string(nil), flags...)
+	return flags, nil
+}
+func (x fxFlags) Individual(context.Context) ([]osd.IndividualFlagState, error) {
+	return nil, ceph.UnimplementedError("osd", "flags")
+}
+func (x fxFlags) SetIndividual(context.Context, []int, map[string]bool) (*osd.IndividualFlagsResult, error) {
+	return nil, ceph.UnimplementedError("osd", "flags")
+}
+
+type fxMons struct{ f *fixture }
+
+func (m fxMons) Status(context.Context) (*ceph.MonitorReport, error) {
+	return &ceph.MonitorReport{MonStatus: m.f.full.MonStatus}, nil
+}
+
+type fxPools struct{ f *fixture }
+
+func (p fxPools) List(context.Context, *ceph.PoolListOptions) ([]ceph.Pool, error) {
+	// Return them in reverse to check the emulator orders by id.
+	out := append([]ceph.Pool(nil), p.f.pools...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Pool > out[j].Pool })
+	return out, nil
+}
+func (p fxPools) Get(context.Context, string, *ceph.PoolGetOptions) (*ceph.Pool, error) {
+	return nil, ceph.UnimplementedError("pool", "get")
+}
+func (p fxPools) Create(context.Context, string, *ceph.PoolCreateOptions) error {
+	return ceph.UnimplementedError("pool", "create")
+}
+func (p fxPools) Update(context.Context, string, *ceph.PoolUpdateOptions) error {
+	return ceph.UnimplementedError("pool", "update")
+}
+func (p fxPools) Delete(context.Context, string) error {
+	return ceph.UnimplementedError("pool", "delete")
+}
+func (p fxPools) Configuration(context.Context, string) ([]ceph.PoolConfigOption, error) {
+	return nil, ceph.UnimplementedError("pool", "configuration")
+}
+
+type fxRules struct{ f *fixture }
+
+func (r fxRules) List(context.Context) ([]ceph.CrushRule, error) { return r.f.rules, nil }
+func (r fxRules) Get(context.Context, string) (*ceph.CrushRule, error) {
+	return nil, ceph.UnimplementedError("crush_rule", "get")
+}
+func (r fxRules) Create(context.Context, string, *ceph.CrushRuleCreateOptions) error {
+	return ceph.UnimplementedError("crush_rule", "create")
+}
+func (r fxRules) Delete(context.Context, string) error {
+	return ceph.UnimplementedError("crush_rule", "delete")
+}
+
