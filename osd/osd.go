@@ -183,13 +183,16 @@ type OSDs interface {
 
 // Cluster-wide OSD flags that cannot be unset, and the one that cannot be set.
 var (
-	PermanentFlags = []string{"recovery_deletes", "sortbitwise", "pglog_hardlimit", "purged_snapshots"}
+	// Ceph 16 reports the purged-snapshots flag as "purged_snapdirs"
+	// (`ceph osd dump`, the dashboard's GET /api/osd/flags); the dashboard's
+	// documentation calls it "purged_snapshots". Both are accepted.
+	PermanentFlags = []string{"recovery_deletes", "sortbitwise", "pglog_hardlimit", "purged_snapshots", "purged_snapdirs"}
 	// ClusterFlags is every flag that `ceph osd set` accepts plus the
 	// permanent ones.
 	ClusterFlags = []string{
 		"full", "pause", "noup", "nodown", "noout", "noin", "nobackfill", "norebalance",
 		"norecover", "noscrub", "nodeep-scrub", "notieragent", "nosnaptrim", "pglog_hardlimit",
-		"recovery_deletes", "sortbitwise", "purged_snapshots",
+		"recovery_deletes", "sortbitwise", "purged_snapshots", "purged_snapdirs",
 	}
 	// IndividualFlags are the flags that can be set per OSD.
 	IndividualFlags = []string{"noup", "nodown", "noin", "noout"}

@@ -175,13 +175,15 @@ func (v vFlags) Set(ctx context.Context, flags []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range []string{"recovery_deletes", "sortbitwise", "pglog_hardlimit", "purged_snapshots"} {
+	for _, f := range []string{"recovery_deletes", "sortbitwise", "pglog_hardlimit", "purged_snapshots", "purged_snapdirs"} {
 		if slices.Contains(current, f) && !slices.Contains(flags, f) {
 			return nil, ceph.Errorf(ceph.InvalidArgument, component, "flag %q cannot be unset", f)
 		}
 	}
-	if slices.Contains(flags, "purged_snapshots") && !slices.Contains(current, "purged_snapshots") {
-		return nil, ceph.Errorf(ceph.InvalidArgument, component, "flag \"purged_snapshots\" cannot be set")
+	for _, f := range []string{"purged_snapshots", "purged_snapdirs"} {
+		if slices.Contains(flags, f) && !slices.Contains(current, f) {
+			return nil, ceph.Errorf(ceph.InvalidArgument, component, "flag %q cannot be set", f)
+		}
 	}
 	return v.next.Set(ctx, dedupSorted(flags))
 }
