@@ -77,13 +77,15 @@ func wantErr(t testing.TB, err error, want *ceph.Error, format string, args ...a
 
 // cleanup registers f to run after the test with a fresh context (the
 // test's own context is done by then). A NotFound error from f is ignored:
-// the thing is already gone. Other errors are reported, because a transport
-// that cannot undo what the test did leaves a real cluster changed.
+// the thing is already gone; so is Unimplemented: the thing was never made.
+// Other errors are reported, because a transport that cannot undo what the
+// test did leaves a real cluster changed.
 func (e *env) cleanup(t testing.TB, what string, f func(ctx context.Context) error) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), e.o.CleanupTimeout)
 		defer cancel()
-		if err := f(ctx); err != nil && !errors.Is(err, ceph.ErrNotFound) {
+		err := f(ctx)
+		if err != nil && !errors.Is(err, ceph.ErrNotFound) && !errors.Is(err, ceph.ErrUnimplemented) {
 			t.Errorf("cleanup: %s: %v", what, err)
 		}
 	})
