@@ -1,0 +1,175 @@
+package rados
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"github.com/cephapi/cephapi/ceph"
+)
+
+// commander is the seam between the transport and librados: go-ceph's
+// *rados.Conn satisfies it, and the unit tests answer it with replies
+// captured from a real cluster.
+type commander interface {
+	// MonCommand sends one JSON command to the monitors.
+	MonCommand(args []byte) ([]byte, string, error)
+	// MgrCommand sends a JSON command to the active manager.
+	MgrCommand(args [][]byte) ([]byte, string, error)
+	// OsdCommand sends a JSON command to one OSD (`ceph tell osd.N`).
+	OsdCommand(osd int, args [][]byte) ([]byte, string, error)
+	// MonCommandTarget sends a JSON command to one named monitor.
+	MonCommandTarget(name string, args [][]byte) ([]byte, string, error)
+}
+
+// runner runs commands bounded by a context.
+type runner struct {
+	c commander
+	// inflight counts calls into librados, so that Close can wait for the
+	// ones a canceled context left running before it shuts librados down.
+	mu       sync.RWMutex // guards closed and the start of a call
+	closed   bool
+	inflight sync.WaitGroup
+}
+
+// do runs fn, a call into librados, like call, for calls with no output.
+func (r *runner) do(ctx context.Context, component string, fn func() error) error {
+	_, _, err := r.call(ctx, component, func() ([]byte, string, error) { return nil, "", fn() })
+	return err
+}
+
+// close marks the runner closed and waits for calls still running.
+func (r *runner) close() {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	r.inflight.Wait()
+}
+
+type reply struct {
+	out    []byte
+	status string
+	err    error
+}
+
+// call runs fn, a call into librados, with ctx checked before and after.
+// When ctx can be canceled the call runs in its own goroutine and call
+// returns as soon as ctx is done; the librados op timeouts bound the
+// goroutine left behind.
+func (r *runner) call(ctx context.Context, component string, fn func() ([]byte, string, error)) ([]byte, string, error) {
+	if err := ceph.CheckContext(ctx, component); err != nil {
+		return nil, "", err
+	}
+	r.mu.RLock()
+	if r.closed {
+		r.mu.RUnlock()
+		return nil, "", errorf(ceph.Unavailable, component, "the client is closed")
+	}
+	r.inflight.Add(1)
+	r.mu.RUnlock()
+	var rep reply
+	if ctx.Done() == nil {
+		rep.out, rep.status, rep.err = fn()
+		r.inflight.Done()
+	} else {
+		ch := make(chan reply, 1)
+		go func() {
+			defer r.inflight.Done()
+			var x reply
+			x.out, x.status, x.err = fn()
+			ch <- x
+		}()
+		select {
+		case <-ctx.Done():
+			return nil, "", ceph.CheckContext(ctx, component)
+		case rep = <-ch:
+		}
+	}
+	if err := ceph.CheckContext(ctx, component); err != nil {
+		return nil, rep.status, err
+	}
+	if rep.err != nil {
+		// some commands (osd safe-to-destroy) explain a refusal in the
+		// output as well, so it is returned with the error
+		return rep.out, rep.status, classify(rep.err, rep.status, component)
+	}
+	return rep.out, rep.status, nil
+}
+
+// args is a command's arguments besides its prefix.
+type args = map[string]any
+
+// encode builds a command: prefix, arguments and, unless format is "", the
+// output format.
+func encode(prefix, format string, a args) []byte {
+	m := make(map[string]any, len(a)+2)
+	for k, v := range a {
+		m[k] = v
+	}
+	m["prefix"] = prefix
+	if format != "" {
+		m["format"] = format
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		// Arguments are built by this package from strings, numbers and
+		// slices of them; a failure is a bug.
+		panic("rados: cannot encode command: " + err.Error())
+	}
+	return b
+}
+
+// mon runs a monitor command with JSON output and returns the output.
+func (r *runner) mon(ctx context.Context, component, prefix string, a args) ([]byte, error) {
+	cmd := encode(prefix, "json", a)
+	out, _, err := r.call(ctx, component, func() ([]byte, string, error) { return r.c.MonCommand(cmd) })
+	return out, err
+}
+
+// monWrite runs a monitor command and returns its status line (for writes).
+func (r *runner) monWrite(ctx context.Context, component, prefix string, a args) (string, error) {
+	cmd := encode(prefix, "json", a)
+	_, status, err := r.call(ctx, component, func() ([]byte, string, error) { return r.c.MonCommand(cmd) })
+	return status, err
+}
+
+// monJSON runs a monitor command and decodes its JSON output into v.
+func (r *runner) monJSON(ctx context.Context, component string, v any, prefix string, a args) error {
+	out, err := r.mon(ctx, component, prefix, a)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(out, v); err != nil {
+		return badReply(component, prefix, err)
+	}
+	return nil
+}
+
+// mgrJSON runs a manager command and decodes its JSON output into v.
+func (r *runner) mgrJSON(ctx context.Context, component string, v any, prefix string, a args) error {
+	cmd := encode(prefix, "json", a)
+	out, _, err := r.call(ctx, component, func() ([]byte, string, error) { return r.c.MgrCommand([][]byte{cmd}) })
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		return nil
+	}
+	if err := json.Unmarshal(out, v); err != nil {
+		return badReply(component, prefix, err)
+	}
+	return nil
+}
+
+// osdJSON runs a command on one OSD and decodes its JSON output into v.
+func (r *runner) osdJSON(ctx context.Context, component string, id int, v any, prefix string, a args) error {
+	cmd := encode(prefix, "json", a)
+	out, _, err := r.call(ctx, component, func() ([]byte, string, error) { return r.c.OsdCommand(id, [][]byte{cmd}) })
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(out, v); err != nil {
+		return badReply(component, prefix, err)
+	}
+	return nil
+}

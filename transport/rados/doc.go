@@ -1,0 +1,32 @@
+// Package rados is the librados transport: it implements the domain
+// interfaces of package ceph, osd and rbd against a real Ceph cluster with
+// monitor and manager commands (JSON format) over librados, and RBD images
+// with librbd, both through github.com/ceph/go-ceph.
+//
+// The constructor New and the librbd code need cgo and the Ceph development
+// libraries; they are built only with the build tags "rados" and, for Ceph
+// 16 (Pacific, Debian 12), "pacific":
+//
+//	go build -tags rados,pacific ./...
+//
+// Without the tags the package still compiles, with the command builders and
+// JSON parsers only, so that they are unit-tested on replies captured from a
+// real cluster (testdata/) without Ceph installed.
+//
+// # Bounded calls
+//
+// Every call checks its context before and after each call into librados and
+// returns as soon as the context is done; the librados timeouts
+// (rados_mon_op_timeout, rados_osd_op_timeout, client_mount_timeout, set from
+// Config) bound the call left running underneath, so a stopped monitor gives
+// an Unavailable error in bounded time, never a hung call.
+//
+// # Errors
+//
+// librados errors carry an errno; classify maps it, in one table, to the
+// codes of package ceph (ENOENT NotFound, EEXIST AlreadyExists, EINVAL and
+// ERANGE InvalidArgument, EPERM and EACCES PermissionDenied, EBUSY Busy,
+// EOPNOTSUPP and "no handler" Unimplemented, ETIMEDOUT, ENOTCONN and
+// ESHUTDOWN Unavailable). Ceph's status line becomes the error's Detail and
+// the go-ceph error stays reachable with errors.As.
+package rados

@@ -1,0 +1,380 @@
+package rados
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/cephapi/cephapi/ceph"
+)
+
+const healthComponent = "health"
+
+// health reads the cluster's health from monitor commands, shaped like the
+// dashboard's /api/health and /api/summary.
+type health struct{ r *runner }
+
+var _ ceph.Health = health{}
+
+// healthReply is `ceph health detail -f json`.
+type healthReply struct {
+	Status ceph.HealthStatus `json:"status"`
+	Checks map[string]struct {
+		Severity ceph.HealthStatus        `json:"severity"`
+		Summary  ceph.HealthCheckSummary  `json:"summary"`
+		Detail   []ceph.HealthCheckDetail `json:"detail"`
+		Muted    bool                     `json:"muted"`
+	} `json:"checks"`
+	Mutes []any `json:"mutes"`
+}
+
+// report turns the checks map into the dashboard's list, sorted by severity
+// (HEALTH_ERR before HEALTH_WARN) and, within one severity, by name (the
+// monitors' order).
+func (h *healthReply) report() *ceph.HealthReport {
+	rep := &ceph.HealthReport{Status: h.Status, Checks: []ceph.HealthCheck{}, Mutes: h.Mutes}
+	if rep.Mutes == nil {
+		rep.Mutes = []any{}
+	}
+	for name, c := range h.Checks {
+		d := c.Detail
+		if d == nil {
+			d = []ceph.HealthCheckDetail{}
+		}
+		rep.Checks = append(rep.Checks, ceph.HealthCheck{Type: name, Severity: c.Severity, Summary: c.Summary, Detail: d, Muted: c.Muted})
+	}
+	sort.Slice(rep.Checks, func(i, j int) bool {
+		a, b := rep.Checks[i], rep.Checks[j]
+		if a.Severity != b.Severity {
+			return a.Severity < b.Severity
+		}
+		return a.Type < b.Type
+	})
+	return rep
+}
+
+func (h health) Report(ctx context.Context) (*ceph.HealthReport, error) {
+	var hr healthReply
+	if err := h.r.monJSON(ctx, healthComponent, &hr, "health", args{"detail": "detail"}); err != nil {
+		return nil, err
+	}
+	return hr.report(), nil
+}
+
+// pgSummary is what health needs from the PG map.
+type pgSummary struct {
+	objects  ceph.ObjectStats
+	statuses map[string]int
+	perOSD   float64
+}
+
+type pgDumpSummary struct {
+	PGMap struct {
+		PGStatsSum struct {
+			StatSum ceph.ObjectStats `json:"stat_sum"`
+		} `json:"pg_stats_sum"`
+	} `json:"pg_map"`
+}
+
+type pgStat struct {
+	PGSummary struct {
+		NumPGByState []struct {
+			Name string `json:"name"`
+			Num  int    `json:"num"`
+		} `json:"num_pg_by_state"`
+		NumPGs int `json:"num_pgs"`
+	} `json:"pg_summary"`
+}
+
+type pgDumpOSDs struct {
+	OSDStats []struct {
+		OSD    int `json:"osd"`
+		NumPGs int `json:"num_pgs"`
+	} `json:"osd_stats"`
+}
+
+func (r *runner) pgSummary(ctx context.Context, component string) (*pgSummary, error) {
+	var sum pgDumpSummary
+	if err := r.monJSON(ctx, component, &sum, "pg dump", args{"dumpcontents": []string{"summary"}}); err != nil {
+		return nil, err
+	}
+	var st pgStat
+	if err := r.monJSON(ctx, component, &st, "pg stat", nil); err != nil {
+		return nil, err
+	}
+	var osds pgDumpOSDs
+	if err := r.monJSON(ctx, component, &osds, "pg dump", args{"dumpcontents": []string{"osds"}}); err != nil {
+		return nil, err
+	}
+	return buildPGSummary(&sum, &st, &osds), nil
+}
+
+func buildPGSummary(sum *pgDumpSummary, st *pgStat, osds *pgDumpOSDs) *pgSummary {
+	out := &pgSummary{objects: sum.PGMap.PGStatsSum.StatSum, statuses: map[string]int{}}
+	for _, s := range st.PGSummary.NumPGByState {
+		out.statuses[s.Name] += s.Num
+	}
+	if n := len(osds.OSDStats); n > 0 {
+		total := 0
+		for _, o := range osds.OSDStats {
+			total += o.NumPGs
+		}
+		out.perOSD = float64(total) / float64(n)
+	}
+	return out
+}
+
+// scrubStatus is the dashboard's scrub status: Disabled when noscrub or
+// nodeep-scrub is set, Active when a PG scrubs, Inactive otherwise.
+func scrubStatus(flagsSet []string, statuses map[string]int) string {
+	for _, f := range flagsSet {
+		if f == "noscrub" || f == "nodeep-scrub" {
+			return "Disabled"
+		}
+	}
+	for s := range statuses {
+		if strings.Contains(s, "scrubbing") || strings.Contains(s, "deep") {
+			return "Active"
+		}
+	}
+	return "Inactive"
+}
+
+// poolStats is `ceph osd pool stats`.
+type poolStats []struct {
+	ClientIORate map[string]int64 `json:"client_io_rate"`
+	RecoveryRate map[string]int64 `json:"recovery_rate"`
+}
+
+func (p poolStats) clientPerf() ceph.ClientPerf {
+	var c ceph.ClientPerf
+	for _, s := range p {
+		c.ReadBytesSec += s.ClientIORate["read_bytes_sec"]
+		c.ReadOpPerSec += s.ClientIORate["read_op_per_sec"]
+		c.WriteBytesSec += s.ClientIORate["write_bytes_sec"]
+		c.WriteOpPerSec += s.ClientIORate["write_op_per_sec"]
+		c.RecoveringBytesPerSec += s.RecoveryRate["recovering_bytes_per_sec"]
+	}
+	return c
+}
+
+// nodeLs is `ceph node ls`: daemon type -> host -> daemons.
+type nodeLs map[string]map[string]json.RawMessage
+
+func (n nodeLs) hosts() int {
+	seen := map[string]bool{}
+	for _, hosts := range n {
+		for h := range hosts {
+			seen[h] = true
+		}
+	}
+	return len(seen)
+}
+
+// serviceDump is `ceph service dump`.
+type serviceDump struct {
+	Services map[string]struct {
+		Daemons map[string]json.RawMessage `json:"daemons"`
+	} `json:"services"`
+}
+
+// rgwCount counts radosgw daemons ("summary" is not a daemon).
+func (s *serviceDump) rgwCount() int {
+	n := 0
+	for k := range s.Services["rgw"].Daemons {
+		if k != "summary" {
+			n++
+		}
+	}
+	return n
+}
+
+// mgrDump is `ceph mgr dump`.
+type mgrDump struct {
+	ceph.MgrMap
+	ActiveGID        int64               `json:"active_gid"`
+	AlwaysOn         map[string][]string `json:"always_on_modules"`
+	AvailableModules []availableModule   `json:"available_modules"`
+}
+
+type availableModule struct {
+	Name          string                          `json:"name"`
+	CanRun        bool                            `json:"can_run"`
+	ErrorString   string                          `json:"error_string"`
+	ModuleOptions map[string]ceph.MgrModuleOption `json:"module_options"`
+}
+
+// healthData is every map the full and minimal reports are built from.
+type healthData struct {
+	health *ceph.HealthReport
+	mon    *ceph.MonStatus
+	fs     ceph.FSMap
+	osd    *osdDump
+	pg     *pgSummary
+	mgr    mgrDump
+	rules  []ceph.CrushRule
+	df     *dfDetail
+	perf   ceph.ClientPerf
+	hosts  int
+	rgw    int
+}
+
+func (h health) gather(ctx context.Context) (*healthData, error) {
+	r, c := h.r, healthComponent
+	var d healthData
+	var err error
+	if d.health, err = h.Report(ctx); err != nil {
+		return nil, err
+	}
+	if d.mon, err = r.monStatus(ctx, c); err != nil {
+		return nil, err
+	}
+	if err = r.monJSON(ctx, c, &d.fs, "fs dump", nil); err != nil {
+		return nil, err
+	}
+	if d.osd, err = r.osdDump(ctx, c); err != nil {
+		return nil, err
+	}
+	if d.pg, err = r.pgSummary(ctx, c); err != nil {
+		return nil, err
+	}
+	if err = r.monJSON(ctx, c, &d.mgr, "mgr dump", nil); err != nil {
+		return nil, err
+	}
+	if d.rules, err = r.crushRules(ctx, c); err != nil {
+		return nil, err
+	}
+	if d.df, err = r.df(ctx, c); err != nil {
+		return nil, err
+	}
+	var ps poolStats
+	if err = r.monJSON(ctx, c, &ps, "osd pool stats", nil); err != nil {
+		return nil, err
+	}
+	d.perf = ps.clientPerf()
+	var nl nodeLs
+	if err = r.monJSON(ctx, c, &nl, "node ls", nil); err != nil {
+		return nil, err
+	}
+	d.hosts = nl.hosts()
+	var sd serviceDump
+	if err = r.monJSON(ctx, c, &sd, "service dump", nil); err != nil {
+		return nil, err
+	}
+	d.rgw = sd.rgwCount()
+	return &d, nil
+}
+
+func (d *healthData) full() *ceph.HealthFull {
+	f := &ceph.HealthFull{
+		Health: *d.health, MonStatus: *d.mon, FSMap: d.fs, OSDMap: d.osd.OSDMap,
+		ScrubStatus: scrubStatus(d.osd.FlagsSet, d.pg.statuses),
+		PGInfo:      ceph.PGInfo{ObjectStats: d.pg.objects, PGsPerOSD: d.pg.perOSD, Statuses: d.pg.statuses},
+		MgrMap:      d.mgr.MgrMap, ClientPerf: d.perf, Hosts: d.hosts, RGW: d.rgw,
+		ISCSIDaemons: ceph.ISCSIDaemons{},
+	}
+	if f.FSMap.Filesystems == nil {
+		f.FSMap.Filesystems = []ceph.FSMapFilesystem{}
+	}
+	if f.FSMap.Standbys == nil {
+		f.FSMap.Standbys = []ceph.MDSInfo{}
+	}
+	if f.MgrMap.Standbys == nil {
+		f.MgrMap.Standbys = []ceph.MgrStandby{}
+	}
+	names := ruleNames(d.rules)
+	stats := poolStatsByName(d.df)
+	f.Pools = make([]ceph.Pool, 0, len(d.osd.Pools))
+	for _, p := range d.osd.Pools {
+		pool := p.toPool(names)
+		pool.Stats = stats[p.PoolName]
+		f.Pools = append(f.Pools, pool)
+	}
+	f.DF = ceph.DF{Stats: d.df.Stats, Pools: make([]ceph.DFPool, 0, len(d.df.Pools))}
+	for _, p := range d.df.Pools {
+		f.DF.Pools = append(f.DF.Pools, ceph.DFPool{Name: p.Name, ID: p.ID, Stats: poolUsage(p.Stats)})
+	}
+	return f
+}
+
+func (d *healthData) minimal() *ceph.HealthMinimal {
+	m := &ceph.HealthMinimal{
+		Health:      *d.health,
+		ScrubStatus: scrubStatus(d.osd.FlagsSet, d.pg.statuses),
+		PGInfo:      ceph.PGInfo{ObjectStats: d.pg.objects, PGsPerOSD: d.pg.perOSD, Statuses: d.pg.statuses},
+		ClientPerf:  d.perf, Hosts: d.hosts, RGW: d.rgw,
+	}
+	m.MonStatus.MonMap.Mons = make([]struct{}, len(d.mon.MonMap.Mons))
+	m.MonStatus.Quorum = d.mon.Quorum
+	m.FSMap.Filesystems = []ceph.FSMapFilesystem{}
+	for _, fs := range d.fs.Filesystems {
+		m.FSMap.Filesystems = append(m.FSMap.Filesystems, ceph.FSMapFilesystem{MDSMap: fs.MDSMap})
+	}
+	m.FSMap.Standbys = d.fs.Standbys
+	if m.FSMap.Standbys == nil {
+		m.FSMap.Standbys = []ceph.MDSInfo{}
+	}
+	m.OSDMap.OSDs = make([]ceph.OSDState, 0, len(d.osd.OSDs))
+	for _, o := range d.osd.OSDs {
+		m.OSDMap.OSDs = append(m.OSDMap.OSDs, ceph.OSDState{In: o.In, Up: o.Up, State: o.State})
+	}
+	m.MgrMap.ActiveName = d.mgr.ActiveName
+	m.MgrMap.Standbys = d.mgr.Standbys
+	if m.MgrMap.Standbys == nil {
+		m.MgrMap.Standbys = []ceph.MgrStandby{}
+	}
+	m.Pools = make([]struct{}, len(d.osd.Pools))
+	m.DF.Stats.TotalAvailBytes = d.df.Stats.TotalAvailBytes
+	m.DF.Stats.TotalBytes = d.df.Stats.TotalBytes
+	m.DF.Stats.TotalUsedRawBytes = d.df.Stats.TotalUsedRawBytes
+	return m
+}
+
+func (h health) Minimal(ctx context.Context) (*ceph.HealthMinimal, error) {
+	d, err := h.gather(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return d.minimal(), nil
+}
+
+func (h health) Full(ctx context.Context) (*ceph.HealthFull, error) {
+	d, err := h.gather(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return d.full(), nil
+}
+
+// versions is `ceph versions`: daemon type -> version line -> count.
+type versions map[string]map[string]int
+
+func (v versions) mgrVersion() string {
+	best, n := "", -1
+	for line, c := range v["mgr"] {
+		if c > n || (c == n && line > best) {
+			best, n = line, c
+		}
+	}
+	return best
+}
+
+func (h health) Summary(ctx context.Context) (*ceph.Summary, error) {
+	var hr healthReply
+	if err := h.r.monJSON(ctx, healthComponent, &hr, "health", nil); err != nil {
+		return nil, err
+	}
+	var md mgrDump
+	if err := h.r.monJSON(ctx, healthComponent, &md, "mgr dump", nil); err != nil {
+		return nil, err
+	}
+	var v versions
+	if err := h.r.monJSON(ctx, healthComponent, &v, "versions", nil); err != nil {
+		return nil, err
+	}
+	return &ceph.Summary{
+		HealthStatus: hr.Status, MgrID: md.ActiveName, MgrHost: md.Services["dashboard"],
+		HaveMonConnection: true, Version: v.mgrVersion(),
+	}, nil
+}

@@ -1,0 +1,158 @@
+package rados
+
+import (
+	"context"
+	"sort"
+
+	"github.com/cephapi/cephapi/ceph"
+)
+
+// osdDump is `ceph osd dump -f json`: the OSD map with its pools and
+// erasure-code profiles.
+type osdDump struct {
+	ceph.OSDMap
+	Pools               []rawPool                    `json:"pools"`
+	ErasureCodeProfiles map[string]map[string]string `json:"erasure_code_profiles"`
+}
+
+// rawPool is a pool as the OSD map holds it (type and rule as numbers,
+// applications as a map).
+type rawPool struct {
+	Pool                 int                          `json:"pool"`
+	PoolName             string                       `json:"pool_name"`
+	Type                 int                          `json:"type"`
+	Size                 int                          `json:"size"`
+	MinSize              int                          `json:"min_size"`
+	CrushRule            int                          `json:"crush_rule"`
+	PGNum                int                          `json:"pg_num"`
+	PGPlacementNum       int                          `json:"pg_placement_num"`
+	PGNumTarget          int                          `json:"pg_num_target"`
+	PGPlacementNumTarget int                          `json:"pg_placement_num_target"`
+	PGAutoscaleMode      string                       `json:"pg_autoscale_mode"`
+	ErasureCodeProfile   string                       `json:"erasure_code_profile"`
+	Flags                int64                        `json:"flags"`
+	FlagsNames           string                       `json:"flags_names"`
+	ApplicationMetadata  map[string]map[string]string `json:"application_metadata"`
+	QuotaMaxBytes        int64                        `json:"quota_max_bytes"`
+	QuotaMaxObjects      int64                        `json:"quota_max_objects"`
+	Options              map[string]any               `json:"options"`
+	CreateTime           string                       `json:"create_time"`
+	LastChange           string                       `json:"last_change"`
+	StripeWidth          int                          `json:"stripe_width"`
+	FastRead             bool                         `json:"fast_read"`
+	ObjectHash           int                          `json:"object_hash"`
+	SnapMode             string                       `json:"snap_mode"`
+	SnapSeq              int                          `json:"snap_seq"`
+}
+
+// toPool converts an OSD map pool the way the dashboard serialises it.
+func (p rawPool) toPool(ruleNames map[int]string) ceph.Pool {
+	typ := ceph.PoolType("")
+	switch p.Type {
+	case 1:
+		typ = ceph.Replicated
+	case 3:
+		typ = ceph.Erasure
+	}
+	apps := make([]string, 0, len(p.ApplicationMetadata))
+	for a := range p.ApplicationMetadata {
+		apps = append(apps, a)
+	}
+	sort.Strings(apps)
+	opts := p.Options
+	if opts == nil {
+		opts = map[string]any{}
+	}
+	return ceph.Pool{
+		Pool: p.Pool, PoolName: p.PoolName, Type: typ, Size: p.Size, MinSize: p.MinSize,
+		CrushRule: ruleNames[p.CrushRule], PGNum: p.PGNum, PGPlacementNum: p.PGPlacementNum,
+		PGNumTarget: p.PGNumTarget, PGPlacementNumTarget: p.PGPlacementNumTarget,
+		PGAutoscaleMode: p.PGAutoscaleMode, ErasureCodeProfile: p.ErasureCodeProfile,
+		Flags: p.Flags, FlagsNames: p.FlagsNames, ApplicationMetadata: apps,
+		QuotaMaxBytes: p.QuotaMaxBytes, QuotaMaxObjects: p.QuotaMaxObjects, Options: opts,
+		CreateTime: p.CreateTime, LastChange: p.LastChange, StripeWidth: p.StripeWidth,
+		FastRead: p.FastRead, ObjectHash: p.ObjectHash, SnapMode: p.SnapMode, SnapSeq: p.SnapSeq,
+	}
+}
+
+func (r *runner) osdDump(ctx context.Context, component string) (*osdDump, error) {
+	var d osdDump
+	if err := r.monJSON(ctx, component, &d, "osd dump", nil); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func (r *runner) crushRules(ctx context.Context, component string) ([]ceph.CrushRule, error) {
+	var rules []ceph.CrushRule
+	if err := r.monJSON(ctx, component, &rules, "osd crush rule dump", nil); err != nil {
+		return nil, err
+	}
+	return rules, nil
+}
+
+func ruleNames(rules []ceph.CrushRule) map[int]string {
+	m := make(map[int]string, len(rules))
+	for _, r := range rules {
+		m[r.RuleID] = r.RuleName
+	}
+	return m
+}
+
+// dfDetail is `ceph df detail`.
+type dfDetail struct {
+	Stats ceph.DFStats `json:"stats"`
+	Pools []struct {
+		Name  string         `json:"name"`
+		ID    int            `json:"id"`
+		Stats map[string]any `json:"stats"`
+	} `json:"pools"`
+}
+
+func (r *runner) df(ctx context.Context, component string) (*dfDetail, error) {
+	var d dfDetail
+	if err := r.monJSON(ctx, component, &d, "df", args{"detail": "detail"}); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// quorumStatus is `ceph quorum_status`.
+type quorumStatus struct {
+	ElectionEpoch    int         `json:"election_epoch"`
+	Quorum           []int       `json:"quorum"`
+	QuorumNames      []string    `json:"quorum_names"`
+	QuorumLeaderName string      `json:"quorum_leader_name"`
+	QuorumAge        int64       `json:"quorum_age"`
+	MonMap           ceph.MonMap `json:"monmap"`
+}
+
+// monStatus builds the leader's mon_status from quorum_status (the
+// monitors' `mon_status` is not a cluster command in Pacific).
+func (r *runner) monStatus(ctx context.Context, component string) (*ceph.MonStatus, error) {
+	var q quorumStatus
+	if err := r.monJSON(ctx, component, &q, "quorum_status", nil); err != nil {
+		return nil, err
+	}
+	return q.monStatus(), nil
+}
+
+func (q *quorumStatus) monStatus() *ceph.MonStatus {
+	st := &ceph.MonStatus{
+		Name: q.QuorumLeaderName, Rank: -1, State: "probing", ElectionEpoch: q.ElectionEpoch,
+		Quorum: q.Quorum, QuorumAge: q.QuorumAge, MonMap: q.MonMap,
+	}
+	if st.Quorum == nil {
+		st.Quorum = []int{}
+	}
+	if st.MonMap.Mons == nil {
+		st.MonMap.Mons = []ceph.MonInfo{}
+	}
+	for _, m := range q.MonMap.Mons {
+		if m.Name == q.QuorumLeaderName {
+			st.Rank = m.Rank
+			st.State = "leader"
+		}
+	}
+	return st
+}

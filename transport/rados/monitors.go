@@ -1,0 +1,37 @@
+package rados
+
+import (
+	"context"
+
+	"github.com/cephapi/cephapi/ceph"
+)
+
+// monitors reads the quorum with `quorum_status`.
+type monitors struct{ r *runner }
+
+var _ ceph.Monitors = monitors{}
+
+func (q *quorumStatus) report() *ceph.MonitorReport {
+	st := q.monStatus()
+	in := map[int]bool{}
+	for _, r := range st.Quorum {
+		in[r] = true
+	}
+	rep := &ceph.MonitorReport{MonStatus: *st, InQuorum: []ceph.MonInfo{}, OutQuorum: []ceph.MonInfo{}}
+	for _, m := range st.MonMap.Mons {
+		if in[m.Rank] {
+			rep.InQuorum = append(rep.InQuorum, m)
+		} else {
+			rep.OutQuorum = append(rep.OutQuorum, m)
+		}
+	}
+	return rep
+}
+
+func (m monitors) Status(ctx context.Context) (*ceph.MonitorReport, error) {
+	var q quorumStatus
+	if err := m.r.monJSON(ctx, "monitor", &q, "quorum_status", nil); err != nil {
+		return nil, err
+	}
+	return q.report(), nil
+}

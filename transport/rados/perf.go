@@ -1,0 +1,229 @@
+package rados
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/cephapi/cephapi/ceph"
+)
+
+const perfComponent = "perf_counters"
+
+// prioUseful is the manager's PRIO_USEFUL: counters below it are left out
+// of All, as the dashboard leaves them out.
+const prioUseful = 5
+
+// Counter type bits (PerfCountersBuilder).
+const (
+	perfCounterCounter    = 8
+	perfCounterLongRunAvg = 4
+)
+
+// perfCounters reads performance counters with the daemons' own `perf
+// schema` and `perf dump` commands: monitors through the monitor command
+// path, OSDs with `tell`. Other daemons (mgr, mds, rgw) answer those only
+// on their admin socket, so they are Unimplemented here.
+type perfCounters struct {
+	r *runner
+	// last keeps the previous sample of each daemon, so that Daemon can
+	// report counters as rates, as the dashboard does.
+	mu   sync.Mutex
+	last map[string]perfSample
+	now  func() time.Time
+}
+
+type perfSample struct {
+	at     time.Time
+	values map[string]float64
+}
+
+var _ ceph.PerfCounters = (*perfCounters)(nil)
+
+// schemaEntry is one counter of `perf schema`.
+type schemaEntry struct {
+	Type        int    `json:"type"`
+	MetricType  string `json:"metric_type"`
+	Description string `json:"description"`
+	Nick        string `json:"nick"`
+	Priority    int    `json:"priority"`
+	Units       string `json:"units"`
+}
+
+// perf schema and perf dump: section -> counter -> entry/value.
+type (
+	perfSchema map[string]map[string]schemaEntry
+	perfDump   map[string]map[string]any
+)
+
+// unitsInt is the manager's numbering of units (BYTES 0, NONE 1).
+func unitsInt(u string) int {
+	if u == "bytes" {
+		return 0
+	}
+	return 1
+}
+
+// counterValue is a counter's latest value: the number, or for long-running
+// averages the sum.
+func counterValue(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case map[string]any:
+		if s, ok := x["sum"].(float64); ok {
+			return s
+		}
+		if s, ok := x["avgcount"].(float64); ok {
+			return s
+		}
+	}
+	return 0
+}
+
+// flatten joins schema and values into "section.counter" paths.
+func flatten(schema perfSchema, dump perfDump, minPrio int) map[string]ceph.PerfCounter {
+	out := map[string]ceph.PerfCounter{}
+	for section, counters := range schema {
+		for name, s := range counters {
+			if s.Priority < minPrio {
+				continue
+			}
+			out[section+"."+name] = ceph.PerfCounter{
+				Description: s.Description, Nick: s.Nick, Type: s.Type, Priority: s.Priority,
+				Units: unitsInt(s.Units), Value: counterValue(dump[section][name]),
+			}
+		}
+	}
+	return out
+}
+
+func (p *perfCounters) fetch(ctx context.Context, typ, id string) (perfSchema, perfDump, error) {
+	var schema perfSchema
+	var dump perfDump
+	switch typ {
+	case "osd":
+		n, err := strconv.Atoi(id)
+		if err != nil || n < 0 {
+			return nil, nil, errorf(ceph.NotFound, perfComponent, "osd.%s not found", id)
+		}
+		if err := p.r.osdJSON(ctx, perfComponent, n, &schema, "perf schema", nil); err != nil {
+			return nil, nil, notFoundOnMissing(err, typ, id)
+		}
+		if err := p.r.osdJSON(ctx, perfComponent, n, &dump, "perf dump", nil); err != nil {
+			return nil, nil, notFoundOnMissing(err, typ, id)
+		}
+	case "mon":
+		for _, prefix := range []string{"perf schema", "perf dump"} {
+			cmd := encode(prefix, "json", nil)
+			out, _, err := p.r.call(ctx, perfComponent, func() ([]byte, string, error) {
+				return p.r.c.MonCommandTarget(id, [][]byte{cmd})
+			})
+			if err != nil {
+				return nil, nil, notFoundOnMissing(err, typ, id)
+			}
+			var v any = &schema
+			if prefix == "perf dump" {
+				v = &dump
+			}
+			if err := jsonUnmarshal(out, v); err != nil {
+				return nil, nil, badReply(perfComponent, prefix, err)
+			}
+		}
+	default:
+		return nil, nil, errorf(ceph.Unimplemented, perfComponent,
+			"perf counters of %s daemons are not reachable from a librados client", typ)
+	}
+	return schema, dump, nil
+}
+
+// notFoundOnMissing turns "no such daemon" answers into NotFound.
+func notFoundOnMissing(err error, typ, id string) error {
+	switch ceph.CodeOf(err) {
+	case ceph.NotFound, ceph.InvalidArgument:
+		return &ceph.Error{Code: ceph.NotFound, Component: perfComponent, Detail: "'" + typ + "." + id + "' not found", Err: err}
+	}
+	return err
+}
+
+func (p *perfCounters) All(ctx context.Context) (map[string]map[string]ceph.PerfCounter, error) {
+	var q quorumStatus
+	if err := p.r.monJSON(ctx, perfComponent, &q, "quorum_status", nil); err != nil {
+		return nil, err
+	}
+	d, err := p.r.osdDump(ctx, perfComponent)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]ceph.PerfCounter{}
+	for _, name := range q.QuorumNames {
+		s, v, err := p.fetch(ctx, "mon", name)
+		if err != nil {
+			return nil, err
+		}
+		out["mon."+name] = flatten(s, v, prioUseful)
+	}
+	for _, o := range d.OSDs {
+		if o.Up != 1 {
+			continue
+		}
+		id := strconv.Itoa(o.OSD)
+		s, v, err := p.fetch(ctx, "osd", id)
+		if err != nil {
+			if ceph.CodeOf(err) == ceph.NotFound || ceph.CodeOf(err) == ceph.Unavailable {
+				continue // went down meanwhile
+			}
+			return nil, err
+		}
+		out["osd."+id] = flatten(s, v, prioUseful)
+	}
+	return out, nil
+}
+
+func (p *perfCounters) Daemon(ctx context.Context, typ, id string) (*ceph.DaemonPerfCounters, error) {
+	schema, dump, err := p.fetch(ctx, typ, id)
+	if err != nil {
+		return nil, err
+	}
+	now := p.now()
+	all := flatten(schema, dump, -1)
+	values := make(map[string]float64, len(all))
+	for k, c := range all {
+		values[k] = c.Value
+	}
+	key := typ + "." + id
+	p.mu.Lock()
+	prev, hadPrev := p.last[key]
+	p.last[key] = perfSample{at: now, values: values}
+	p.mu.Unlock()
+
+	names := make([]string, 0, len(all))
+	for k := range all {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	res := &ceph.DaemonPerfCounters{Service: ceph.DaemonRef{Type: typ, ID: id}, Counters: make([]ceph.NamedCounter, 0, len(names))}
+	for _, k := range names {
+		c := all[k]
+		nc := ceph.NamedCounter{Name: k, Description: c.Description}
+		if c.Type&perfCounterCounter != 0 {
+			// a rate over the time since the previous call (0 on the first)
+			if c.Units == 0 {
+				nc.Unit = "B/s"
+			} else {
+				nc.Unit = "/s"
+			}
+			if dt := now.Sub(prev.at).Seconds(); hadPrev && dt > 0 {
+				if r := (c.Value - prev.values[k]) / dt; r > 0 {
+					nc.Value = r
+				}
+			}
+		} else {
+			nc.Value = c.Value
+		}
+		res.Counters = append(res.Counters, nc)
+	}
+	return res, nil
+}
