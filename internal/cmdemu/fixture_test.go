@@ -177,7 +177,33 @@ func (o fxOSDs) List(context.Context) ([]osd.OSD, error) {
 func (o fxOSDs) Get(context.Context, int) (*osd.Details, error) {
 	return nil, ceph.UnimplementedError("osd", "get")
 }
-func (o fxOSDs) Tree(context.Context) (*osd.Tree, error) { t := o.f.tree; return &t, nil }
+// Tree derives each OSD's status and reweight from the OSD map, as Ceph
+// does, so replayed writes show in the tree.
+func (o fxOSDs) Tree(context.Context) (*osd.Tree, error) {
+	entries := map[int]ceph.OSDMapEntry{}
+	for _, e := range o.f.full.OSDMap.OSDs {
+		entries[e.OSD] = e
+	}
+	fix := func(nodes []osd.TreeNode) []osd.TreeNode {
+		out := append([]osd.TreeNode(nil), nodes...)
+		for i, n := range out {
+			e, ok := entries[n.ID]
+			if n.ID < 0 || !ok {
+				continue
+			}
+			out[i].Status = "down"
+			if e.Up != 0 {
+				out[i].Status = "up"
+			}
+			out[i].Reweight = e.Weight
+			if e.In == 0 {
+				out[i].Reweight = 0
+			}
+		}
+		return out
+	}
+	return &osd.Tree{Nodes: fix(o.f.tree.Nodes), Stray: fix(o.f.tree.Stray)}, nil
+}
 func (o fxOSDs) Mark(_ context.Context, ids []int, a osd.MarkAction) error {
 	o.f.marks = append(o.f.marks, ids)
 	for i, e := range o.f.full.OSDMap.OSDs {
@@ -188,6 +214,7 @@ func (o fxOSDs) Mark(_ context.Context, ids []int, a osd.MarkAction) error {
 			switch a {
 			case osd.In:
 				o.f.full.OSDMap.OSDs[i].In = 1
+				o.f.full.OSDMap.OSDs[i].Weight = 1
 			case osd.Out:
 				o.f.full.OSDMap.OSDs[i].In = 0
 			case osd.Down:
@@ -199,6 +226,11 @@ func (o fxOSDs) Mark(_ context.Context, ids []int, a osd.MarkAction) error {
 }
 func (o fxOSDs) Reweight(_ context.Context, id int, w float64) error {
 	o.f.reweights[id] = w
+	for i, e := range o.f.full.OSDMap.OSDs {
+		if e.OSD == id {
+			o.f.full.OSDMap.OSDs[i].Weight = w
+		}
+	}
 	return nil
 }
 func (o fxOSDs) Scrub(context.Context, int, bool) error {
@@ -275,4 +307,3 @@ func (r fxRules) Create(context.Context, string, *ceph.CrushRuleCreateOptions) e
 func (r fxRules) Delete(context.Context, string) error {
 	return ceph.UnimplementedError("crush_rule", "delete")
 }
-
