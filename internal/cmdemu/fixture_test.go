@@ -177,6 +177,7 @@ func (o fxOSDs) List(context.Context) ([]osd.OSD, error) {
 func (o fxOSDs) Get(context.Context, int) (*osd.Details, error) {
 	return nil, ceph.UnimplementedError("osd", "get")
 }
+
 // Tree derives each OSD's status and reweight from the OSD map, as Ceph
 // does, so replayed writes show in the tree.
 func (o fxOSDs) Tree(context.Context) (*osd.Tree, error) {
