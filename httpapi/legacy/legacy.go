@@ -18,6 +18,7 @@
 package legacy
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -453,9 +454,14 @@ func (h *handler) respond(w http.ResponseWriter, r *http.Request, format string,
 	var body []byte
 	switch {
 	case strings.HasPrefix(format, "json"):
+		// The command's JSON is kept as it is (key order included); output
+		// that is not JSON is passed as a string, no output as [].
 		var native any = []any{}
-		if len(strings.TrimSpace(string(output))) > 0 {
-			if err := json.Unmarshal(output, &native); err != nil {
+		if len(bytes.TrimSpace(output)) > 0 {
+			var buf bytes.Buffer
+			if json.Valid(output) && json.Compact(&buf, output) == nil {
+				native = json.RawMessage(buf.Bytes())
+			} else {
 				native = string(output)
 			}
 		}

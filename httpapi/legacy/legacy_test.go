@@ -79,7 +79,7 @@ func TestLegacyTable(t *testing.T) {
 		{name: "health plain", method: "GET", target: "/health", code: 200, body: "HEALTH_OK\n", ctype: "text/plain",
 			cmd: &ceph.Command{Prefix: "health", Args: map[string]any{}}},
 		{name: "health json suffix", method: "GET", target: "/health.json", code: 200,
-			body: `{"output":{"checks":{},"mutes":[],"status":"HEALTH_OK"},"status":"OK"}`, ctype: "application/json",
+			body: `{"output":{"status":"HEALTH_OK","checks":{},"mutes":[]},"status":"OK"}`, ctype: "application/json",
 			cmd: &ceph.Command{Prefix: "health", Args: map[string]any{}, Format: "json"}},
 		{name: "health accept json", method: "GET", target: "/health", hdr: map[string]string{"Accept": "application/json"}, code: 200,
 			contains: `"status":"OK"`, ctype: "application/json"},
