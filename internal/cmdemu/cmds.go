@@ -224,6 +224,9 @@ func (e *Emulator) osdTree(ctx context.Context, a args, f format) ([]byte, strin
 	}
 	items := walkTree(t)
 	states := treeStates(a)
+	if len(states) > 0 {
+		items = filterTree(items, states)
+	}
 	if f != plain {
 		nodes := []obj{}
 		for _, it := range items {
@@ -297,6 +300,45 @@ func (e *Emulator) osdTree(ctx context.Context, a args, f format) ([]byte, strin
 		}
 	}
 	return []byte(tt.String()), "", nil
+}
+
+// filterTree keeps the OSDs in one of states and the buckets that hold
+// one of them, as `ceph osd tree <states>` does.
+func filterTree(items []treeItem, states []string) []treeItem {
+	byID := map[int]treeItem{}
+	for _, it := range items {
+		byID[it.node.ID] = it
+	}
+	memo := map[int]bool{}
+	var keep func(id int, depth int) bool
+	keep = func(id int, depth int) bool {
+		if v, ok := memo[id]; ok {
+			return v
+		}
+		it, ok := byID[id]
+		if !ok || depth > 64 {
+			return false
+		}
+		v := false
+		if id >= 0 {
+			v = matchStates(it.node, states)
+		} else {
+			for _, c := range it.children {
+				if keep(c, depth+1) {
+					v = true
+				}
+			}
+		}
+		memo[id] = v
+		return v
+	}
+	var out []treeItem
+	for _, it := range items {
+		if keep(it.node.ID, 0) {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 func poolWeights(n osd.TreeNode) obj {

@@ -54,6 +54,8 @@ func goldens() []golden {
 	add("health", "health", nil, true, true)
 	add("health_detail", "health", detail, true, true)
 	add("osd_tree", "osd tree", nil, true, true)
+	add("osd_tree_up", "osd tree", map[string]any{"states": []string{"up"}}, true, true)
+	add("osd_tree_down", "osd tree", map[string]any{"states": []string{"down"}}, true, true)
 	add("osd_ls", "osd ls", nil, true, true)
 	add("osd_stat", "osd stat", nil, true, true)
 	add("osd_pool_ls", "osd pool ls", nil, true, true)
