@@ -1,0 +1,90 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/cephapi/cephapi"
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/osd"
+)
+
+// benchOSDs lists a fixed set of OSDs; its other methods are not used.
+type benchOSDs struct{ osd.OSDs }
+
+func (benchOSDs) List(context.Context) ([]osd.OSD, error) {
+	out := make([]osd.OSD, 3)
+	for i := range out {
+		out[i].OSD = i
+		out[i].ID = i
+		out[i].Up, out[i].In = 1, 1
+		out[i].State = []string{"exists", "up"}
+		out[i].Host = osd.TreeNode{ID: -3, Name: "dev", Type: "host"}
+		out[i].Stats = map[string]float64{"op_w": 0, "op_r": 0, "numpg": 32}
+	}
+	return out, nil
+}
+
+// benchClient is the client the benchmarks serve.
+func benchClient() *cephapi.Client {
+	return cephapi.New(&cephapi.Client{Health: fakeHealth{}, OSDs: benchOSDs{}, Pools: newFakePools()})
+}
+
+func benchServe(b *testing.B, h http.Handler, path, token string) {
+	b.Helper()
+	r := httptest.NewRequest("GET", path, nil)
+	r.Header.Set("Accept", v1)
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 200 {
+		b.Fatalf("%s: %d %s", path, w.Code, w.Body)
+	}
+	body := w.Body.Bytes()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r.Clone(r.Context()))
+			if w.Code != 200 {
+				b.Errorf("status %d", w.Code)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkHealthMinimal is an authenticated GET /api/health/minimal
+// through the whole stack (request id, log, recovery, mux, JWT check, RBAC,
+// version, handler, health filtering, JSON).
+func BenchmarkHealthMinimal(b *testing.B) {
+	f := newFixtureWith(b, benchClient(), nil)
+	benchServe(b, f.srv, "/api/health/minimal", f.admin)
+}
+
+// BenchmarkOSDList is an authenticated GET /api/osd through the whole stack.
+func BenchmarkOSDList(b *testing.B) {
+	f := newFixtureWith(b, benchClient(), nil)
+	benchServe(b, f.srv, "/api/osd", f.admin)
+}
+
+// BenchmarkBareHandler writes the same bytes as GET /api/health/minimal
+// from a plain handler, for comparison.
+func BenchmarkBareHandler(b *testing.B) {
+	f := newFixtureWith(b, benchClient(), nil)
+	w := f.do(req{method: "GET", path: "/api/health/minimal", token: f.admin})
+	body := w.Body.Bytes()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", v1)
+		_, _ = w.Write(body)
+	})
+	benchServe(b, h, "/api/health/minimal", "")
+}
+
+var _ ceph.Health = fakeHealth{}
