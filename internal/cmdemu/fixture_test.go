@@ -192,7 +192,9 @@ func (o fxOSDs) Tree(context.Context) (*osd.Tree, error) {
 			if n.ID < 0 || !ok {
 				continue
 			}
-			out[i].Status = "down"
+			if n.Status != "destroyed" {
+				out[i].Status = "down"
+			}
 			if e.Up != 0 {
 				out[i].Status = "up"
 			}
