@@ -34,17 +34,38 @@ func sortedChecks(r *ceph.HealthReport) []ceph.HealthCheck {
 // healthLine is `ceph health`'s first line: the status and, when checks are
 // raised, their summaries joined by "; " (checks in name order).
 func healthLine(r *ceph.HealthReport) string {
+	s := string(r.Status)
+	if sums := unmutedSummaries(r); len(sums) > 0 {
+		s += " " + strings.Join(sums, "; ")
+	}
+	if m := mutedNote(r); m != "" {
+		s += " " + m
+	}
+	return s
+}
+
+func unmutedSummaries(r *ceph.HealthReport) []string {
 	var sums []string
 	for _, c := range sortedChecks(r) {
-		if c.Muted {
-			continue
+		if !c.Muted {
+			sums = append(sums, c.Summary.Message)
 		}
-		sums = append(sums, c.Summary.Message)
 	}
-	if len(sums) == 0 {
-		return string(r.Status)
+	return sums
+}
+
+// mutedNote is "(muted: A B)" for the muted checks, or "".
+func mutedNote(r *ceph.HealthReport) string {
+	var muted []string
+	for _, c := range sortedChecks(r) {
+		if c.Muted {
+			muted = append(muted, c.Type)
+		}
 	}
-	return string(r.Status) + " " + strings.Join(sums, "; ")
+	if len(muted) == 0 {
+		return ""
+	}
+	return "(muted: " + strings.Join(muted, " ") + ")"
 }
 
 func healthJSON(r *ceph.HealthReport, detail bool) obj {
@@ -61,7 +82,34 @@ func healthJSON(r *ceph.HealthReport, detail bool) obj {
 		o = append(o, kv{"muted", c.Muted})
 		checks = append(checks, kv{c.Type, o})
 	}
-	return obj{{"status", r.Status}, {"checks", checks}, {"mutes", emptyList(r.Mutes)}}
+	mutes := make([]any, 0, len(r.Mutes))
+	for _, m := range r.Mutes {
+		mutes = append(mutes, orderMute(m))
+	}
+	return obj{{"status", r.Status}, {"checks", checks}, {"mutes", mutes}}
+}
+
+// muteKeys is the field order of Ceph's health_mute_t.
+var muteKeys = []string{"code", "ttl", "sticky", "summary", "count"}
+
+// orderMute lays a mute out in Ceph's field order when it is a plain map.
+func orderMute(m any) any {
+	mm, ok := m.(map[string]any)
+	if !ok {
+		return m
+	}
+	o := obj{}
+	for _, k := range muteKeys {
+		if v, ok := mm[k]; ok {
+			o = append(o, kv{k, v})
+		}
+	}
+	for _, k := range sortedKeys(mm) {
+		if !contains(muteKeys, k) {
+			o = append(o, kv{k, mm[k]})
+		}
+	}
+	return o
 }
 
 func (e *Emulator) health(ctx context.Context, a args, f format) ([]byte, string, error) {
@@ -79,6 +127,9 @@ func (e *Emulator) health(ctx context.Context, a args, f format) ([]byte, string
 	b.WriteByte('\n')
 	if detail {
 		for _, c := range sortedChecks(r) {
+			if c.Muted {
+				b.WriteString("(MUTED) ")
+			}
 			fmt.Fprintf(&b, "%s %s: %s\n", severityTag(c.Severity), c.Type, c.Summary.Message)
 			for _, d := range c.Detail {
 				b.WriteString("    " + d.Message + "\n")
@@ -1017,10 +1068,11 @@ func (e *Emulator) status(ctx context.Context, a args, f format) ([]byte, string
 	b.WriteString("  cluster:\n")
 	fmt.Fprintf(&b, "    id:     %s\n", h.OSDMap.FSID)
 	fmt.Fprintf(&b, "    health: %s\n", h.Health.Status)
-	for _, c := range sortedChecks(&h.Health) {
-		if !c.Muted {
-			fmt.Fprintf(&b, "            %s\n", c.Summary.Message)
-		}
+	for _, m := range unmutedSummaries(&h.Health) {
+		fmt.Fprintf(&b, "            %s\n", m)
+	}
+	if m := mutedNote(&h.Health); m != "" {
+		fmt.Fprintf(&b, "            %s\n", m)
 	}
 	b.WriteString(" \n  services:\n")
 	ms := &h.MonStatus

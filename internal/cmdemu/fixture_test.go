@@ -51,9 +51,11 @@ func loadFixture(t *testing.T, dir string) *fixture {
 			Detail   []ceph.HealthCheckDetail `json:"detail"`
 			Muted    bool                     `json:"muted"`
 		} `json:"checks"`
+		Mutes []any `json:"mutes"`
 	}
 	readJSON(t, dir, "health_detail.json.out", &h)
 	f.health.Status = h.Status
+	f.health.Mutes = h.Mutes
 	for name, c := range h.Checks {
 		f.health.Checks = append(f.health.Checks, ceph.HealthCheck{Type: name, Severity: c.Severity, Summary: c.Summary, Detail: c.Detail, Muted: c.Muted})
 	}
