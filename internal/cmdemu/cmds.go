@@ -1107,12 +1107,14 @@ func (e *Emulator) status(ctx context.Context, a args, f format) ([]byte, string
 	fmt.Fprintf(&b, "    pools:   %d pools, %d pgs\n", len(h.Pools), total)
 	fmt.Fprintf(&b, "    objects: %s objects, %s\n", siU(h.PGInfo.ObjectStats.NumObjects), byteU(dataBytes(h)))
 	fmt.Fprintf(&b, "    usage:   %s\n", usageLine(h))
-	for i, p := range parts {
-		if i == 0 {
-			fmt.Fprintf(&b, "    pgs:     %s\n", p)
-		} else {
-			fmt.Fprintf(&b, "             %s\n", p)
-		}
+	lead := "    pgs:     "
+	if n := h.PGInfo.Statuses["unknown"]; n > 0 && total > 0 {
+		fmt.Fprintf(&b, "%s%.3f%% pgs unknown\n", lead, float64(float32(n)/float32(total))*100)
+		lead = "             "
+	}
+	for _, p := range parts {
+		fmt.Fprintf(&b, "%s%s\n", lead, p)
+		lead = "             "
 	}
 	if r := ioRates(h.ClientPerf); r != "" {
 		fmt.Fprintf(&b, " \n  io:\n    client:   %s\n", strings.TrimPrefix(r, "; "))
