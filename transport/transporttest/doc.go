@@ -67,8 +67,9 @@
 // expects AlreadyExists and NotFound. Transports that talk to Ceph look the
 // object up first. Everything else follows real Ceph 16.2.15 (marking an up
 // OSD lost, destroying or purging an up OSD and deleting an erasure-code
-// profile or CRUSH rule in use are Busy; an unknown configuration option
-// given to Set is InvalidArgument).
+// profile or CRUSH rule in use are Busy). Where the dashboard and the
+// monitor disagree, the dashboard's answer is the contract: setting an
+// unknown configuration option is NotFound (the monitor says EINVAL).
 //
 // # The suite can fail
 //
