@@ -2,6 +2,9 @@ package httpapi
 
 import (
 	"encoding/json"
+
+	"github.com/cephapi/cephapi"
+	"github.com/cephapi/cephapi/rbd"
 	"net/url"
 	"strings"
 	"testing"
@@ -25,6 +28,9 @@ var fuzzTargets = []struct{ method, path string }{
 	{"POST", "/api/erasure_code_profile"},
 	{"PUT", "/api/mgr/module/SEG"},
 	{"GET", "/api/task?name=SEG"},
+	{"POST", "/api/block/image"},
+	{"PUT", "/api/block/image/SEG"},
+	{"GET", "/api/block/image?limit=SEG&offset=SEG&sort=SEG&search=SEG"},
 }
 
 // FuzzRequest sends arbitrary bodies and path/query values to a few
@@ -54,13 +60,18 @@ func FuzzRequest(f *testing.F) {
 		{14, "", `{"name":"ec","k":"2","m":1,"plugin":"jerasure","x":[1]}`},
 		{15, "dashboard", `{"config":{"a":1}}`},
 		{16, "pool/*", ``},
+		{17, "", `{"name":"i","pool_name":"rbd","size":"1024","features":["layering"],"configuration":{"a":"1"}}`},
+		{18, "rbd%2Fi", `{"name":"j","size":2048,"features":null}`},
+		{19, "-1", ``},
 		{2, "", "\x00\xff{"},
 		{2, "", `{"pool":"` + strings.Repeat("a", 300) + `"}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.target, s.seg, []byte(s.body))
 	}
-	fx := newFixture(f)
+	pools := newFakePools()
+	images := &fakeImages{images: map[string]rbd.Image{}}
+	fx := newFixtureWith(f, cephapi.New(&cephapi.Client{Health: fakeHealth{}, Pools: pools, RBD: cephapi.RBD{Images: images}}), pools)
 	f.Fuzz(func(t *testing.T, target uint8, seg string, body []byte) {
 		tg := fuzzTargets[int(target)%len(fuzzTargets)]
 		path := strings.ReplaceAll(tg.path, "SEG", url.PathEscape(seg))
