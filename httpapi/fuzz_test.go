@@ -2,12 +2,12 @@ package httpapi
 
 import (
 	"encoding/json"
-
-	"github.com/cephapi/cephapi"
-	"github.com/cephapi/cephapi/rbd"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/cephapi/cephapi"
+	"github.com/cephapi/cephapi/rbd"
 )
 
 var fuzzTargets = []struct{ method, path string }{
