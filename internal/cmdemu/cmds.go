@@ -778,11 +778,36 @@ func (e *Emulator) pgStat(ctx context.Context, a args, f format) ([]byte, string
 	return []byte(s), "", nil
 }
 
+func noIO(p ceph.ClientPerf) bool {
+	return p.ReadBytesSec == 0 && p.WriteBytesSec == 0 && p.ReadOpPerSec == 0 && p.WriteOpPerSec == 0
+}
+
+// byteRates are the client's read and write byte rates, each only when
+// not zero.
+func byteRates(p ceph.ClientPerf) []string {
+	var parts []string
+	if p.ReadBytesSec > 0 {
+		parts = append(parts, byteU(p.ReadBytesSec)+"/s rd")
+	}
+	if p.WriteBytesSec > 0 {
+		parts = append(parts, byteU(p.WriteBytesSec)+"/s wr")
+	}
+	return parts
+}
+
+// ioRates is the client I/O suffix of `pg stat` ("; 8.6 MiB/s wr, 2.21k op/s").
 func ioRates(p ceph.ClientPerf) string {
-	if p.ReadBytesSec == 0 && p.WriteBytesSec == 0 && p.ReadOpPerSec == 0 && p.WriteOpPerSec == 0 {
+	if noIO(p) {
 		return ""
 	}
-	return fmt.Sprintf("; %s/s rd, %s/s wr, %d op/s", byteU(p.ReadBytesSec), byteU(p.WriteBytesSec), p.ReadOpPerSec+p.WriteOpPerSec)
+	parts := append(byteRates(p), siU(p.ReadOpPerSec+p.WriteOpPerSec)+" op/s")
+	return "; " + strings.Join(parts, ", ")
+}
+
+// clientIO is the client line of `status` ("8.6 MiB/s wr, 0 op/s rd, 2.21k op/s wr").
+func clientIO(p ceph.ClientPerf) string {
+	parts := append(byteRates(p), siU(p.ReadOpPerSec)+" op/s rd", siU(p.WriteOpPerSec)+" op/s wr")
+	return strings.Join(parts, ", ")
 }
 
 func (e *Emulator) df(ctx context.Context, a args, f format) ([]byte, string, error) {
@@ -870,7 +895,7 @@ func (e *Emulator) df(ctx context.Context, a args, f format) ([]byte, string, er
 
 // siU formats a count as Ceph's si_u_t ("0", "12", "1.2 k").
 func siU(v int64) string {
-	s := unitU(v, []string{"", " k", " M", " G", " T", " P", " E"}, 1000)
+	s := unitU(v, []string{"", "k", "M", "G", "T", "P", "E"}, 1000)
 	return s
 }
 
@@ -1116,8 +1141,8 @@ func (e *Emulator) status(ctx context.Context, a args, f format) ([]byte, string
 		fmt.Fprintf(&b, "%s%s\n", lead, p)
 		lead = "             "
 	}
-	if r := ioRates(h.ClientPerf); r != "" {
-		fmt.Fprintf(&b, " \n  io:\n    client:   %s\n", strings.TrimPrefix(r, "; "))
+	if !noIO(h.ClientPerf) {
+		fmt.Fprintf(&b, " \n  io:\n    client:   %s\n", clientIO(h.ClientPerf))
 	}
 	b.WriteString(" \n")
 	return []byte(b.String()), "", nil

@@ -132,6 +132,7 @@ func loadFixture(t *testing.T, dir string) *fixture {
 	var st struct {
 		PGMap struct {
 			NumObjects int64 `json:"num_objects"`
+			ceph.ClientPerf
 		} `json:"pgmap"`
 		MgrMap struct {
 			Available bool `json:"available"`
@@ -139,6 +140,7 @@ func loadFixture(t *testing.T, dir string) *fixture {
 	}
 	readJSON(t, dir, "status.json.out", &st)
 	f.full.PGInfo.ObjectStats.NumObjects = st.PGMap.NumObjects
+	f.full.ClientPerf = st.PGMap.ClientPerf
 	f.full.MgrMap = ceph.MgrMap{ActiveName: "x", Available: st.MgrMap.Available}
 	return f
 }

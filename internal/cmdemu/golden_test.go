@@ -72,7 +72,7 @@ func goldens() []golden {
 }
 
 func TestGoldenReads(t *testing.T) {
-	for _, state := range []string{"seed", "seed-destroyed", "seed-muted", "seed-unknown", "rich-ok", "rich-warn"} {
+	for _, state := range []string{"seed", "seed-destroyed", "seed-muted", "seed-unknown", "seed-data", "rich-ok", "rich-warn"} {
 		f := loadFixture(t, state)
 		c := f.client()
 		for _, g := range goldens() {
