@@ -36,6 +36,7 @@ type Server struct {
 	taskTimeout   time.Duration
 	now           func() time.Time
 	legacy        http.Handler
+	legacyBuild   func(func(*http.Request, string, string) error) http.Handler
 	loopbackReads bool
 	secret        []byte
 	ttl           time.Duration
@@ -78,9 +79,20 @@ func WithTaskTimeout(d time.Duration) Option { return func(srv *Server) { srv.ta
 // WithClock sets the clock (tokens, task times). Tests use it.
 func WithClock(now func() time.Time) Option { return func(srv *Server) { srv.now = now } }
 
-// WithLegacy mounts h at /api/v0.1/ (the prefix is stripped). Build h with
-// the legacy package and (*Server).LegacyAuthorizer.
+// WithLegacy mounts h at /api/v0.1/ (the prefix is stripped). To give h
+// this server's authorizer, use WithLegacyBuilder instead.
 func WithLegacy(h http.Handler) Option { return func(srv *Server) { srv.legacy = h } }
+
+// WithLegacyBuilder mounts at /api/v0.1/ the handler build returns; New
+// calls build with the server's LegacyAuthorizer, which does not exist
+// before New runs. With the legacy package:
+//
+//	httpapi.WithLegacyBuilder(func(authz func(*http.Request, string, string) error) http.Handler {
+//		return legacy.New(client.Commands, authz)
+//	})
+func WithLegacyBuilder(build func(authorize func(r *http.Request, scope, permission string) error) http.Handler) Option {
+	return func(srv *Server) { srv.legacyBuild = build }
+}
 
 // WithLoopbackAnonymousReads lets the legacy API serve reads without
 // credentials. The program sets it only when it listens on a loopback
@@ -130,6 +142,9 @@ func New(client *cephapi.Client, opts ...Option) *Server {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.routeHandler(rt))
 	}
 	s.mux.Handle("/", http.HandlerFunc(s.notFound))
+	if s.legacyBuild != nil {
+		s.legacy = s.legacyBuild(s.LegacyAuthorizer())
+	}
 	if s.legacy != nil {
 		s.mux.Handle("/api/v0.1/", http.StripPrefix("/api/v0.1", s.legacy))
 	}

@@ -1,0 +1,57 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/cephapi/cephapi"
+	"github.com/cephapi/cephapi/auth"
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi"
+	"github.com/cephapi/cephapi/httpapi/legacy"
+)
+
+type healthCommander struct{}
+
+func (healthCommander) Command(ctx context.Context, cmd ceph.Command) (*ceph.CommandResult, error) {
+	if cmd.Prefix == "health" {
+		return &ceph.CommandResult{Output: []byte("HEALTH_OK\n")}, nil
+	}
+	return nil, ceph.Errorf(ceph.InvalidArgument, "", "unknown command %q", cmd.Prefix)
+}
+
+// TestLegacyWiring mounts the real legacy handler with the server's
+// authorizer, as the program does.
+func TestLegacyWiring(t *testing.T) {
+	accounts, err := auth.NewMemoryStore("admin", "pw", auth.WithBcryptCost(bcrypt.MinCost))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := cephapi.New(&cephapi.Client{Commands: healthCommander{}})
+	for _, loopback := range []bool{false, true} {
+		srv := httpapi.New(client, httpapi.WithAccounts(accounts), httpapi.WithLoopbackAnonymousReads(loopback),
+			httpapi.WithLegacyBuilder(func(authz func(*http.Request, string, string) error) http.Handler {
+				return legacy.New(client.Commands, authz)
+			}))
+		for _, basic := range []bool{false, true} {
+			r := httptest.NewRequest("GET", "/api/v0.1/health", nil)
+			if basic {
+				r.SetBasicAuth("admin", "pw")
+			}
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, r)
+			wantOK := loopback || basic
+			if (w.Code == 200) != wantOK {
+				t.Errorf("loopback=%v basic=%v: %d %s", loopback, basic, w.Code, w.Body)
+			}
+			if wantOK && !strings.HasPrefix(w.Body.String(), "HEALTH_OK") {
+				t.Errorf("body %q", w.Body)
+			}
+		}
+	}
+}
