@@ -33,19 +33,16 @@ func (l lifecycle) Create(ctx context.Context, o *osd.CreateOptions) (int, error
 	if err != nil {
 		return 0, err
 	}
-	var id int
-	if err := json.Unmarshal(out, &id); err != nil {
-		// plain output is the bare number
-		if id, err = strconv.Atoi(strings.TrimSpace(string(out))); err != nil {
-			return 0, badReply(osdComponent, "osd new", err)
-		}
+	id, err := parseOSDNew(out)
+	if err != nil {
+		return 0, badReply(osdComponent, "osd new", err)
 	}
 	w := o.Weight
 	if w == 0 {
 		w = 1
 	}
 	if _, err := l.r.monWrite(ctx, osdComponent, "osd crush add", args{
-		"id": id, "weight": w, "args": []string{"host=" + o.Host, "root=default"},
+		"id": id, "weight": floatArg(w), "args": []string{"host=" + o.Host, "root=default"},
 	}); err != nil {
 		return id, err
 	}
@@ -139,4 +136,16 @@ func (l lifecycle) Delete(ctx context.Context, id int, o *osd.DeleteOptions) err
 		return err
 	}
 	return errorf(ceph.Unimplemented, osdComponent, "deleting an OSD needs an orchestrator, which the rados transport does not have")
+}
+
+// parseOSDNew reads the id from `osd new`: {"osdid": N} in JSON, the bare
+// number in plain format.
+func parseOSDNew(out []byte) (int, error) {
+	var r struct {
+		OSDID *int `json:"osdid"`
+	}
+	if err := json.Unmarshal(out, &r); err == nil && r.OSDID != nil {
+		return *r.OSDID, nil
+	}
+	return strconv.Atoi(strings.TrimSpace(string(out)))
 }

@@ -31,6 +31,10 @@ func (l logs) channel(ctx context.Context, channel string, n int) ([]ceph.LogEnt
 		args{"channel": channel, "num": n, "level": "debug"}); err != nil {
 		return nil, err
 	}
+	// `log last N` can answer more than N lines; keep the N newest.
+	if len(entries) > n {
+		entries = entries[len(entries)-n:]
+	}
 	return newestFirst(entries), nil
 }
 

@@ -184,7 +184,7 @@ func (o osds) Mark(ctx context.Context, ids []int, action osd.MarkAction) error 
 }
 
 func (o osds) Reweight(ctx context.Context, id int, weight float64) error {
-	_, err := o.r.monWrite(ctx, osdComponent, "osd reweight", args{"id": id, "weight": weight})
+	_, err := o.r.monWrite(ctx, osdComponent, "osd reweight", args{"id": id, "weight": floatArg(weight)})
 	return err
 }
 
