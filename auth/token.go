@@ -35,7 +35,14 @@ type Tokens struct {
 
 	mu      sync.Mutex
 	blocked map[string]time.Time // jti -> expiry
+	// verified caches tokens whose signature and claims were checked, keyed
+	// by the whole token string, so a repeated token skips the HMAC and
+	// JSON work. Expiry and the block list are still checked on each use.
+	verified map[string]*Claims
 }
+
+// maxVerified bounds the verified-token cache; it is emptied when full.
+const maxVerified = 4096
 
 // NewTokens returns a token manager. A nil or empty secret generates a
 // random 32-byte one (tokens then do not survive a restart); ttl <= 0 means
@@ -53,7 +60,7 @@ func NewTokens(secret []byte, ttl time.Duration, now func() time.Time) (*Tokens,
 	if now == nil {
 		now = time.Now
 	}
-	return &Tokens{secret: append([]byte(nil), secret...), ttl: ttl, now: now, blocked: map[string]time.Time{}}, nil
+	return &Tokens{secret: append([]byte(nil), secret...), ttl: ttl, now: now, blocked: map[string]time.Time{}, verified: map[string]*Claims{}}, nil
 }
 
 // TTL returns the token lifetime.
@@ -91,6 +98,20 @@ func (t *Tokens) Issue(username string) (string, *Claims, error) {
 // Parse checks a token's signature, algorithm, issuer and expiry and that
 // it is not block-listed. It returns an Unauthenticated error otherwise.
 func (t *Tokens) Parse(token string) (*Claims, error) {
+	t.mu.Lock()
+	if c, ok := t.verified[token]; ok {
+		_, blocked := t.blocked[c.ID]
+		t.mu.Unlock()
+		switch {
+		case blocked:
+			return nil, &ceph.Error{Code: ceph.Unauthenticated, Component: "auth", Detail: "token revoked"}
+		case !t.now().Before(c.ExpiresAt.Time):
+			return nil, &ceph.Error{Code: ceph.Unauthenticated, Component: "auth", Detail: "token expired"}
+		}
+		cp := *c
+		return &cp, nil
+	}
+	t.mu.Unlock()
 	c := &Claims{}
 	_, err := jwt.ParseWithClaims(token, c, func(*jwt.Token) (any, error) { return t.secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -112,6 +133,13 @@ func (t *Tokens) Parse(token string) (*Claims, error) {
 	if t.isBlocked(c.ID) {
 		return nil, &ceph.Error{Code: ceph.Unauthenticated, Component: "auth", Detail: "token revoked"}
 	}
+	t.mu.Lock()
+	if len(t.verified) >= maxVerified {
+		clear(t.verified)
+	}
+	cp := *c
+	t.verified[token] = &cp
+	t.mu.Unlock()
 	return c, nil
 }
 
@@ -123,6 +151,11 @@ func (t *Tokens) Block(jti string, exp time.Time) {
 	for id, e := range t.blocked {
 		if e.Before(now) {
 			delete(t.blocked, id)
+		}
+	}
+	for tok, c := range t.verified {
+		if c.ID == jti || !now.Before(c.ExpiresAt.Time) {
+			delete(t.verified, tok)
 		}
 	}
 	t.blocked[jti] = exp
