@@ -72,6 +72,9 @@ type Pool struct {
 	SnapSeq              int            `json:"snap_seq"`
 	// Stats is filled by List/Get with Stats set: usage counters and rates.
 	Stats map[string]PoolStat `json:"stats,omitempty"`
+	// PGStatus counts the pool's PGs by state ("active+clean": 32); filled
+	// with Stats, as the dashboard does.
+	PGStatus map[string]int `json:"pg_status,omitempty"`
 	// Configuration is the pool's RBD configuration (Get only).
 	Configuration []PoolConfigOption `json:"configuration,omitempty"`
 }

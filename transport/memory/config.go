@@ -1,0 +1,275 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cephapi/cephapi/ceph"
+)
+
+const cfgComponent = "cluster_configuration"
+
+type configService struct{ *backend }
+
+func cloneStrings(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s)
+}
+
+// sectionRank orders sections as `ceph config dump` does: global, then
+// the daemon types, then masks and single daemons.
+func sectionRank(s string) int {
+	for i, x := range ceph.ConfigSections {
+		if s == x {
+			return i
+		}
+	}
+	return len(ceph.ConfigSections)
+}
+
+func (c *cluster) optionLocked(i int) ceph.ConfigOption {
+	o := c.schema[i]
+	o.Tags, o.Services, o.SeeAlso = cloneStrings(o.Tags), cloneStrings(o.Services), cloneStrings(o.SeeAlso)
+	o.EnumValues, o.Flags = cloneStrings(o.EnumValues), cloneStrings(o.Flags)
+	vals := c.config[o.Name]
+	if len(vals) > 0 {
+		secs := make([]string, 0, len(vals))
+		for s := range vals {
+			secs = append(secs, s)
+		}
+		slices.SortFunc(secs, func(a, b string) int {
+			if ra, rb := sectionRank(a), sectionRank(b); ra != rb {
+				return ra - rb
+			}
+			return strings.Compare(a, b)
+		})
+		for _, s := range secs {
+			o.Value = append(o.Value, ceph.ConfigValue{Section: s, Value: vals[s]})
+		}
+		o.Source = "mon"
+	}
+	return o
+}
+
+func (s configService) List(ctx context.Context) ([]ceph.ConfigOption, error) {
+	if err := s.enter(ctx, "Config.List"); err != nil {
+		return nil, err
+	}
+	c := s.c
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]ceph.ConfigOption, len(c.schema))
+	for i := range c.schema {
+		out[i] = c.optionLocked(i)
+	}
+	return out, nil
+}
+
+func (c *cluster) optionIndex(name string) (int, error) {
+	i, ok := c.schemaIndex[name]
+	if !ok {
+		return 0, ceph.Errorf(ceph.NotFound, cfgComponent, "unrecognized config option '%s'", name)
+	}
+	return i, nil
+}
+
+func (s configService) Get(ctx context.Context, name string) (*ceph.ConfigOption, error) {
+	if err := s.enter(ctx, "Config.Get", name); err != nil {
+		return nil, err
+	}
+	c := s.c
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	i, err := c.optionIndex(name)
+	if err != nil {
+		return nil, err
+	}
+	o := c.optionLocked(i)
+	return &o, nil
+}
+
+func (s configService) Filter(ctx context.Context, names []string) ([]ceph.ConfigOption, error) {
+	if err := s.enter(ctx, "Config.Filter", names); err != nil {
+		return nil, err
+	}
+	c := s.c
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var out []ceph.ConfigOption
+	for _, n := range names {
+		if i, ok := c.schemaIndex[n]; ok {
+			out = append(out, c.optionLocked(i))
+		}
+	}
+	if len(out) == 0 {
+		return nil, ceph.Errorf(ceph.NotFound, cfgComponent, "Config options `%s` not found", strings.Join(names, ","))
+	}
+	return out, nil
+}
+
+// checkRuntimeLocked gives the dashboard's error for options that cannot
+// change at runtime.
+func (c *cluster) checkRuntimeLocked(names []string) error {
+	var bad []string
+	for _, n := range names {
+		i, err := c.optionIndex(n)
+		if err != nil {
+			return err
+		}
+		if !c.schema[i].CanUpdateAtRuntime {
+			bad = append(bad, n)
+		}
+	}
+	if len(bad) > 0 {
+		return &ceph.Error{Code: ceph.InvalidArgument, Component: cfgComponent,
+			Reason: "config_option_not_updatable_at_runtime",
+			Detail: fmt.Sprintf("Config option %s is/are not updatable at runtime", strings.Join(bad, ", "))}
+	}
+	return nil
+}
+
+func numBound(v any) (float64, bool) {
+	f, ok := v.(float64)
+	return f, ok
+}
+
+// parseConfigValue checks value against the option's type and bounds, as
+// `ceph config set` does (EINVAL "error parsing value").
+func (c *cluster) parseConfigValue(i int, value string) error {
+	o := c.schema[i]
+	bad := func(why string) error {
+		return ceph.Errorf(ceph.InvalidArgument, cfgComponent, "error parsing value: %s", why)
+	}
+	var num float64
+	isNum := false
+	switch o.Type {
+	case "int", "uint", "size", "secs":
+		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		if err != nil {
+			return bad(fmt.Sprintf("'%s' is not an integer", value))
+		}
+		if o.Type != "int" && n < 0 {
+			return bad(fmt.Sprintf("'%s' must be non-negative", value))
+		}
+		num, isNum = float64(n), true
+	case "float":
+		f, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil || math.IsNaN(f) {
+			return bad(fmt.Sprintf("'%s' is not a number", value))
+		}
+		num, isNum = f, true
+	case "bool":
+		if _, ok := parseBool(strings.TrimSpace(value)); !ok {
+			return bad(fmt.Sprintf("'%s' is not a boolean", value))
+		}
+	}
+	if isNum {
+		if lo, ok := numBound(o.Min); ok && num < lo {
+			return bad(fmt.Sprintf("Value '%s' out of range: min %s", value, formatDefault(lo)))
+		}
+		if hi, ok := numBound(o.Max); ok && num > hi {
+			return bad(fmt.Sprintf("Value '%s' out of range: max %s", value, formatDefault(hi)))
+		}
+	}
+	if len(o.EnumValues) > 0 && !slices.Contains(o.EnumValues, value) {
+		return bad(fmt.Sprintf("'%s' is not one of the permitted values: %s", value, strings.Join(o.EnumValues, ", ")))
+	}
+	return nil
+}
+
+func (c *cluster) setConfigLocked(name, section, value string) {
+	c.auditLocked(command("config set", "who", section, "name", name, "value", value))()
+	if c.config[name] == nil {
+		c.config[name] = map[string]string{}
+	}
+	c.config[name][section] = value
+}
+
+func (c *cluster) rmConfigLocked(name, section string) {
+	c.auditLocked(command("config rm", "who", section, "name", name))()
+	if vals := c.config[name]; vals != nil {
+		delete(vals, section)
+		if len(vals) == 0 {
+			delete(c.config, name)
+		}
+	}
+}
+
+// Set makes values the option's complete set of sections. An empty value
+// removes its section, like a section that is not given.
+func (s configService) Set(ctx context.Context, name string, values []ceph.ConfigValue) error {
+	if err := s.enter(ctx, "Config.Set", name, values); err != nil {
+		return err
+	}
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.checkRuntimeLocked([]string{name}); err != nil {
+		return err
+	}
+	i := c.schemaIndex[name]
+	want := map[string]string{}
+	for _, v := range values {
+		if v.Value == "" {
+			continue
+		}
+		if err := c.parseConfigValue(i, v.Value); err != nil {
+			return err
+		}
+		want[v.Section] = v.Value
+	}
+	for _, sec := range sortedKeys(c.config[name]) {
+		if _, ok := want[sec]; !ok {
+			c.rmConfigLocked(name, sec)
+		}
+	}
+	for _, sec := range sortedKeys(want) {
+		c.setConfigLocked(name, sec, want[sec])
+	}
+	c.healthChangedLocked()
+	return nil
+}
+
+func (s configService) SetMany(ctx context.Context, values map[string]ceph.ConfigValue) error {
+	if err := s.enter(ctx, "Config.SetMany", values); err != nil {
+		return err
+	}
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	names := sortedKeys(values)
+	if err := c.checkRuntimeLocked(names); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if err := c.parseConfigValue(c.schemaIndex[n], values[n].Value); err != nil {
+			return err
+		}
+	}
+	for _, n := range names {
+		c.setConfigLocked(n, values[n].Section, values[n].Value)
+	}
+	c.healthChangedLocked()
+	return nil
+}
+
+func (s configService) Delete(ctx context.Context, name, section string) error {
+	if err := s.enter(ctx, "Config.Delete", name, section); err != nil {
+		return err
+	}
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, err := c.optionIndex(name); err != nil {
+		return err
+	}
+	c.rmConfigLocked(name, section)
+	c.healthChangedLocked()
+	return nil
+}

@@ -1,0 +1,187 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/cephapi/cephapi/ceph"
+)
+
+// --- ceph.Monitors ----------------------------------------------------------------
+
+type monitorsService struct{ *backend }
+
+func (c *cluster) monInfo() ceph.MonInfo {
+	return ceph.MonInfo{Rank: 0, Name: "a", PublicAddr: "127.0.0.1:6789/0", Addr: "127.0.0.1:6789/0"}
+}
+
+func (c *cluster) monStatusLocked() ceph.MonStatus {
+	created := c.created.UTC().Format("2006-01-02T15:04:05.000000Z")
+	age := int64(c.now().Sub(c.created).Seconds())
+	if age < 0 {
+		age = 0
+	}
+	return ceph.MonStatus{
+		Name: "a", Rank: 0, State: "leader", ElectionEpoch: 3, Quorum: []int{0}, QuorumAge: age,
+		MonMap: ceph.MonMap{
+			Epoch: 1, FSID: c.fsid, Modified: created, Created: created,
+			MinMonRelease: 16, MinMonReleaseName: "pacific", Mons: []ceph.MonInfo{c.monInfo()},
+		},
+	}
+}
+
+// Status reports the model's one monitor, "a", always in quorum.
+func (s monitorsService) Status(ctx context.Context) (*ceph.MonitorReport, error) {
+	if err := s.enter(ctx, "Monitors.Status"); err != nil {
+		return nil, err
+	}
+	c := s.c
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return &ceph.MonitorReport{
+		MonStatus: c.monStatusLocked(),
+		InQuorum:  []ceph.MonInfo{c.monInfo()},
+		OutQuorum: []ceph.MonInfo{},
+	}, nil
+}
+
+// --- ceph.PerfCounters ---------------------------------------------------------------
+
+// Perf counter types and units as Ceph encodes them.
+const (
+	perfGauge   = 2  // PERFCOUNTER_U64
+	perfCounter = 10 // PERFCOUNTER_U64 | PERFCOUNTER_COUNTER
+	unitBytes   = 0
+	unitNone    = 1
+)
+
+type counterDef struct {
+	name, desc, nick string
+	typ, prio, units int
+	value            func(c *cluster, pl *placement, id int) float64
+}
+
+func zero(*cluster, *placement, int) float64 { return 0 }
+
+var monCounters = []counterDef{
+	{"mon.election_call", "Elections started", "estt", perfCounter, 8, unitNone, func(*cluster, *placement, int) float64 { return 1 }},
+	{"mon.election_lose", "Elections lost", "elst", perfCounter, 8, unitNone, zero},
+	{"mon.election_win", "Elections won", "ewon", perfCounter, 8, unitNone, func(*cluster, *placement, int) float64 { return 1 }},
+	{"mon.num_elections", "Elections participated in", "ecnt", perfCounter, 5, unitNone, func(*cluster, *placement, int) float64 { return 1 }},
+	{"mon.num_sessions", "Open sessions", "sess", perfGauge, 5, unitNone, func(c *cluster, _ *placement, _ int) float64 {
+		n := 2 // mgr and the admin client
+		for _, o := range c.osds {
+			if o != nil && o.up {
+				n++
+			}
+		}
+		return float64(n)
+	}},
+	{"paxos.begin", "Started and handled begins", "", perfCounter, 5, unitNone, func(c *cluster, _ *placement, _ int) float64 { return float64(int64(c.epoch) + c.logSeq) }},
+	{"paxos.commit", "Commits", "cmt", perfCounter, 5, unitNone, func(c *cluster, _ *placement, _ int) float64 { return float64(int64(c.epoch) + c.logSeq) }},
+}
+
+var mgrCounters = []counterDef{
+	{"mgr.cache_hit", "Cache hits", "", perfCounter, 5, unitNone, zero},
+	{"mgr.cache_miss", "Cache miss", "", perfCounter, 5, unitNone, zero},
+	{"objecter.op_active", "Operations active", "actv", perfGauge, 10, unitNone, zero},
+	{"objecter.op_r", "Read operations", "rd", perfCounter, 10, unitNone, zero},
+	{"objecter.op_w", "Write operations", "wr", perfCounter, 10, unitNone, zero},
+}
+
+var osdCounters = []counterDef{
+	{"objecter.op_active", "Operations active", "actv", perfGauge, 10, unitNone, zero},
+	{"objecter.op_r", "Read operations", "rd", perfCounter, 10, unitNone, zero},
+	{"objecter.op_w", "Write operations", "wr", perfCounter, 10, unitNone, zero},
+	{"osd.numpg", "Placement groups", "pgs", perfGauge, 5, unitNone, func(_ *cluster, pl *placement, id int) float64 { return float64(pl.osdPGs[id]) }},
+	{"osd.numpg_removing", "Placement groups queued for local deletion", "pgsr", perfGauge, 5, unitNone, zero},
+	{"osd.op", "Client operations", "ops", perfCounter, 10, unitNone, zero},
+	{"osd.op_in_bytes", "Client operations total write size", "wr", perfCounter, 8, unitBytes, zero},
+	{"osd.op_out_bytes", "Client operations total read size", "rd", perfCounter, 8, unitBytes, zero},
+	{"osd.op_r", "Client read operations", "", perfCounter, 5, unitNone, zero},
+	{"osd.op_w", "Client write operations", "", perfCounter, 5, unitNone, zero},
+	{"osd.op_wip", "Replication operations currently being processed (primary)", "", perfGauge, 5, unitNone, zero},
+	{"osd.recovery_bytes", "recovery bytes", "rbt", perfCounter, 8, unitNone, zero},
+	{"osd.recovery_ops", "Started recovery operations", "rop", perfCounter, 8, unitNone, zero},
+	{"osd.stat_bytes", "OSD size", "size", perfGauge, 5, unitBytes, func(c *cluster, _ *placement, id int) float64 { return float64(c.osds[id].capacity) }},
+	{"osd.stat_bytes_used", "Used space", "used", perfGauge, 5, unitBytes, func(_ *cluster, pl *placement, id int) float64 { return float64(pl.osdUsed[id]) }},
+}
+
+type perfService struct{ *backend }
+
+func (d counterDef) unit() string {
+	if d.typ&8 == 0 {
+		return ""
+	}
+	if d.units == unitBytes {
+		return "B/s"
+	}
+	return "/s"
+}
+
+func (c *cluster) countersLocked(defs []counterDef, pl *placement, id int) map[string]ceph.PerfCounter {
+	out := make(map[string]ceph.PerfCounter, len(defs))
+	for _, d := range defs {
+		out[d.name] = ceph.PerfCounter{Description: d.desc, Nick: d.nick, Type: d.typ, Priority: d.prio,
+			Units: d.units, Value: d.value(c, pl, id)}
+	}
+	return out
+}
+
+// All returns the counters of the monitor, the manager and every up OSD.
+func (s perfService) All(ctx context.Context) (map[string]map[string]ceph.PerfCounter, error) {
+	if err := s.enter(ctx, "PerfCounters.All"); err != nil {
+		return nil, err
+	}
+	c := s.c
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	pl := c.placementLocked()
+	out := map[string]map[string]ceph.PerfCounter{
+		"mon.a": c.countersLocked(monCounters, pl, 0),
+		"mgr.x": c.countersLocked(mgrCounters, pl, 0),
+	}
+	for _, o := range c.osds {
+		if o != nil && o.up {
+			out[fmt.Sprintf("osd.%d", o.id)] = c.countersLocked(osdCounters, pl, o.id)
+		}
+	}
+	return out, nil
+}
+
+// Daemon returns one daemon's counters: mon "a", mgr "x" or an up OSD.
+func (s perfService) Daemon(ctx context.Context, daemonType, id string) (*ceph.DaemonPerfCounters, error) {
+	if err := s.enter(ctx, "PerfCounters.Daemon", daemonType, id); err != nil {
+		return nil, err
+	}
+	c := s.c
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var defs []counterDef
+	osdID := 0
+	switch {
+	case daemonType == "mon" && id == "a":
+		defs = monCounters
+	case daemonType == "mgr" && id == "x":
+		defs = mgrCounters
+	case daemonType == "osd":
+		n, err := strconv.Atoi(id)
+		if err == nil && n >= 0 {
+			if o := c.osd(n); o != nil && o.up {
+				defs, osdID = osdCounters, n
+			}
+		}
+	}
+	if defs == nil {
+		return nil, ceph.Errorf(ceph.NotFound, "perf_counters", "no perf counters for %s.%s", daemonType, id)
+	}
+	pl := c.placementLocked()
+	out := &ceph.DaemonPerfCounters{Service: ceph.DaemonRef{Type: daemonType, ID: id},
+		Counters: make([]ceph.NamedCounter, 0, len(defs))}
+	for _, d := range defs {
+		out.Counters = append(out.Counters, ceph.NamedCounter{Name: d.name, Description: d.desc,
+			Unit: d.unit(), Value: d.value(c, pl, osdID)})
+	}
+	return out, nil
+}

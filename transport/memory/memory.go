@@ -1,0 +1,350 @@
+package memory
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cephapi/cephapi"
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/osd"
+	"github.com/cephapi/cephapi/rbd"
+)
+
+// Compile-time checks: the model implements every service of the bundle
+// except Commands.
+var (
+	_ ceph.Health              = healthService{}
+	_ ceph.Monitors            = monitorsService{}
+	_ ceph.Pools               = poolsService{}
+	_ ceph.CrushRules          = crushRulesService{}
+	_ ceph.ErasureCodeProfiles = ecProfilesService{}
+	_ ceph.ClusterConfig       = configService{}
+	_ ceph.MgrModules          = mgrModulesService{}
+	_ ceph.Logs                = logsService{}
+	_ ceph.PerfCounters        = perfService{}
+	_ osd.OSDs                 = osdsService{}
+	_ osd.Flags                = osdFlagsService{}
+	_ osd.Lifecycle            = lifecycleService{}
+	_ rbd.Images               = imagesService{}
+)
+
+// Option configures New and NewFake.
+type Option func(*settings)
+
+type settings struct {
+	now      func() time.Time
+	fsid     string
+	topology *Topology
+	mgrHost  string
+}
+
+// WithClock sets the clock the model stamps maps, pools and log lines with
+// (time.Now by default). Use a fixed clock for reproducible output.
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
+
+// WithFSID sets the cluster fsid (random by default). OSD UUIDs are derived
+// from it, so a fixed fsid gives a fully reproducible model.
+func WithFSID(fsid string) Option { return func(s *settings) { s.fsid = fsid } }
+
+// WithMgrHost sets the dashboard URL the summary reports as mgr_host.
+func WithMgrHost(url string) Option { return func(s *settings) { s.mgrHost = url } }
+
+// Topology describes a generated cluster. Zero fields take the defaults
+// noted on each.
+type Topology struct {
+	// Hosts is the number of host buckets (at least 1).
+	Hosts int
+	// OSDsPerHost is the number of OSDs per host (at least 1).
+	OSDsPerHost int
+	// Racks spreads the hosts round-robin over this many racks under root
+	// "default"; 0 puts the hosts directly under the root.
+	Racks int
+	// Pools is the number of replicated RBD pools ("pool-000", ...).
+	Pools int
+	// Size is the replica count of the pools: default min(3, Hosts).
+	Size int
+	// PGsPerPool is each pool's pg_num: default the largest power of two
+	// (at most 256) that keeps about 100 PGs per OSD.
+	PGsPerPool int
+	// ObjectsPerPool and BytesPerObject seed each pool's usage (default 0).
+	ObjectsPerPool int64
+	BytesPerObject int64
+	// DeviceClass of every OSD (default "hdd").
+	DeviceClass string
+	// OSDWeight is each OSD's CRUSH weight (default 1, i.e. 1 TiB).
+	OSDWeight float64
+}
+
+// WithTopology replaces the demo cluster with a generated one. The
+// generated cluster is HEALTH_OK: every OSD is up and in, every pool has the
+// "rbd" application and enough hosts for its size.
+func WithTopology(t Topology) Option { return func(s *settings) { tt := t; s.topology = &tt } }
+
+// WithGenerated is WithTopology for hosts x osdsPerHost OSDs and pools pools.
+func WithGenerated(hosts, osdsPerHost, pools int) Option {
+	return WithTopology(Topology{Hosts: hosts, OSDsPerHost: osdsPerHost, Pools: pools})
+}
+
+// New returns a client backed by a fresh in-memory cluster. Without
+// options it is the demo cluster: root "default" with host "dev" holding
+// osd.0 (CRUSH weight 1, up, in) and the empty racks rack01, rack02 and
+// rack03; HEALTH_OK.
+func New(opts ...Option) *cephapi.Client {
+	c, _ := build(false, opts)
+	return c
+}
+
+// NewFake is New for tests: it also returns the *Fake handle that records
+// calls and injects errors.
+func NewFake(opts ...Option) (*cephapi.Client, *Fake) {
+	return build(true, opts)
+}
+
+func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
+	s := settings{now: time.Now}
+	for _, o := range opts {
+		o(&s)
+	}
+	if s.fsid == "" {
+		var b [16]byte
+		rand.Read(b[:])
+		b[6] = (b[6] & 0x0f) | 0x40
+		b[8] = (b[8] & 0x3f) | 0x80
+		s.fsid = fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	}
+	cl := newCluster(s)
+	f := &Fake{c: cl, record: record}
+	f.update()
+	be := &backend{c: cl, f: f}
+	parts := cephapi.Client{
+		Health:              healthService{be},
+		Monitors:            monitorsService{be},
+		Pools:               poolsService{be},
+		CrushRules:          crushRulesService{be},
+		ErasureCodeProfiles: ecProfilesService{be},
+		Config:              configService{be},
+		MgrModules:          mgrModulesService{be},
+		Logs:                logsService{be},
+		PerfCounters:        perfService{be},
+		OSDs:                osdsService{be},
+		OSDFlags:            osdFlagsService{be},
+		OSDLifecycle:        lifecycleService{be},
+		RBD:                 cephapi.RBD{Images: imagesService{be}},
+	}
+	// --- Commands -------------------------------------------------------
+	// Commands is left nil here (Unimplemented). The command emulator in
+	// internal/cmdemu is wired in at this spot:
+	//   parts.Commands = ceph.ValidatedCommander(cmdemu.New(&parts))
+	// --------------------------------------------------------------------
+	return cephapi.New(&parts, cephapi.WithCloser(func() error { return nil })), f
+}
+
+// backend is shared by every service of one client.
+type backend struct {
+	c *cluster
+	f *Fake
+}
+
+// enter is the prologue of every call: the context check, call recording
+// and error injection. method is "Service.Method" as the field of
+// cephapi.Client is named ("Pools.Create", "OSDs.Mark", "RBD.Images.Get").
+func (b *backend) enter(ctx context.Context, method string, args ...any) error {
+	if err := ceph.CheckContext(ctx, "memory"); err != nil {
+		return err
+	}
+	return b.f.intercept(method, args)
+}
+
+// Call is one recorded call: the method name as "Service.Method" (the
+// cephapi.Client field, then the method: "Pools.Create", "OSDs.Mark",
+// "OSDFlags.Set", "RBD.Images.Create") and its arguments after the context,
+// as passed (option structs are recorded as the pointers given).
+type Call struct {
+	Method string
+	Args   []any
+}
+
+// Fake is the test handle of a model made with NewFake: it records every
+// call that passed argument validation and lets tests inject errors, in the
+// style of client-go's reactors. It also offers state changes a client
+// cannot make (an OSD daemon stopping or booting, usage growing). A Fake is
+// safe for concurrent use.
+type Fake struct {
+	c      *cluster
+	mu     sync.Mutex
+	record bool
+	calls  []Call
+	react  []*reactor
+	nextID int
+	// active is true when calls must go through mu (recording or reactors).
+	active atomic.Bool
+}
+
+type reactor struct {
+	id     int
+	method string
+	fn     func(Call) error
+	once   bool
+}
+
+func (f *Fake) update() { f.active.Store(f.record || len(f.react) > 0) }
+
+func (f *Fake) intercept(method string, args []any) error {
+	if !f.active.Load() {
+		return nil
+	}
+	call := Call{Method: method, Args: args}
+	f.mu.Lock()
+	if f.record {
+		f.calls = append(f.calls, call)
+	}
+	var fire []*reactor
+	for _, r := range f.react {
+		if r.method == "*" || r.method == method {
+			fire = append(fire, r)
+		}
+	}
+	f.mu.Unlock()
+	for _, r := range fire {
+		if r.once && !f.remove(r.id) {
+			continue // another call consumed it
+		}
+		if err := r.fn(call); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *Fake) remove(id int) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, r := range f.react {
+		if r.id == id {
+			f.react = append(f.react[:i:i], f.react[i+1:]...)
+			f.update()
+			return true
+		}
+	}
+	return false
+}
+
+func (f *Fake) add(method string, fn func(Call) error, once bool) func() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	id := f.nextID
+	f.react = append(f.react, &reactor{id: id, method: method, fn: fn, once: once})
+	f.update()
+	return func() { f.remove(id) }
+}
+
+// OnCall registers fn to run before every call to method ("Pools.Create",
+// or "*" for every method), in registration order. A non-nil error from fn
+// is returned to the caller unchanged and the call does nothing else. The
+// returned func removes the reactor.
+func (f *Fake) OnCall(method string, fn func(Call) error) (remove func()) {
+	return f.add(method, fn, false)
+}
+
+// FailNext makes the next call to method ("*": any method) return err
+// unchanged, once.
+func (f *Fake) FailNext(method string, err error) {
+	f.add(method, func(Call) error { return err }, true)
+}
+
+// Calls returns the calls recorded so far, oldest first.
+func (f *Fake) Calls() []Call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Call(nil), f.calls...)
+}
+
+// ResetCalls forgets the recorded calls.
+func (f *Fake) ResetCalls() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = nil
+}
+
+// SetOSDUp simulates an OSD daemon stopping (up=false: the monitors mark it
+// down) or starting (up=true: it boots; a new OSD is also marked in, as
+// mon_osd_auto_mark_new_in does). It honours the noup/nodown flags as the
+// monitors would and returns NotFound for an unknown id.
+func (f *Fake) SetOSDUp(id int, up bool) error {
+	c := f.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, err := c.osdOrErr(id)
+	if err != nil {
+		return err
+	}
+	if o.destroyed {
+		return ceph.Errorf(ceph.FailedPrecondition, "osd", "osd.%d is destroyed", id)
+	}
+	if o.up == up {
+		return nil
+	}
+	if up {
+		if c.flags["noup"] || o.flags&osdNoUp != 0 {
+			return ceph.Errorf(ceph.FailedPrecondition, "osd", "osd.%d cannot boot: noup is set", id)
+		}
+		c.bootLocked(o)
+		c.clogLocked("[INF]", "osd.%d [v2:%s:%d/%d,v1:%s:%d/%d] boot", id, o.ip, o.port, o.nonce, o.ip, o.port+1, o.nonce)
+	} else {
+		if c.flags["nodown"] || o.flags&osdNoDown != 0 {
+			return ceph.Errorf(ceph.FailedPrecondition, "osd", "osd.%d cannot be marked down: nodown is set", id)
+		}
+		o.up = false
+		o.downAt = c.epoch + 1
+		o.downSince = c.now()
+		c.clogLocked("[INF]", "osd.%d marked itself down", id)
+	}
+	c.osdmapChangedLocked()
+	return nil
+}
+
+// SetPoolUsage sets a pool's stored bytes and object count, as if clients
+// had written data. NotFound for an unknown pool.
+func (f *Fake) SetPoolUsage(name string, storedBytes, objects int64) error {
+	if storedBytes < 0 || objects < 0 {
+		return ceph.Errorf(ceph.InvalidArgument, "pool", "usage must not be negative")
+	}
+	c := f.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, err := c.poolByNameOrErr(name)
+	if err != nil {
+		return err
+	}
+	p.stored, p.objects = storedBytes, objects
+	c.healthChangedLocked()
+	return nil
+}
+
+// bootLocked marks o up (and in when it is new and noin is not set).
+func (c *cluster) bootLocked(o *osdEntry) {
+	o.up = true
+	o.upFrom = c.epoch + 1
+	o.upThru = c.epoch + 1
+	if o.isNew {
+		o.isNew = false
+		if o.port == 0 {
+			c.assignAddrLocked(o)
+		}
+		if !c.flags["noin"] && o.flags&osdNoIn == 0 {
+			o.in = true
+			o.reweight = 1
+		}
+	}
+}

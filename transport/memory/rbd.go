@@ -1,0 +1,327 @@
+package memory
+
+import (
+	"context"
+	"crypto/sha1"
+	"fmt"
+	"math/bits"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/rbd"
+)
+
+type image struct {
+	id          string
+	name        string
+	namespace   string
+	size        uint64
+	objSize     uint64
+	features    uint64
+	stripeUnit  uint64
+	stripeCount uint64
+	dataPool    string
+	created     time.Time
+	config      map[string]string
+}
+
+// RBD feature bits (RBD_FEATURE_*).
+var rbdFeatureBits = map[string]uint64{
+	"layering": 1, "striping": 2, "exclusive-lock": 4, "object-map": 8, "fast-diff": 16,
+	"deep-flatten": 32, "journaling": 64, "data-pool": 128, "operations": 256,
+	"migrating": 512, "non-primary": 1024,
+}
+
+// mutableFeatures can be enabled or disabled on an existing image.
+const mutableFeatures = 4 | 8 | 16 | 64
+
+func featureNames(f uint64) []string {
+	out := []string{}
+	for name, bit := range rbdFeatureBits {
+		if f&bit != 0 {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func checkFeatureDeps(f uint64) error {
+	switch {
+	case f&8 != 0 && f&4 == 0:
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "the object-map feature requires exclusive-lock")
+	case f&16 != 0 && f&8 == 0:
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "the fast-diff feature requires object-map")
+	case f&64 != 0 && f&4 == 0:
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "the journaling feature requires exclusive-lock")
+	}
+	return nil
+}
+
+type imagesService struct{ *backend }
+
+func imageKey(ns, name string) string { return ns + "/" + name }
+
+func (c *cluster) imageLocked(spec rbd.ImageSpec) (*pool, *image, error) {
+	p, err := c.poolByNameOrErr(spec.Pool)
+	if err != nil {
+		return nil, nil, err
+	}
+	img := p.images[imageKey(spec.Namespace, spec.Name)]
+	if img == nil {
+		return nil, nil, ceph.Errorf(ceph.NotFound, "rbd", "Image not found: %s", spec)
+	}
+	return p, img, nil
+}
+
+func (c *cluster) imageValueLocked(p *pool, img *image) rbd.Image {
+	v := rbd.Image{
+		Name: img.name, ID: img.id, PoolName: p.name, Size: img.size, ObjSize: img.objSize,
+		NumObjs: (img.size + img.objSize - 1) / img.objSize, Order: bits.TrailingZeros64(img.objSize),
+		BlockNamePrefix: "rbd_data." + img.id, Features: img.features, FeaturesName: featureNames(img.features),
+		StripeUnit: img.stripeUnit, StripeCount: img.stripeCount,
+		Timestamp: img.created.UTC().Format("2006-01-02T15:04:05Z"), Snapshots: []rbd.Snapshot{},
+	}
+	if img.namespace != "" {
+		ns := img.namespace
+		v.Namespace = &ns
+	}
+	if img.dataPool != "" {
+		dp := img.dataPool
+		v.DataPool = &dp
+		if id, ok := c.poolByName[dp]; ok {
+			v.BlockNamePrefix = fmt.Sprintf("rbd_data.%d.%s", id, img.id)
+		}
+	}
+	v.Configuration = c.poolConfigLocked(p)
+	for i := range v.Configuration {
+		if val, ok := img.config[v.Configuration[i].Name]; ok {
+			v.Configuration[i].Value, v.Configuration[i].Source = val, 2
+		}
+	}
+	return v
+}
+
+func (s imagesService) List(ctx context.Context, poolName string, opts *rbd.ListOptions) ([]rbd.Image, error) {
+	if err := s.enter(ctx, "RBD.Images.List", poolName, opts); err != nil {
+		return nil, err
+	}
+	c := s.c
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var pools []*pool
+	if poolName != "" {
+		p, err := c.poolByNameOrErr(poolName)
+		if err != nil {
+			return nil, err
+		}
+		pools = []*pool{p}
+	} else {
+		for _, p := range c.sortedPools() {
+			if _, ok := p.apps["rbd"]; ok {
+				pools = append(pools, p)
+			}
+		}
+	}
+	out := []rbd.Image{}
+	for _, p := range pools {
+		keys := sortedKeys(p.images)
+		for _, k := range keys {
+			img := p.images[k]
+			if opts != nil && opts.Search != "" && !strings.Contains(img.name, opts.Search) {
+				continue
+			}
+			out = append(out, c.imageValueLocked(p, img))
+		}
+	}
+	if opts != nil {
+		if opts.Offset >= len(out) {
+			return []rbd.Image{}, nil
+		}
+		out = out[opts.Offset:]
+		if opts.Limit > 0 && opts.Limit < len(out) {
+			out = out[:opts.Limit]
+		}
+	}
+	return out, nil
+}
+
+func (s imagesService) Get(ctx context.Context, spec rbd.ImageSpec) (*rbd.Image, error) {
+	if err := s.enter(ctx, "RBD.Images.Get", spec); err != nil {
+		return nil, err
+	}
+	c := s.c
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	p, img, err := c.imageLocked(spec)
+	if err != nil {
+		return nil, err
+	}
+	v := c.imageValueLocked(p, img)
+	return &v, nil
+}
+
+func (c *cluster) checkImageConfig(cfg map[string]string) error {
+	for _, k := range sortedKeys(cfg) {
+		if _, ok := c.rbdIndex[k]; !ok {
+			return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid config option %q", k)
+		}
+	}
+	return nil
+}
+
+func (s imagesService) Create(ctx context.Context, spec rbd.ImageSpec, opts *rbd.CreateOptions) error {
+	if err := s.enter(ctx, "RBD.Images.Create", spec, opts); err != nil {
+		return err
+	}
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, err := c.poolByNameOrErr(spec.Pool)
+	if err != nil {
+		return err
+	}
+	if spec.Namespace != "" {
+		return ceph.Errorf(ceph.NotFound, "rbd", "namespace %s does not exist in pool %s", spec.Namespace, spec.Pool)
+	}
+	if _, ok := p.images[imageKey(spec.Namespace, spec.Name)]; ok {
+		return ceph.Errorf(ceph.AlreadyExists, "rbd", "rbd image %s already exists", spec)
+	}
+	var features uint64
+	if opts.Features == nil {
+		var f uint64
+		fmt.Sscan(c.rbdDefault(p, "rbd_default_features"), &f)
+		features = f
+	} else {
+		for _, f := range opts.Features {
+			features |= rbdFeatureBits[f]
+		}
+	}
+	if err := checkFeatureDeps(features); err != nil {
+		return err
+	}
+	if opts.DataPool != "" {
+		dp, err := c.poolByNameOrErr(opts.DataPool)
+		if err != nil {
+			return err
+		}
+		if dp.typ == ceph.Erasure && dp.flags&poolFlagECOverwrites == 0 {
+			return ceph.Errorf(ceph.InvalidArgument, "rbd", "data pool %s is erasure-coded without ec_overwrites", dp.name)
+		}
+		features |= rbdFeatureBits["data-pool"]
+	}
+	if err := c.checkImageConfig(opts.Configuration); err != nil {
+		return err
+	}
+	objSize := opts.ObjSize
+	if objSize == 0 {
+		objSize = 4 << 20
+	}
+	unit, count := opts.StripeUnit, opts.StripeCount
+	if unit == 0 {
+		unit = objSize
+	}
+	if count == 0 {
+		count = 1
+	}
+	if unit > objSize || objSize%unit != 0 {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "stripe unit %d must divide the object size %d", unit, objSize)
+	}
+	if unit != objSize || count != 1 {
+		features |= rbdFeatureBits["striping"]
+	}
+	p.nextImageIndex++
+	h := sha1.Sum([]byte(fmt.Sprintf("%s/%d/%s/%d", c.fsid, p.id, spec.Name, p.nextImageIndex)))
+	img := &image{
+		id: fmt.Sprintf("%x", h[:6]), name: spec.Name, namespace: spec.Namespace, size: opts.Size,
+		objSize: objSize, features: features, stripeUnit: unit, stripeCount: count,
+		dataPool: opts.DataPool, created: c.now(), config: map[string]string{},
+	}
+	for k, v := range opts.Configuration {
+		if v != "" {
+			img.config[k] = v
+		}
+	}
+	p.images[imageKey(spec.Namespace, spec.Name)] = img
+	return nil
+}
+
+func (c *cluster) rbdDefault(p *pool, name string) string {
+	if v, ok := p.rbdConfig[name]; ok {
+		return v
+	}
+	if i, ok := c.rbdIndex[name]; ok {
+		return c.rbdDefaults[i].Value
+	}
+	return ""
+}
+
+func (s imagesService) Update(ctx context.Context, spec rbd.ImageSpec, opts *rbd.UpdateOptions) error {
+	if err := s.enter(ctx, "RBD.Images.Update", spec, opts); err != nil {
+		return err
+	}
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, img, err := c.imageLocked(spec)
+	if err != nil {
+		return err
+	}
+	features := img.features
+	if opts.Features != nil {
+		var want uint64
+		for _, f := range *opts.Features {
+			want |= rbdFeatureBits[f]
+		}
+		keep := img.features &^ mutableFeatures
+		if want&^mutableFeatures != keep {
+			return ceph.Errorf(ceph.InvalidArgument, "rbd", "only exclusive-lock, object-map, fast-diff and journaling can be enabled or disabled")
+		}
+		features = want
+		if err := checkFeatureDeps(features); err != nil {
+			return err
+		}
+	}
+	if err := c.checkImageConfig(opts.Configuration); err != nil {
+		return err
+	}
+	if opts.NewName != nil && *opts.NewName != img.name {
+		if _, ok := p.images[imageKey(img.namespace, *opts.NewName)]; ok {
+			return ceph.Errorf(ceph.AlreadyExists, "rbd", "rbd image %s/%s already exists", p.name, *opts.NewName)
+		}
+	}
+	if opts.Size != nil {
+		img.size = *opts.Size
+	}
+	img.features = features
+	for k, v := range opts.Configuration {
+		if v == "" {
+			delete(img.config, k)
+		} else {
+			img.config[k] = v
+		}
+	}
+	if opts.NewName != nil && *opts.NewName != img.name {
+		delete(p.images, imageKey(img.namespace, img.name))
+		img.name = *opts.NewName
+		p.images[imageKey(img.namespace, img.name)] = img
+	}
+	return nil
+}
+
+func (s imagesService) Delete(ctx context.Context, spec rbd.ImageSpec) error {
+	if err := s.enter(ctx, "RBD.Images.Delete", spec); err != nil {
+		return err
+	}
+	c := s.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, _, err := c.imageLocked(spec)
+	if err != nil {
+		return err
+	}
+	delete(p.images, imageKey(spec.Namespace, spec.Name))
+	return nil
+}
