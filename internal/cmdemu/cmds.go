@@ -1133,8 +1133,21 @@ func (e *Emulator) status(ctx context.Context, a args, f format) ([]byte, string
 	fmt.Fprintf(&b, "    objects: %s objects, %s\n", siU(h.PGInfo.ObjectStats.NumObjects), byteU(dataBytes(h)))
 	fmt.Fprintf(&b, "    usage:   %s\n", usageLine(h))
 	lead := "    pgs:     "
-	if n := h.PGInfo.Statuses["unknown"]; n > 0 && total > 0 {
-		fmt.Fprintf(&b, "%s%.3f%% pgs unknown\n", lead, float64(float32(n)/float32(total))*100)
+	unknown, active := 0, 0
+	for st, n := range h.PGInfo.Statuses {
+		switch {
+		case st == "unknown":
+			unknown += n
+		case strings.Contains("+"+st+"+", "+active+"):
+			active += n
+		}
+	}
+	if unknown > 0 && total > 0 {
+		fmt.Fprintf(&b, "%s%.3f%% pgs unknown\n", lead, float64(float32(unknown)/float32(total))*100)
+		lead = "             "
+	}
+	if inactive := total - active - unknown; inactive > 0 {
+		fmt.Fprintf(&b, "%s%.3f%% pgs not active\n", lead, float64(float32(inactive)/float32(total))*100)
 		lead = "             "
 	}
 	for _, p := range parts {

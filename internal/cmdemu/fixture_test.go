@@ -42,6 +42,10 @@ func loadFixture(t *testing.T, dir string) *fixture {
 	t.Helper()
 	f := &fixture{rules: []ceph.CrushRule{{RuleID: 0, RuleName: "replicated_rule"}}, reweights: map[int]float64{}}
 	readJSON(t, dir, "osd_tree.json.out", &f.tree)
+	if _, err := os.Stat(filepath.Join("testdata", dir, "crush_rule_dump.json.out")); err == nil {
+		f.rules = nil
+		readJSON(t, dir, "crush_rule_dump.json.out", &f.rules)
+	}
 
 	var h struct {
 		Status ceph.HealthStatus `json:"status"`
@@ -87,6 +91,8 @@ func loadFixture(t *testing.T, dir string) *fixture {
 			ApplicationMetadata  map[string]map[string]any `json:"application_metadata"`
 			ErasureCodeProfile   string                    `json:"erasure_code_profile"`
 			CreateTime           string                    `json:"create_time"`
+			QuotaMaxBytes        int64                     `json:"quota_max_bytes"`
+			QuotaMaxObjects      int64                     `json:"quota_max_objects"`
 		} `json:"pools"`
 	}
 	readJSON(t, dir, "osd_dump.json.out", &dump)
@@ -100,10 +106,11 @@ func loadFixture(t *testing.T, dir string) *fixture {
 			apps = append(apps, a)
 		}
 		f.pools = append(f.pools, ceph.Pool{Pool: p.Pool, PoolName: p.PoolName, Type: typ, Size: p.Size, MinSize: p.MinSize,
-			CrushRule: f.rules[p.CrushRule].RuleName, ObjectHash: p.ObjectHash, PGNum: p.PGNum, PGPlacementNum: p.PGPlacementNum,
+			CrushRule: ruleName(f.rules, p.CrushRule), ObjectHash: p.ObjectHash, PGNum: p.PGNum, PGPlacementNum: p.PGPlacementNum,
 			PGNumTarget: p.PGNumTarget, PGPlacementNumTarget: p.PGPlacementNumTarget, PGAutoscaleMode: p.PGAutoscaleMode,
 			LastChange: p.LastChange, Flags: p.Flags, FlagsNames: p.FlagsNames, StripeWidth: p.StripeWidth, Options: p.Options,
-			ApplicationMetadata: apps, ErasureCodeProfile: p.ErasureCodeProfile, CreateTime: p.CreateTime})
+			ApplicationMetadata: apps, ErasureCodeProfile: p.ErasureCodeProfile, CreateTime: p.CreateTime,
+			QuotaMaxBytes: p.QuotaMaxBytes, QuotaMaxObjects: p.QuotaMaxObjects})
 	}
 	f.full.Pools = f.pools
 
@@ -115,7 +122,7 @@ func loadFixture(t *testing.T, dir string) *fixture {
 	f.full.MonStatus = q.MonStatus
 	f.full.MonStatus.Name = q.Leader
 
-	readJSON(t, dir, "df.json.out", &f.full.DF)
+	readJSON(t, dir, "df_detail.json.out", &f.full.DF)
 	var pg struct {
 		Summary struct {
 			ByState []struct {
@@ -313,4 +320,13 @@ func (r fxRules) Create(context.Context, string, *ceph.CrushRuleCreateOptions) e
 }
 func (r fxRules) Delete(context.Context, string) error {
 	return ceph.UnimplementedError("crush_rule", "delete")
+}
+
+func ruleName(rules []ceph.CrushRule, id int) string {
+	for _, r := range rules {
+		if r.RuleID == id {
+			return r.RuleName
+		}
+	}
+	return ""
 }
