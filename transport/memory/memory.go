@@ -10,6 +10,7 @@ import (
 
 	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/internal/cmdemu"
 	"github.com/cephapi/cephapi/osd"
 	"github.com/cephapi/cephapi/rbd"
 )
@@ -141,12 +142,11 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 		OSDLifecycle:        lifecycleService{be},
 		RBD:                 cephapi.RBD{Images: imagesService{be}},
 	}
-	// --- Commands -------------------------------------------------------
-	// Commands is left nil here (Unimplemented). The command emulator in
-	// internal/cmdemu is wired in at this spot:
-	//   parts.Commands = ceph.ValidatedCommander(cmdemu.New(&parts))
-	// --------------------------------------------------------------------
-	return cephapi.New(&parts, cephapi.WithCloser(func() error { return nil })), f
+	c := cephapi.New(&parts, cephapi.WithCloser(func() error { return nil }))
+	// Commands: the command emulator answers Ceph commands (health, osd
+	// tree, osd out, ...) from the validated services above.
+	c.Commands = ceph.ValidatedCommander(cmdemu.New(c))
+	return c, f
 }
 
 // backend is shared by every service of one client.
