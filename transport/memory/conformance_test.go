@@ -12,7 +12,7 @@ import (
 type harness struct{ c *cephapi.Client }
 
 func (h *harness) MakeClient(context.Context, *testing.T) (*cephapi.Client, error) { return h.c, nil }
-func (h *harness) Close()                                                        { h.c.Close() }
+func (h *harness) Close()                                                          { h.c.Close() }
 
 // TestConformance runs the shared conformance suite against the demo
 // cluster and against a generated multi-host cluster.

@@ -13,7 +13,11 @@ import (
 type monitorsService struct{ *backend }
 
 func (c *cluster) monInfo() ceph.MonInfo {
-	return ceph.MonInfo{Rank: 0, Name: "a", PublicAddr: "127.0.0.1:6789/0", Addr: "127.0.0.1:6789/0"}
+	return ceph.MonInfo{Rank: 0, Name: "a", PublicAddr: "127.0.0.1:6789/0", Addr: "127.0.0.1:6789/0",
+		PublicAddrs: &ceph.AddrVec{AddrVec: []ceph.EntityAddr{
+			{Type: "v2", Addr: "127.0.0.1:3300", Nonce: 0},
+			{Type: "v1", Addr: "127.0.0.1:6789", Nonce: 0},
+		}}}
 }
 
 func (c *cluster) monStatusLocked() ceph.MonStatus {

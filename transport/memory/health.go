@@ -17,6 +17,7 @@ type ruleView struct {
 	domains  [][]int // failure domains that have an up OSD: their up OSD ids
 	mapped   []int   // OSDs CRUSH maps PGs to (up, in, reweight > 0)
 	eligible int     // OSDs under the rule's root (and class), any state
+	down     []int   // eligible OSDs that are down: the last acting set of stale PGs
 }
 
 // poolPlacement is the derived PG state of one pool: every PG of a pool is
@@ -24,6 +25,7 @@ type ruleView struct {
 type poolPlacement struct {
 	state  string
 	copies int
+	size   int
 	rv     *ruleView
 }
 
@@ -68,6 +70,7 @@ func (c *cluster) ruleViewLocked(r *rule) *ruleView {
 		}
 		rv.eligible++
 		if !o.up {
+			rv.down = append(rv.down, o.id)
 			continue
 		}
 		i, ok := domainIdx[dom]
@@ -127,7 +130,7 @@ func (c *cluster) placementLocked() *placement {
 		}
 		copies := min(p.size, len(rv.domains))
 		st := pgState(p.size, p.minSize, copies, rv.eligible)
-		pl.pools[p.id] = poolPlacement{state: st, copies: copies, rv: rv}
+		pl.pools[p.id] = poolPlacement{state: st, copies: copies, size: p.size, rv: rv}
 		pl.statuses[st] += p.pgNum
 		pl.instances += p.pgNum * copies
 		pl.objects += p.objects
@@ -159,8 +162,17 @@ func (c *cluster) placementLocked() *placement {
 	return pl
 }
 
-// acting returns the acting set of PG number i of a pool.
+// acting returns the acting set of PG number i of a pool (for a stale PG:
+// the down OSDs it was last on).
 func (pp poolPlacement) acting(i int) []int {
+	if pp.copies == 0 {
+		n := len(pp.rv.down)
+		out := make([]int, 0, min(pp.size, n))
+		for j := 0; j < pp.size && j < n; j++ {
+			out = append(out, pp.rv.down[(i+j)%n])
+		}
+		return out
+	}
 	d := len(pp.rv.domains)
 	out := make([]int, 0, pp.copies)
 	for j := 0; j < pp.copies && d > 0; j++ {
@@ -507,7 +519,10 @@ func (c *cluster) osdMapLocked() ceph.OSDMap {
 	m := ceph.OSDMap{
 		Epoch: c.epoch, FSID: c.fsid, Flags: flagString(c.flags, nil), FlagsSet: sortedKeys(c.flags),
 		FullRatio: 0.95, BackfillfullRatio: 0.9, NearfullRatio: 0.85, MaxOSD: len(c.osds),
-		OSDs: make([]ceph.OSDMapEntry, 0, c.numOSDs),
+		OSDs:    make([]ceph.OSDMapEntry, 0, c.numOSDs),
+		Created: stamp(c.created), Modified: stamp(c.modified), LastUpChange: stamp(c.lastUpChange),
+		LastInChange: stamp(c.lastInChange), CrushVersion: c.crushVersion,
+		RequireMinCompatClient: "luminous", MinCompatClient: "jewel", RequireOSDRelease: "pacific",
 	}
 	for _, o := range c.osds {
 		if o != nil {

@@ -121,6 +121,14 @@ func (c *cluster) osdmapChangedLocked() {
 		up += b2i(o.up)
 		in += b2i(o.in)
 	}
+	now := c.now()
+	c.modified = now
+	if up != c.lastUp {
+		c.lastUpChange, c.lastUp = now, up
+	}
+	if in != c.lastIn {
+		c.lastInChange, c.lastIn = now, in
+	}
 	c.clogLocked("[DBG]", "osdmap e%d: %d total, %d up, %d in", c.epoch, total, up, in)
 	c.healthChangedLocked()
 }

@@ -82,6 +82,13 @@ func newCluster(s settings) *cluster {
 	} else {
 		c.seedDemo()
 	}
+	c.modified, c.lastUpChange, c.lastInChange = c.created, c.created, c.created
+	for _, o := range c.osds {
+		if o != nil {
+			c.lastUp += b2i(o.up)
+			c.lastIn += b2i(o.in)
+		}
+	}
 	c.lastChecks = map[string]string{}
 	for _, hc := range c.healthLocked(nil).checks {
 		c.lastChecks[hc.Type] = hc.Summary.Message

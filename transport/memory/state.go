@@ -184,6 +184,9 @@ type cluster struct {
 	lastChecks  map[string]string // health check -> summary, for the cluster log
 
 	mgrEpoch int
+
+	modified, lastUpChange, lastInChange time.Time
+	lastUp, lastIn                       int
 }
 
 // stamp formats t as Ceph does in maps and logs.
@@ -397,8 +400,20 @@ func (o *osdEntry) addr(offset int) string {
 	return fmt.Sprintf("%s:%d/%d", o.ip, o.port+offset, o.nonce)
 }
 
+func (o *osdEntry) addrVec(offset int) *ceph.AddrVec {
+	if o.isNew {
+		return &ceph.AddrVec{AddrVec: []ceph.EntityAddr{}}
+	}
+	return &ceph.AddrVec{AddrVec: []ceph.EntityAddr{
+		{Type: "v2", Addr: fmt.Sprintf("%s:%d", o.ip, o.port+offset), Nonce: o.nonce},
+		{Type: "v1", Addr: fmt.Sprintf("%s:%d", o.ip, o.port+offset+1), Nonce: o.nonce},
+	}}
+}
+
 func (o *osdEntry) mapEntry() ceph.OSDMapEntry {
 	return ceph.OSDMapEntry{
+		PublicAddrs:     o.addrVec(0),
+		ClusterAddrs:    o.addrVec(2),
 		OSD:             o.id,
 		UUID:            o.uuid,
 		Up:              b2i(o.up),
