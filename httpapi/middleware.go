@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -201,7 +202,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error, s
 	body := ErrorBody{
 		Detail:    ce.Detail,
 		Code:      ce.WireCode(),
-		Status:    fmt.Sprintf("%d %s", code, http.StatusText(code)),
+		Status:    statusLine(code),
 		RequestID: RequestID(r.Context()),
 	}
 	if body.Detail == "" {
@@ -222,4 +223,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error, s
 	h.Del("Content-Length")
 	w.WriteHeader(code)
 	_, _ = w.Write(append(b, '\n'))
+}
+
+// statusLine is "404 Not Found"; 499 (our Canceled) has no standard text.
+func statusLine(code int) string {
+	text := http.StatusText(code)
+	if code == 499 {
+		text = "Client Closed Request"
+	}
+	if text == "" {
+		return strconv.Itoa(code)
+	}
+	return strconv.Itoa(code) + " " + text
 }
