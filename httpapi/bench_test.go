@@ -1,36 +1,18 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/ceph"
-	"github.com/cephapi/cephapi/osd"
+	"github.com/cephapi/cephapi/transport/memory"
 )
 
-// benchOSDs lists a fixed set of OSDs; its other methods are not used.
-type benchOSDs struct{ osd.OSDs }
-
-func (benchOSDs) List(context.Context) ([]osd.OSD, error) {
-	out := make([]osd.OSD, 3)
-	for i := range out {
-		out[i].OSD = i
-		out[i].ID = i
-		out[i].Up, out[i].In = 1, 1
-		out[i].State = []string{"exists", "up"}
-		out[i].Host = osd.TreeNode{ID: -3, Name: "dev", Type: "host"}
-		out[i].Stats = map[string]float64{"op_w": 0, "op_r": 0, "numpg": 32}
-	}
-	return out, nil
-}
-
-// benchClient is the client the benchmarks serve.
-func benchClient() *cephapi.Client {
-	return cephapi.New(&cephapi.Client{Health: fakeHealth{}, OSDs: benchOSDs{}, Pools: newFakePools()})
-}
+// benchClient is the client the benchmarks serve: the memory transport's
+// demo cluster.
+func benchClient() *cephapi.Client { return memory.New() }
 
 func benchServe(b *testing.B, h http.Handler, path, token string) {
 	b.Helper()
