@@ -70,6 +70,14 @@ type Pool struct {
 	ObjectHash           int            `json:"object_hash"`
 	SnapMode             string         `json:"snap_mode"`
 	SnapSeq              int            `json:"snap_seq"`
+	// PGNumPending is pg_num while PGs merge (`osd pool ls detail` prints
+	// it when it differs from pg_num); 0 when unknown.
+	PGNumPending int `json:"pg_num_pending,omitempty"`
+	// LastForceOpResend* are the epochs Ceph prints as "lfor a/b/c"
+	// (strings, as in Ceph's JSON); empty when unknown.
+	LastForceOpResend            string `json:"last_force_op_resend,omitempty"`
+	LastForceOpResendPrenautilus string `json:"last_force_op_resend_prenautilus,omitempty"`
+	LastForceOpResendPreluminous string `json:"last_force_op_resend_preluminous,omitempty"`
 	// Stats is filled by List/Get with Stats set: usage counters and rates.
 	Stats map[string]PoolStat `json:"stats,omitempty"`
 	// PGStatus counts the pool's PGs by state ("active+clean": 32); filled
