@@ -546,11 +546,17 @@ func poolLine(p ceph.Pool, ruleIDs map[string]int) string {
 	if p.PGPlacementNumTarget != 0 && p.PGPlacementNumTarget != p.PGPlacementNum {
 		fmt.Fprintf(&b, " pgp_num_target %d", p.PGPlacementNumTarget)
 	}
+	if p.PGNumPending != 0 && p.PGNumPending != p.PGNum {
+		fmt.Fprintf(&b, " pg_num_pending %d", p.PGNumPending)
+	}
 	mode := p.PGAutoscaleMode
 	if mode == "" {
 		mode = "off"
 	}
 	fmt.Fprintf(&b, " autoscale_mode %s last_change %s", mode, p.LastChange)
+	if nz(p.LastForceOpResend) || nz(p.LastForceOpResendPrenautilus) || nz(p.LastForceOpResendPreluminous) {
+		fmt.Fprintf(&b, " lfor %s/%s/%s", zero(p.LastForceOpResend), zero(p.LastForceOpResendPrenautilus), zero(p.LastForceOpResendPreluminous))
+	}
 	if p.FlagsNames != "" {
 		fmt.Fprintf(&b, " flags %s", p.FlagsNames)
 	}
@@ -570,6 +576,15 @@ func poolLine(p ceph.Pool, ruleIDs map[string]int) string {
 		fmt.Fprintf(&b, " application %s", strings.Join(apps, ","))
 	}
 	return b.String()
+}
+
+func nz(s string) bool { return s != "" && s != "0" }
+
+func zero(s string) string {
+	if s == "" {
+		return "0"
+	}
+	return s
 }
 
 func optionValue(v any) string {

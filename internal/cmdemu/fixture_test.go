@@ -93,6 +93,10 @@ func loadFixture(t *testing.T, dir string) *fixture {
 			CreateTime           string                    `json:"create_time"`
 			QuotaMaxBytes        int64                     `json:"quota_max_bytes"`
 			QuotaMaxObjects      int64                     `json:"quota_max_objects"`
+			PGNumPending         int                       `json:"pg_num_pending"`
+			LFOR                 string                    `json:"last_force_op_resend"`
+			LFORPrenautilus      string                    `json:"last_force_op_resend_prenautilus"`
+			LFORPreluminous      string                    `json:"last_force_op_resend_preluminous"`
 		} `json:"pools"`
 	}
 	readJSON(t, dir, "osd_dump.json.out", &dump)
@@ -110,7 +114,8 @@ func loadFixture(t *testing.T, dir string) *fixture {
 			PGNumTarget: p.PGNumTarget, PGPlacementNumTarget: p.PGPlacementNumTarget, PGAutoscaleMode: p.PGAutoscaleMode,
 			LastChange: p.LastChange, Flags: p.Flags, FlagsNames: p.FlagsNames, StripeWidth: p.StripeWidth, Options: p.Options,
 			ApplicationMetadata: apps, ErasureCodeProfile: p.ErasureCodeProfile, CreateTime: p.CreateTime,
-			QuotaMaxBytes: p.QuotaMaxBytes, QuotaMaxObjects: p.QuotaMaxObjects})
+			QuotaMaxBytes: p.QuotaMaxBytes, QuotaMaxObjects: p.QuotaMaxObjects, PGNumPending: p.PGNumPending,
+			LastForceOpResend: p.LFOR, LastForceOpResendPrenautilus: p.LFORPrenautilus, LastForceOpResendPreluminous: p.LFORPreluminous})
 	}
 	f.full.Pools = f.pools
 
@@ -149,6 +154,9 @@ func loadFixture(t *testing.T, dir string) *fixture {
 	f.full.PGInfo.ObjectStats.NumObjects = st.PGMap.NumObjects
 	f.full.ClientPerf = st.PGMap.ClientPerf
 	f.full.MgrMap = ceph.MgrMap{ActiveName: "x", Available: st.MgrMap.Available}
+	if _, err := os.Stat(filepath.Join("testdata", dir, "mgr_dump.json.out")); err == nil {
+		readJSON(t, dir, "mgr_dump.json.out", &f.full.MgrMap)
+	}
 	return f
 }
 
