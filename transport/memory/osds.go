@@ -73,7 +73,7 @@ func (c *cluster) osdNode(o *osdEntry, ti treeIndex) osd.TreeNode {
 		depth = ti.depth[o.parent] + 1
 	}
 	return osd.TreeNode{
-		ID: o.id, Name: fmt.Sprintf("osd.%d", o.id), Type: "osd", TypeID: 0,
+		ID: o.id, Name: o.name, Type: "osd", TypeID: 0,
 		DeviceClass: o.class, CrushWeight: o.crushWeight, Depth: depth,
 		PoolWeights: map[string]float64{}, Exists: 1, Status: o.status(),
 		Reweight: o.reweight, PrimaryAffinity: o.primaryAffinity,

@@ -230,7 +230,7 @@ func (c *cluster) newOSDLocked(b *bucket, weight float64, class, ip string) *osd
 		}
 	}
 	o := &osdEntry{
-		id: id, uuid: uuidFor(c.fsid, fmt.Sprintf("osd.%d", id)), isNew: true,
+		id: id, name: "osd." + strconv.Itoa(id), uuid: uuidFor(c.fsid, fmt.Sprintf("osd.%d", id)), isNew: true,
 		crushWeight: weight, primaryAffinity: 1, class: class, ip: ip,
 		created: c.now(), capacity: int64(weight * (1 << 40)),
 	}
@@ -238,6 +238,7 @@ func (c *cluster) newOSDLocked(b *bucket, weight float64, class, ip string) *osd
 		o.capacity = 1 << 40
 	}
 	if b != nil {
+		o.slot = len(b.items)
 		o.parent = b.id
 		o.hostname = b.name
 		b.items = append(b.items, id)
@@ -252,22 +253,11 @@ func (c *cluster) newOSDLocked(b *bucket, weight float64, class, ip string) *osd
 }
 
 func (c *cluster) assignAddrLocked(o *osdEntry) {
-	k := 0
-	if b := c.buckets[o.parent]; b != nil {
-		for _, it := range b.items {
-			if it == o.id {
-				break
-			}
-			if it >= 0 {
-				k++
-			}
-		}
+	ip := o.ip
+	if ip == "" {
+		ip = "127.0.0.1"
 	}
-	o.port = 6800 + 8*k
-	o.nonce = int64(1000 + 7*o.id)
-	if o.ip == "" {
-		o.ip = "127.0.0.1"
-	}
+	o.setAddrs(ip, 6800+8*(o.slot%64), int64(1000+7*o.id))
 }
 
 // seedGenerated builds a cluster of t.Hosts x t.OSDsPerHost OSDs and

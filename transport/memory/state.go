@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,10 @@ type osdEntry struct {
 	ip              string
 	port            int
 	nonce           int64
+	hostPort        [8]string // ip:port+i
+	legacy          [4]string // public, cluster, hb back, hb front "ip:port/nonce"
+	name            string    // "osd.N"
+	slot            int       // position on its host, for its ports
 	upFrom, upThru  int
 	downAt, lostAt  int
 	downSince       time.Time
@@ -393,11 +398,24 @@ func b2i(b bool) int {
 	return 0
 }
 
-func (o *osdEntry) addr(offset int) string {
+// addr is a legacy address string: 0 public, 1 cluster, 2 heartbeat
+// back, 3 heartbeat front.
+func (o *osdEntry) addr(which int) string {
 	if o.isNew {
 		return "-"
 	}
-	return fmt.Sprintf("%s:%d/%d", o.ip, o.port+offset, o.nonce)
+	return o.legacy[which]
+}
+
+// setAddrs sets the OSD's messenger addresses and caches their strings
+// (listing 10,000 OSDs must not format 80,000 addresses).
+func (o *osdEntry) setAddrs(ip string, port int, nonce int64) {
+	o.ip, o.port, o.nonce = ip, port, nonce
+	for i := range o.hostPort {
+		o.hostPort[i] = ip + ":" + strconv.Itoa(port+i)
+	}
+	n := "/" + strconv.FormatInt(nonce, 10)
+	o.legacy = [4]string{o.hostPort[1] + n, o.hostPort[3] + n, o.hostPort[7] + n, o.hostPort[5] + n}
 }
 
 func (o *osdEntry) addrVec(offset int) *ceph.AddrVec {
@@ -405,8 +423,8 @@ func (o *osdEntry) addrVec(offset int) *ceph.AddrVec {
 		return &ceph.AddrVec{AddrVec: []ceph.EntityAddr{}}
 	}
 	return &ceph.AddrVec{AddrVec: []ceph.EntityAddr{
-		{Type: "v2", Addr: fmt.Sprintf("%s:%d", o.ip, o.port+offset), Nonce: o.nonce},
-		{Type: "v1", Addr: fmt.Sprintf("%s:%d", o.ip, o.port+offset+1), Nonce: o.nonce},
+		{Type: "v2", Addr: o.hostPort[offset], Nonce: o.nonce},
+		{Type: "v1", Addr: o.hostPort[offset+1], Nonce: o.nonce},
 	}}
 }
 
@@ -424,10 +442,10 @@ func (o *osdEntry) mapEntry() ceph.OSDMapEntry {
 		UpThru:          o.upThru,
 		DownAt:          o.downAt,
 		LostAt:          o.lostAt,
-		PublicAddr:      o.addr(1),
-		ClusterAddr:     o.addr(3),
-		HeartbeatBack:   o.addr(7),
-		HeartbeatFront:  o.addr(5),
+		PublicAddr:      o.addr(0),
+		ClusterAddr:     o.addr(1),
+		HeartbeatBack:   o.addr(2),
+		HeartbeatFront:  o.addr(3),
 		State:           o.stateNames(),
 	}
 }
