@@ -8,9 +8,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/auth"
 	"github.com/cephapi/cephapi/httpapi"
+	"github.com/cephapi/cephapi/transport/memory"
 )
 
 // Log in, then call an endpoint with the token and the endpoint's version.
@@ -19,8 +19,8 @@ func ExampleNew() {
 	if err != nil {
 		panic(err)
 	}
-	// A client without services: every domain call answers not_implemented.
-	srv := httpapi.New(cephapi.New(nil), httpapi.WithAccounts(accounts))
+	// The embedded in-memory demo cluster: one OSD under host "dev".
+	srv := httpapi.New(memory.New(), httpapi.WithAccounts(accounts))
 
 	r := httptest.NewRequest("POST", "/api/auth", strings.NewReader(`{"username":"admin","password":"s3cret"}`))
 	r.Header.Set("Accept", "application/vnd.ceph.api.v1.0+json")
@@ -35,10 +35,26 @@ func ExampleNew() {
 	r.Header.Set("Authorization", "Bearer "+login.Token)
 	w = httptest.NewRecorder()
 	srv.ServeHTTP(w, r)
+	var osds []struct {
+		ID   int `json:"id"`
+		Host struct {
+			Name string `json:"name"`
+		} `json:"host"`
+	}
+	_ = json.Unmarshal(w.Body.Bytes(), &osds)
+	fmt.Println(w.Code, w.Header().Get("Content-Type"), len(osds), osds[0].Host.Name)
+
+	r = httptest.NewRequest("GET", "/api/host", nil)
+	r.Header.Set("Accept", "application/vnd.ceph.api.v1.0+json")
+	r.Header.Set("Authorization", "Bearer "+login.Token)
+	w = httptest.NewRecorder()
+	srv.ServeHTTP(w, r)
 	var e httpapi.ErrorBody
 	_ = json.Unmarshal(w.Body.Bytes(), &e)
 	fmt.Println(w.Code, e.Code)
 
+	r = httptest.NewRequest("GET", "/api/osd", nil)
+	r.Header.Set("Authorization", "Bearer "+login.Token)
 	r.Header.Set("Accept", "application/vnd.ceph.api.v2.0+json")
 	w = httptest.NewRecorder()
 	srv.ServeHTTP(w, r)
@@ -46,6 +62,7 @@ func ExampleNew() {
 	fmt.Println(w.Code, e.Detail)
 	// Output:
 	// 201 admin true
+	// 200 application/vnd.ceph.api.v1.0+json 1 dev
 	// 501 not_implemented
 	// 415 Incorrect version: endpoint is '1.0', client requested '2.0'
 }

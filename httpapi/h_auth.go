@@ -52,6 +52,7 @@ func (s *Server) login(c *call) (any, error) {
 		return nil, err
 	}
 	s.log.InfoContext(c.ctx(), "login successful", "user", u.Username, "request_id", c.info.idOrEmpty())
+	c.w.Header().Set("Cache-Control", "no-store")
 	http.SetCookie(c.w, &http.Cookie{
 		Name: "token", Value: tok, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: c.r.TLS != nil,
