@@ -849,7 +849,12 @@ func (e *Emulator) df(ctx context.Context, a args, f format) ([]byte, string, er
 	raw.define("RAW USED", right, right)
 	raw.define("%RAW USED", right, right)
 	s := h.DF.Stats
+	// The domain has cluster totals only: a class row is exact only when
+	// all OSDs share one class.
 	classes := e.deviceClasses(ctx)
+	if len(classes) > 1 {
+		classes = nil
+	}
 	for _, c := range classes {
 		raw.row(c, byteU(s.TotalBytes), byteU(s.TotalAvailBytes), byteU(s.TotalUsedBytes), byteU(s.TotalUsedRawBytes), percentify(s.TotalUsedRawRatio*100))
 	}

@@ -1,11 +1,3 @@
-// Package cmdemu emulates the Ceph monitor's command interface over the
-// domain API: it answers `health`, `osd tree`, `osd out` and the other
-// commands of the legacy ceph-rest-api from a *cephapi.Client, in Ceph
-// 16.2.15's plain-text and JSON formats, and refuses other commands as the
-// monitor does (EINVAL "command not known").
-//
-// It uses only the public domain API, so the same emulator serves the
-// memory transport and any transport that has no raw command channel.
 package cmdemu
 
 import (

@@ -1,0 +1,36 @@
+// Package cmdemu emulates the Ceph monitor's command interface over the
+// domain API: it answers the commands of the legacy ceph-rest-api from a
+// *cephapi.Client, in Ceph 16.2.15's plain-text and JSON formats (XML is
+// derived from the JSON), and refuses other commands as the monitor does
+// (EINVAL "command not known"). It uses only the public domain API, so the
+// memory transport and any transport without a raw command channel (REST)
+// can offer ceph.Commander.
+//
+// Commands: health [detail], status, df [detail], osd tree [states...],
+// osd dump, osd ls, osd stat, osd pool ls [detail], pg stat, mon stat,
+// mon dump, quorum_status, and the writes osd in/out/down <ids|any|all>,
+// osd reweight <id> <weight>, osd set/unset <flag>. Writes return no output
+// and the monitor's status string ("marked out osd.0. ", "noout is set").
+//
+// Fidelity. testdata/ holds replies of a real 16.2.15 cluster in eight
+// states (captured with testdata/cap.py and reads.sh) and the golden tests
+// render the same states from domain values built from Ceph's JSON. The
+// plain text of every command matches byte for byte, after removing what
+// the domain API does not carry: "(since 94s)"/"(age 2m)" durations when
+// the OSD map has no timestamps, the manager's uptime, and the progress
+// module's section of status. Known differences:
+//
+//   - pg stat lists PG states in Ceph's hash-map order; the emulator sorts
+//     by count (status sorts by count in Ceph too, so it matches).
+//   - The monitor accepts osd reweight above 1 (only the CLI checks the
+//     range); the domain API refuses it with InvalidArgument.
+//   - df prints per-class rows only when every OSD has the same class (the
+//     domain has no per-class totals); df detail's (DATA)/(OMAP) columns
+//     show STORED/USED and 0 B.
+//   - JSON of health, osd tree, osd ls, osd stat, osd pool ls, mon stat,
+//     mon dump and quorum_status matches byte for byte; JSON of status, df,
+//     osd dump, pg stat and osd pool ls detail is valid and carries the
+//     fields the domain has, not every field Ceph prints.
+//   - XML names list items <item> where Ceph uses per-command names.
+//   - osd tree/ls/dump of an older epoch answer Unimplemented (EOPNOTSUPP).
+package cmdemu
