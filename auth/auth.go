@@ -170,7 +170,8 @@ func SystemRoles() []Role {
 	admin := Permissions{}
 	readOnly := Permissions{}
 	for _, s := range Scopes {
-		admin[s] = full()
+		// Permission.all_permissions() lists them sorted by name.
+		admin[s] = []string{Create, Delete, Read, Update}
 		if s != ScopeDashboardSettings && s != ScopeConfigOpt {
 			readOnly[s] = []string{Read}
 		}
