@@ -202,9 +202,12 @@ func (m *taskManager) list(glob string, keep func(name string) bool) TaskList {
 		ok := t.err == nil
 		ti := TaskInfo{
 			Name: t.name, Metadata: t.metadata, BeginTime: isoTime(t.begin), EndTime: isoTime(t.end),
-			Duration: &d, Progress: 100, Success: &ok, sortTime: t.end,
+			Duration: &d, Success: &ok, sortTime: t.end,
 		}
 		if ok {
+			// A failed task keeps its last progress (0: we do not report
+			// progress), as the dashboard shows it.
+			ti.Progress = 100
 			ti.RetValue = t.ret
 		} else {
 			ce := ceph.AsError(t.err)
