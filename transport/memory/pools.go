@@ -57,7 +57,9 @@ func (c *cluster) poolValueLocked(p *pool, pl *placement, stats bool) ceph.Pool 
 		Flags: p.flags, FlagsNames: p.flagsNames(), ApplicationMetadata: apps,
 		QuotaMaxBytes: p.quotaBytes, QuotaMaxObjects: p.quotaObjects, Options: maps.Clone(p.options),
 		CreateTime: stamp(p.created), LastChange: strconv.Itoa(p.lastChange), StripeWidth: p.stripeWidth,
-		FastRead: p.fastRead, ObjectHash: 2, SnapMode: "selfmanaged",
+		FastRead: p.fastRead, ObjectHash: 2, SnapMode: "selfmanaged", PGNumPending: p.pgNum,
+		LastForceOpResend: "0", LastForceOpResendPrenautilus: "0",
+		LastForceOpResendPreluminous: strconv.Itoa(p.lforPreluminous),
 	}
 	if stats {
 		if pl == nil {
@@ -456,6 +458,7 @@ func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUp
 		set("pg_num", pgNum)
 		set("pgp_num", pgNum)
 		p.pgNum, p.pgpNum = pgNum, pgNum
+		p.lforPreluminous = c.epoch + 1
 	}
 	if r != nil {
 		set("crush_rule", r.name)

@@ -292,7 +292,6 @@ func (c *cluster) seedGenerated(t Topology) {
 		}
 	}
 	c.fileConfig["osd_pool_default_size"] = strconv.Itoa(t.Size)
-	c.fileConfig["osd_pool_default_min_size"] = strconv.Itoa(t.Size - t.Size/2)
 	if t.Size == 1 {
 		c.fileConfig["mon_allow_pool_size_one"] = "true"
 		c.fileConfig["mon_warn_on_pool_no_redundancy"] = "false"

@@ -127,6 +127,9 @@ type pool struct {
 	rbdConfig      map[string]string
 	images         map[string]*image // key: namespace + "/" + name
 	nextImageIndex int
+	// lforPreluminous is the epoch of the last pg_num change (Ceph's
+	// last_force_op_resend_preluminous).
+	lforPreluminous int
 }
 
 type rule struct {
