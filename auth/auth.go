@@ -209,6 +209,10 @@ type MemoryStore struct {
 	cost  int
 	now   func() time.Time
 	dummy []byte // hash compared against for unknown users (constant work)
+	// lockout is the number of consecutive failed logins that disables an
+	// account (0: never); failures counts them per existing account.
+	lockout  int
+	failures map[string]int
 }
 
 // MemoryOption configures NewMemoryStore.
@@ -218,13 +222,20 @@ type MemoryOption func(*MemoryStore)
 // use bcrypt.MinCost to stay fast.
 func WithBcryptCost(cost int) MemoryOption { return func(m *MemoryStore) { m.cost = cost } }
 
+// WithLockoutAttempts disables an account after n consecutive failed
+// logins, as the dashboard's ACCOUNT_LOCKOUT_ATTEMPTS (10 there); an
+// administrator must enable it again (SetEnabled). 0, the default here,
+// never locks: with only the in-memory store and no user-management API
+// yet, a locked administrator could only be restored by a restart.
+func WithLockoutAttempts(n int) MemoryOption { return func(m *MemoryStore) { m.lockout = n } }
+
 // WithStoreClock sets the clock used for LastUpdate.
 func WithStoreClock(now func() time.Time) MemoryOption { return func(m *MemoryStore) { m.now = now } }
 
 // NewMemoryStore returns a store with the system roles and one enabled
 // administrator account.
 func NewMemoryStore(adminUser, adminPassword string, opts ...MemoryOption) (*MemoryStore, error) {
-	m := &MemoryStore{users: map[string]*User{}, roles: map[string]*Role{}, cost: bcrypt.DefaultCost, now: time.Now}
+	m := &MemoryStore{users: map[string]*User{}, roles: map[string]*Role{}, cost: bcrypt.DefaultCost, now: time.Now, failures: map[string]int{}}
 	for _, o := range opts {
 		o(m)
 	}
@@ -393,10 +404,32 @@ func (m *MemoryStore) Authenticate(ctx context.Context, username, password strin
 	err := bcrypt.CompareHashAndPassword(hash, []byte(password))
 	// Combine the outcomes without branching on which one failed first.
 	good := subtle.ConstantTimeEq(boolInt(err == nil), 1) & subtle.ConstantTimeEq(boolInt(ok), 1)
+	if ok && m.lockout > 0 {
+		m.countAttempt(username, good == 1 && u.Enabled)
+	}
 	if good != 1 || !u.Enabled {
 		return nil, InvalidCredentials()
 	}
 	return u, nil
+}
+
+// countAttempt resets the failure count on success and disables the
+// account when the failures reach the lockout limit.
+func (m *MemoryStore) countAttempt(username string, success bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if success {
+		delete(m.failures, username)
+		return
+	}
+	m.failures[username]++
+	if m.failures[username] >= m.lockout {
+		if u, ok := m.users[username]; ok {
+			u.Enabled = false
+			u.LastUpdate = m.now()
+		}
+		delete(m.failures, username)
+	}
 }
 
 func boolInt(b bool) int32 {

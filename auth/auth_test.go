@@ -190,3 +190,39 @@ func TestTokens(t *testing.T) {
 		t.Errorf("blocked token accepted: %v", err)
 	}
 }
+
+func TestLockout(t *testing.T) {
+	s, err := NewMemoryStore("admin", "pw", WithBcryptCost(bcrypt.MinCost), WithLockoutAttempts(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		if _, err := s.Authenticate(ctx, "admin", "bad"); err == nil {
+			t.Fatal("bad password accepted")
+		}
+	}
+	// A success resets the count.
+	if _, err := s.Authenticate(ctx, "admin", "pw"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		_, _ = s.Authenticate(ctx, "admin", "bad")
+	}
+	if _, err := s.Authenticate(ctx, "admin", "pw"); err == nil {
+		t.Fatal("locked account logged in")
+	}
+	if err := s.SetEnabled("admin", true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, "admin", "pw"); err != nil {
+		t.Fatalf("re-enabled account: %v", err)
+	}
+	// Unknown users are not tracked.
+	for i := 0; i < 5; i++ {
+		_, _ = s.Authenticate(ctx, "ghost", "x")
+	}
+	if len(s.failures) != 0 {
+		t.Errorf("failures tracked for unknown users: %v", s.failures)
+	}
+}

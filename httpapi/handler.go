@@ -66,7 +66,11 @@ func (s *Server) dispatch(c *call) {
 		// (request id) but has its own deadline.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx()), s.taskTimeout)
 		t := s.tasks.run(c.route.Task, tw.meta, ctx, cancel, tw.fn)
-		if !t.wait(c.ctx(), s.taskWait) {
+		wait := s.taskWait
+		if !s.taskWaitSet && c.route.TaskWait > 0 {
+			wait = c.route.TaskWait
+		}
+		if !t.wait(c.ctx(), wait) {
 			if c.ctx().Err() != nil {
 				return // client gone; the task goes on
 			}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cephapi/cephapi/auth"
 	"github.com/cephapi/cephapi/ceph"
@@ -77,6 +78,10 @@ type Route struct {
 	// Task names the dashboard task ("pool/create") a task-backed handler
 	// runs under.
 	Task string
+	// TaskWait overrides the server's default task wait for this route
+	// (the dashboard waits 4 s for RBD edits, 2 s for most others); an
+	// explicit WithTaskWait applies to every route.
+	TaskWait time.Duration
 	// Status is the success status (default: POST 201, DELETE 204, else 200).
 	Status int
 	// Implemented is false for routes that answer 501 until their issue lands.

@@ -1,6 +1,10 @@
 package httpapi
 
-import "github.com/cephapi/cephapi/auth"
+import (
+	"time"
+
+	"github.com/cephapi/cephapi/auth"
+)
 
 // routeTable is the API: every operation of the dashboard's 16.2.15 OpenAPI
 // document (testdata/endpoints.tsv), with its security scope, permission,
@@ -107,7 +111,7 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: "/api/block/image/trash/{image_id_spec}/restore", Scope: auth.ScopeRBDImage, Task: "rbd/trash/restore"},
 		{Method: "DELETE", Path: "/api/block/image/{image_spec}", Scope: auth.ScopeRBDImage, Task: "rbd/delete", handle: s.rbdDelete},
 		{Method: "GET", Path: "/api/block/image/{image_spec}", Scope: auth.ScopeRBDImage, handle: s.rbdGet},
-		{Method: "PUT", Path: "/api/block/image/{image_spec}", Scope: auth.ScopeRBDImage, Task: "rbd/edit", handle: s.rbdUpdate},
+		{Method: "PUT", Path: "/api/block/image/{image_spec}", Scope: auth.ScopeRBDImage, Task: "rbd/edit", TaskWait: 4 * time.Second, handle: s.rbdUpdate},
 		{Method: "POST", Path: "/api/block/image/{image_spec}/copy", Scope: auth.ScopeRBDImage, Task: "rbd/copy"},
 		{Method: "POST", Path: "/api/block/image/{image_spec}/flatten", Scope: auth.ScopeRBDImage, Permission: auth.Update, Task: "rbd/flatten"},
 		{Method: "POST", Path: "/api/block/image/{image_spec}/move_trash", Scope: auth.ScopeRBDImage, Task: "rbd/trash/move"},

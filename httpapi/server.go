@@ -33,6 +33,7 @@ type Server struct {
 	log           *slog.Logger
 	maxBody       int64
 	taskWait      time.Duration
+	taskWaitSet   bool
 	taskTimeout   time.Duration
 	now           func() time.Time
 	legacy        http.Handler
@@ -71,7 +72,9 @@ func WithMaxBodyBytes(n int64) Option { return func(srv *Server) { srv.maxBody =
 // WithTaskWait sets how long a task-backed call waits for its task before
 // answering 202 (default 2 s). Zero answers 202 unless the task is already
 // done.
-func WithTaskWait(d time.Duration) Option { return func(srv *Server) { srv.taskWait = d } }
+func WithTaskWait(d time.Duration) Option {
+	return func(srv *Server) { srv.taskWait, srv.taskWaitSet = d, true }
+}
 
 // WithTaskTimeout bounds the work of one task (default 10 minutes).
 func WithTaskTimeout(d time.Duration) Option { return func(srv *Server) { srv.taskTimeout = d } }
