@@ -946,6 +946,12 @@ func leaderOf(s *ceph.MonStatus) (int, string) {
 	return q[0], monName(s, q[0])
 }
 
+func sortedInts(l []int) []int {
+	out := append([]int(nil), l...)
+	sort.Ints(out)
+	return out
+}
+
 func monName(s *ceph.MonStatus, rank int) string {
 	for _, m := range s.MonMap.Mons {
 		if m.Rank == rank {
@@ -985,12 +991,15 @@ func (e *Emulator) monStat(ctx context.Context, a args, f format) ([]byte, strin
 			{"num_mons", len(s.MonMap.Mons)}, {"leader", ln}, {"quorum", q}}, f)
 		return b, "", err
 	}
+	// Ceph keeps mon_info in a map by name, the quorum as a set of ranks.
 	var mons []string
-	for _, m := range s.MonMap.Mons {
+	byName := append([]ceph.MonInfo(nil), s.MonMap.Mons...)
+	sort.SliceStable(byName, func(i, j int) bool { return byName[i].Name < byName[j].Name })
+	for _, m := range byName {
 		mons = append(mons, m.Name+"="+monAddrs(m))
 	}
 	var qr, qn []string
-	for _, r := range s.Quorum {
+	for _, r := range sortedInts(s.Quorum) {
 		qr = append(qr, strconv.Itoa(r))
 		qn = append(qn, monName(s, r))
 	}
@@ -1122,14 +1131,28 @@ func (e *Emulator) status(ctx context.Context, a args, f format) ([]byte, string
 	b.WriteString(" \n  services:\n")
 	ms := &h.MonStatus
 	var qn []string
-	for _, r := range ms.Quorum {
+	for _, r := range sortedInts(ms.Quorum) {
 		qn = append(qn, monName(ms, r))
 	}
 	age := ""
 	if ms.QuorumAge > 0 {
 		age = " (age " + timespan(time.Duration(ms.QuorumAge)*time.Second) + ")"
 	}
-	fmt.Fprintf(&b, "    mon: %d daemons, quorum %s%s\n", len(ms.MonMap.Mons), strings.Join(qn, ","), age)
+	inQuorum := map[int]bool{}
+	for _, r := range ms.Quorum {
+		inQuorum[r] = true
+	}
+	var out []string
+	for _, m := range ms.MonMap.Mons {
+		if !inQuorum[m.Rank] {
+			out = append(out, m.Name)
+		}
+	}
+	outQ := ""
+	if len(out) > 0 {
+		outQ = ", out of quorum: " + strings.Join(out, ", ")
+	}
+	fmt.Fprintf(&b, "    mon: %d daemons, quorum %s%s%s\n", len(ms.MonMap.Mons), strings.Join(qn, ","), age, outQ)
 	if h.MgrMap.ActiveName != "" {
 		fmt.Fprintf(&b, "    mgr: %s(active)", h.MgrMap.ActiveName)
 		if len(h.MgrMap.Standbys) > 0 {
