@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
@@ -624,4 +626,36 @@ func TestLegacyMount(t *testing.T) {
 	if w.Code != 200 || w.Body.String() != "HEALTH_OK" || seen != "/health" {
 		t.Errorf("%d %q seen %q", w.Code, w.Body, seen)
 	}
+}
+
+// TestTaskSurvivesClientDisconnect: a client that goes away while its
+// task runs must not abort the write half-way.
+func TestTaskSurvivesClientDisconnect(t *testing.T) {
+	f := newFixture(t, WithTaskWait(time.Minute))
+	f.pools.gate = make(chan struct{})
+	f.pools.ctxErr = make(chan error, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	r := httptest.NewRequest("POST", "/api/pool", strings.NewReader(`{"pool":"held","pg_num":8,"pool_type":"replicated"}`)).WithContext(ctx)
+	r.Header.Set("Accept", v1)
+	r.Header.Set("Authorization", "Bearer "+f.admin)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f.srv.ServeHTTP(httptest.NewRecorder(), r)
+	}()
+	waitFor(t, "the task to start", func() bool {
+		return len(f.srv.tasks.list("pool/create", nil).Executing) == 1
+	})
+	cancel()
+	<-done // the handler returns at once; the task goes on
+	close(f.pools.gate)
+	if err := <-f.pools.ctxErr; err != nil {
+		t.Fatalf("task context canceled with the request: %v", err)
+	}
+	waitFor(t, "the pool", func() bool {
+		f.pools.mu.Lock()
+		defer f.pools.mu.Unlock()
+		_, ok := f.pools.pools["held"]
+		return ok
+	})
 }
