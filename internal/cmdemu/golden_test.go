@@ -42,6 +42,7 @@ var notExact = map[string]string{
 	"seed-standby/pg_stat": "PG state order is Ceph's hash-map order",
 	"three-mons/pg_stat":   "PG state order is Ceph's hash-map order",
 	"mon-down/pg_stat":     "PG state order is Ceph's hash-map order",
+	"health-err/pg_stat":   "PG state order is Ceph's hash-map order",
 }
 
 type golden struct {
@@ -83,7 +84,7 @@ func goldens() []golden {
 }
 
 func TestGoldenReads(t *testing.T) {
-	for _, state := range []string{"seed", "seed-destroyed", "seed-muted", "seed-unknown", "seed-data", "seed-pools", "seed-standby", "three-mons", "mon-down", "rich-ok", "rich-warn"} {
+	for _, state := range []string{"seed", "seed-destroyed", "seed-muted", "seed-unknown", "seed-data", "seed-pools", "seed-standby", "three-mons", "mon-down", "health-err", "rich-ok", "rich-warn"} {
 		f := loadFixture(t, state)
 		c := f.client()
 		for _, g := range goldens() {
