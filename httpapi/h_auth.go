@@ -27,13 +27,8 @@ func (s *Server) login(c *call) (any, error) {
 	if err := c.decode(&req, true); err != nil {
 		return nil, err
 	}
-	switch {
-	case req.Username == nil && req.Password == nil:
-		return nil, missing("username", "password")
-	case req.Username == nil:
-		return nil, missing("username")
-	case req.Password == nil:
-		return nil, missing("password")
+	if err := required(field{"username", req.Username != nil}, field{"password", req.Password != nil}); err != nil {
+		return nil, err
 	}
 	u, err := s.accounts.Authenticate(c.ctx(), *req.Username, *req.Password)
 	if err != nil {

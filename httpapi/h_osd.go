@@ -146,18 +146,8 @@ func (s *Server) osdCreate(c *call) (any, error) {
 	if err := c.decode(&b, true); err != nil {
 		return nil, err
 	}
-	var miss []string
-	if b.Method == nil {
-		miss = append(miss, "method")
-	}
-	if b.Data == nil {
-		miss = append(miss, "data")
-	}
-	if b.TrackingID == nil {
-		miss = append(miss, "tracking_id")
-	}
-	if len(miss) > 0 {
-		return nil, missing(miss...)
+	if err := required(field{"method", b.Method != nil}, field{"data", b.Data != nil}, field{"tracking_id", b.TrackingID != nil}); err != nil {
+		return nil, err
 	}
 	switch *b.Method {
 	case "bare":
@@ -260,15 +250,8 @@ func (s *Server) osdFlagsSetIndividual(c *call) (any, error) {
 	if err := c.decode(&b, true); err != nil {
 		return nil, err
 	}
-	if b.Flags == nil || b.IDs == nil {
-		var miss []string
-		if b.Flags == nil {
-			miss = append(miss, "flags")
-		}
-		if b.IDs == nil {
-			miss = append(miss, "ids")
-		}
-		return nil, missing(miss...)
+	if err := required(field{"flags", b.Flags != nil}, field{"ids", b.IDs != nil}); err != nil {
+		return nil, err
 	}
 	flags := map[string]bool{}
 	for k, v := range *b.Flags {

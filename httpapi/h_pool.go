@@ -173,18 +173,8 @@ func (s *Server) poolCreate(c *call) (any, error) {
 	if err := c.decode(&b, true); err != nil {
 		return nil, err
 	}
-	var miss []string
-	if b.Pool == nil {
-		miss = append(miss, "pool")
-	}
-	if b.PGNum == nil {
-		miss = append(miss, "pg_num")
-	}
-	if b.PoolType == nil {
-		miss = append(miss, "pool_type")
-	}
-	if len(miss) > 0 {
-		return nil, missing(miss...)
+	if err := required(field{"pool", b.Pool != nil}, field{"pg_num", b.PGNum != nil}, field{"pool_type", b.PoolType != nil}); err != nil {
+		return nil, err
 	}
 	cfg, err := configStrings(b.Configuration)
 	if err != nil {
@@ -282,17 +272,8 @@ func (s *Server) crushRuleCreate(c *call) (any, error) {
 	if err := c.decode(&b, true); err != nil {
 		return nil, err
 	}
-	var miss []string
-	for _, f := range []struct {
-		n string
-		v *string
-	}{{"name", b.Name}, {"root", b.Root}, {"failure_domain", b.FailureDomain}} {
-		if f.v == nil {
-			miss = append(miss, f.n)
-		}
-	}
-	if len(miss) > 0 {
-		return nil, missing(miss...)
+	if err := required(field{"name", b.Name != nil}, field{"root", b.Root != nil}, field{"failure_domain", b.FailureDomain != nil}); err != nil {
+		return nil, err
 	}
 	return nothing(s.client.CrushRules.Create(c.ctx(), *b.Name, &ceph.CrushRuleCreateOptions{
 		Root: *b.Root, FailureDomain: *b.FailureDomain, DeviceClass: b.DeviceClass,
@@ -407,15 +388,8 @@ func (s *Server) configCreate(c *call) (any, error) {
 	if err := c.decode(&b, true); err != nil {
 		return nil, err
 	}
-	if b.Name == nil || b.Value == nil {
-		var miss []string
-		if b.Name == nil {
-			miss = append(miss, "name")
-		}
-		if b.Value == nil {
-			miss = append(miss, "value")
-		}
-		return nil, missing(miss...)
+	if err := required(field{"name", b.Name != nil}, field{"value", b.Value != nil}); err != nil {
+		return nil, err
 	}
 	return nothing(s.client.Config.Set(c.ctx(), *b.Name, *b.Value))
 }

@@ -169,18 +169,8 @@ func (s *Server) rbdCreate(c *call) (any, error) {
 	if err := c.decode(&b, true); err != nil {
 		return nil, err
 	}
-	var miss []string
-	if b.Name == nil {
-		miss = append(miss, "name")
-	}
-	if b.PoolName == nil {
-		miss = append(miss, "pool_name")
-	}
-	if b.Size == nil {
-		miss = append(miss, "size")
-	}
-	if len(miss) > 0 {
-		return nil, missing(miss...)
+	if err := required(field{"name", b.Name != nil}, field{"pool_name", b.PoolName != nil}, field{"size", b.Size != nil}); err != nil {
+		return nil, err
 	}
 	if err := b.check(); err != nil {
 		return nil, err

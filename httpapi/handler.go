@@ -184,6 +184,26 @@ func missing(names ...string) error {
 	return &ceph.Error{Code: ceph.InvalidArgument, Detail: "Missing parameters: " + strings.Join(names, ", ")}
 }
 
+// field is a required parameter and whether the request has it.
+type field struct {
+	name string
+	set  bool
+}
+
+// required answers 400 "Missing parameters: a, b" for the fields not set.
+func required(fields ...field) error {
+	var miss []string
+	for _, f := range fields {
+		if !f.set {
+			miss = append(miss, f.name)
+		}
+	}
+	if len(miss) > 0 {
+		return missing(miss...)
+	}
+	return nil
+}
+
 // withBody builds a handler that decodes the body into Req first.
 func withBody[Req any](strict bool, f func(c *call, req *Req) (any, error)) handlerFunc {
 	return func(c *call) (any, error) {
