@@ -659,3 +659,22 @@ func TestTaskSurvivesClientDisconnect(t *testing.T) {
 		return ok
 	})
 }
+
+// TestLoginOverTLS checks the cookie is Secure when the request came over
+// TLS, through a real listener.
+func TestLoginOverTLS(t *testing.T) {
+	f := newFixture(t)
+	ts := httptest.NewTLSServer(f.srv)
+	defer ts.Close()
+	r, _ := http.NewRequest("POST", ts.URL+"/api/auth", strings.NewReader(`{"username":"admin","password":"admin-pw"}`))
+	r.Header.Set("Accept", v1)
+	rsp, err := ts.Client().Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rsp.Body.Close()
+	ck := rsp.Cookies()
+	if rsp.StatusCode != 201 || len(ck) != 1 || !ck[0].Secure || !ck[0].HttpOnly {
+		t.Errorf("%d %+v", rsp.StatusCode, ck)
+	}
+}
