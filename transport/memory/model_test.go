@@ -922,3 +922,25 @@ func TestGeneratedLarge(t *testing.T) {
 		t.Errorf("usage: %+v %+v", h.PGInfo.ObjectStats, h.DF.Stats)
 	}
 }
+
+// TestTreeOrder checks Ceph's dump order: a bucket's OSDs by class and id,
+// then its buckets by name; "children" lists them in reverse.
+func TestTreeOrder(t *testing.T) {
+	c, f := memory.NewFake()
+	id, err := c.OSDLifecycle.Create(bg, &osd.CreateOptions{Host: "alpha"})
+	must(t, err)
+	must(t, f.SetOSDUp(id, true))
+	tree, err := c.OSDs.Tree(bg)
+	must(t, err)
+	var names []string
+	for _, n := range tree.Nodes {
+		names = append(names, n.Name)
+	}
+	want := []string{"default", "alpha", "osd.1", "dev", "osd.0", "rack01", "rack02", "rack03"}
+	if !slices.Equal(names, want) {
+		t.Errorf("order %q, want %q", names, want)
+	}
+	if got := tree.Nodes[0].Children; !slices.Equal(got, []int{-5, -4, -3, -2, -6}) {
+		t.Errorf("root children %v", got)
+	}
+}

@@ -59,10 +59,48 @@ func reversed(items []int) []int {
 	return out
 }
 
+// itemKey is how Ceph's CRUSH tree dumper orders a bucket's items: OSDs by
+// device class and zero-padded id, then buckets by name.
+func (c *cluster) itemKey(id int) string {
+	if id >= 0 {
+		class := ""
+		if o := c.osd(id); o != nil {
+			class = o.class
+		}
+		n := strconv.Itoa(id)
+		if len(n) < 8 {
+			n = strings.Repeat("0", 8-len(n)) + n
+		}
+		return class + "_osd." + n
+	}
+	if b := c.buckets[id]; b != nil {
+		return "_" + b.name
+	}
+	return "_"
+}
+
+// sortedItems returns b's items in `ceph osd tree` order.
+func (c *cluster) sortedItems(b *bucket) []int {
+	type keyed struct {
+		key string
+		id  int
+	}
+	ks := make([]keyed, len(b.items))
+	for i, id := range b.items {
+		ks[i] = keyed{c.itemKey(id), id}
+	}
+	slices.SortStableFunc(ks, func(x, y keyed) int { return strings.Compare(x.key, y.key) })
+	items := make([]int, len(ks))
+	for i, k := range ks {
+		items[i] = k.id
+	}
+	return items
+}
+
 func (c *cluster) bucketNode(b *bucket, ti treeIndex) osd.TreeNode {
 	return osd.TreeNode{
 		ID: b.id, Name: b.name, Type: b.typ, TypeID: crushTypeIDs[b.typ],
-		Children: reversed(b.items), CrushWeight: ti.weight[b.id], Depth: ti.depth[b.id],
+		Children: reversed(c.sortedItems(b)), CrushWeight: ti.weight[b.id], Depth: ti.depth[b.id],
 		PoolWeights: map[string]float64{},
 	}
 }
@@ -92,12 +130,15 @@ func (c *cluster) treeLocked() *osd.Tree {
 			return
 		}
 		b := c.buckets[id]
-		t.Nodes = append(t.Nodes, c.bucketNode(b, ti))
-		for _, it := range b.items {
-			walk(it)
+		n := c.bucketNode(b, ti)
+		t.Nodes = append(t.Nodes, n)
+		for i := len(n.Children) - 1; i >= 0; i-- {
+			walk(n.Children[i])
 		}
 	}
-	for _, r := range c.roots {
+	roots := slices.Clone(c.roots)
+	sort.Ints(roots)
+	for _, r := range roots {
 		walk(r)
 	}
 	for _, o := range c.osds {
