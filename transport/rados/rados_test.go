@@ -6,7 +6,10 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -244,5 +247,85 @@ func TestRealUnreachable(t *testing.T) {
 	}
 	if d := time.Since(start); d > 15*time.Second {
 		t.Fatalf("took %v", d)
+	}
+}
+
+// TestRealMonitorStop stops the monitor of the dev cluster started by
+// scripts/ceph-dev-cluster (CEPH_DEV_DIR, from its env.sh), checks that
+// calls fail with Unavailable within the configured timeout, that a
+// context deadline is honoured sooner, and that the client recovers by
+// itself once the monitor is back.
+func TestRealMonitorStop(t *testing.T) {
+	dir, conf := os.Getenv("CEPH_DEV_DIR"), os.Getenv("CEPH_CONF")
+	if dir == "" || conf == "" {
+		t.Skip("CEPH_DEV_DIR is not set: only a cluster of scripts/ceph-dev-cluster is stopped")
+	}
+	ctx := context.Background()
+	const timeout = 3 * time.Second
+	c, err := New(ctx, Config{ConfFile: conf, MonOpTimeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Health.Report(ctx); err != nil {
+		t.Fatal(err)
+	}
+	pidb, err := os.ReadFile(dir + "/run/mon.a.pid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(pidb)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	restart := func() {
+		// the daemons must not see the client's CEPH_* variables
+		cmd := exec.Command("ceph-mon", "-c", conf, "-i", "a")
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("restart mon.a: %v: %s", err, out)
+		}
+	}
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for syscall.Kill(pid, 0) == nil {
+		time.Sleep(50 * time.Millisecond)
+	}
+	restarted := false
+	defer func() {
+		if !restarted {
+			restart()
+		}
+	}()
+
+	start := time.Now()
+	_, err = c.Health.Report(ctx)
+	if !errors.Is(err, ceph.ErrUnavailable) {
+		t.Errorf("with the monitor stopped: %v, want Unavailable", err)
+	}
+	if d := time.Since(start); d > timeout+2*time.Second {
+		t.Errorf("Unavailable after %v, want about %v", d, timeout)
+	}
+	dctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	start = time.Now()
+	_, err = c.OSDs.List(dctx)
+	cancel()
+	if !errors.Is(err, ceph.ErrDeadlineExceeded) || time.Since(start) > time.Second {
+		t.Errorf("with a 300ms deadline: %v after %v, want DeadlineExceeded at once", err, time.Since(start))
+	}
+
+	restart()
+	restarted = true
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := c.Health.Report(ctx)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery 30s after the monitor restarted: %v", err)
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }
