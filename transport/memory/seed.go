@@ -180,9 +180,10 @@ func (c *cluster) seedDemo() {
 	c.bootLocked(o)
 	o.in, o.reweight = true, 1
 	c.defaultRulesLocked()
-	c.epoch = 9
+	c.epoch = 8
 	c.crushVersion = 3
 	c.addDeviceHealthPoolLocked()
+	c.epoch = 9
 	c.clogLocked("[INF]", "mon.a is new leader, mons a in quorum (ranks 0)")
 	c.clogLocked("[DBG]", "monmap e1: 1 mons at {a=[v2:127.0.0.1:3300/0,v1:127.0.0.1:6789/0]}")
 	c.clogLocked("[DBG]", "mgrmap e%d: x(active, starting)", c.mgrEpoch)
@@ -326,11 +327,13 @@ func (c *cluster) seedGenerated(t Topology) {
 	c.epoch = 10 + nOSD/100
 	c.crushVersion = 2 + t.Hosts + t.Racks
 	c.addDeviceHealthPoolLocked()
+	c.epoch++
 	for i := 0; i < t.Pools; i++ {
 		p := c.newPoolLocked(fmt.Sprintf("pool-%03d", i), ceph.Replicated, t.PGsPerPool)
 		p.apps["rbd"] = map[string]string{}
 		p.objects = t.ObjectsPerPool
 		p.stored = t.ObjectsPerPool * t.BytesPerObject
+		c.epoch++
 	}
 	c.clogLocked("[DBG]", "osdmap e%d: %d total, %d up, %d in", c.epoch, nOSD, nOSD, nOSD)
 }
