@@ -1,0 +1,262 @@
+// Command ceph-rest-api serves the Ceph Dashboard REST API (/api) and the
+// legacy ceph-rest-api (/api/v0.1) over one of the library's transports.
+//
+// With no flags it serves the embedded in-memory demo cluster on
+// 127.0.0.1:5000:
+//
+//	go run ./examples/ceph-rest-api
+//	curl 127.0.0.1:5000/api/v0.1/health
+//
+// Against a real cluster through librados (build with -tags rados,pacific):
+//
+//	ceph-rest-api --transport rados -n client.admin -c /etc/ceph/ceph.conf
+//
+// The administrator account is "admin"; its password comes from
+// --admin-password-file, or the environment variable CEPH_REST_API_PASSWORD,
+// or else is generated and printed once at start-up.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cephapi/cephapi"
+	"github.com/cephapi/cephapi/auth"
+	"github.com/cephapi/cephapi/httpapi"
+	"github.com/cephapi/cephapi/httpapi/legacy"
+	"github.com/cephapi/cephapi/transport/memory"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "ceph-rest-api:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the parsed command line.
+type config struct {
+	name, conf, cluster, keyring string
+	transport                    string
+	listen                       string
+	tlsCert, tlsKey              string
+	tokenTTL                     time.Duration
+	opTimeout                    time.Duration
+	adminPasswordFile            string
+	upstream, upstreamUser       string
+	upstreamPasswordFile         string
+	upstreamInsecure             bool
+	logLevel                     string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	cfg := &config{}
+	fs := flag.NewFlagSet("ceph-rest-api", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	str := func(p *string, short, long, def, usage string) {
+		if short != "" {
+			fs.StringVar(p, short, def, usage+" (short for --"+long+")")
+		}
+		fs.StringVar(p, long, def, usage)
+	}
+	str(&cfg.name, "n", "name", "client.admin", "Ceph client name (rados transport)")
+	str(&cfg.conf, "c", "conf", "", "ceph.conf path (rados transport; default: librados' search)")
+	str(&cfg.cluster, "", "cluster", "ceph", "Ceph cluster name (rados transport)")
+	str(&cfg.keyring, "k", "keyring", "", "keyring path (rados transport; default: from ceph.conf)")
+	str(&cfg.transport, "", "transport", "memory", "transport: memory, rados or rest")
+	str(&cfg.listen, "", "listen", "127.0.0.1:5000", "address to listen on")
+	str(&cfg.tlsCert, "", "tls-cert", "", "TLS certificate file (with --tls-key: serve HTTPS)")
+	str(&cfg.tlsKey, "", "tls-key", "", "TLS private key file")
+	fs.DurationVar(&cfg.tokenTTL, "token-ttl", 8*time.Hour, "lifetime of issued tokens")
+	fs.DurationVar(&cfg.opTimeout, "op-timeout", 10*time.Second, "bound on each call into Ceph (rados transport)")
+	str(&cfg.adminPasswordFile, "", "admin-password-file", "", "file holding the admin password (else $CEPH_REST_API_PASSWORD, else generated)")
+	str(&cfg.upstream, "", "upstream", "", "dashboard URL (rest transport)")
+	str(&cfg.upstreamUser, "", "upstream-user", "admin", "dashboard user (rest transport)")
+	str(&cfg.upstreamPasswordFile, "", "upstream-password-file", "", "file holding the dashboard password (else $CEPH_REST_API_UPSTREAM_PASSWORD)")
+	fs.BoolVar(&cfg.upstreamInsecure, "upstream-insecure", false, "skip TLS verification of the upstream (rest transport)")
+	str(&cfg.logLevel, "", "log-level", "info", "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
+		return nil, errors.New("--tls-cert and --tls-key go together")
+	}
+	return cfg, nil
+}
+
+// openers maps a transport name to its constructor. The rados entry is
+// added by a file built only with the "rados" tag; rest by the rest
+// transport when it exists.
+var openers = map[string]func(ctx context.Context, cfg *config, getenv func(string) string) (*cephapi.Client, error){
+	"memory": func(context.Context, *config, func(string) string) (*cephapi.Client, error) {
+		return memory.New(), nil
+	},
+}
+
+func readSecretFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	s := strings.TrimRight(string(b), "\r\n")
+	if s == "" {
+		return "", fmt.Errorf("%s is empty", path)
+	}
+	return s, nil
+}
+
+// adminPassword returns the password and whether it was generated.
+func adminPassword(cfg *config, getenv func(string) string) (string, bool, error) {
+	if cfg.adminPasswordFile != "" {
+		p, err := readSecretFile(cfg.adminPasswordFile)
+		return p, false, err
+	}
+	if p := getenv("CEPH_REST_API_PASSWORD"); p != "" {
+		return p, false, nil
+	}
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		return "", false, err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), true, nil
+}
+
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// run starts the server and blocks until ctx ends. When ready is not nil
+// it receives the listening address.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- net.Addr) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	open, ok := openers[cfg.transport]
+	if !ok {
+		if cfg.transport == "rados" {
+			return errors.New("this binary was built without librados: build with -tags rados,pacific")
+		}
+		return fmt.Errorf("unknown --transport %q (want memory, rados or rest)", cfg.transport)
+	}
+	client, err := open(ctx, cfg, getenv)
+	if err != nil {
+		return fmt.Errorf("connect (%s transport): %w", cfg.transport, err)
+	}
+	defer client.Close()
+
+	password, generated, err := adminPassword(cfg, getenv)
+	if err != nil {
+		return fmt.Errorf("admin password: %w", err)
+	}
+	accounts, err := auth.NewMemoryStore("admin", password)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	loopback := isLoopback(ln.Addr())
+
+	// The legacy handler needs the server's authorizer, and the server
+	// mounts the legacy handler: break the cycle with a late-bound func.
+	var srv *httpapi.Server
+	authorize := func(r *http.Request, scope, perm string) error {
+		return srv.LegacyAuthorizer()(r, scope, perm)
+	}
+	var legacyOpts []legacy.Option
+	if cfg.transport == "rados" {
+		legacyOpts = append(legacyOpts, legacy.WithPassthrough())
+	}
+	srv = httpapi.New(client,
+		httpapi.WithAccounts(accounts),
+		httpapi.WithTokenTTL(cfg.tokenTTL),
+		httpapi.WithLogger(logger),
+		httpapi.WithLoopbackAnonymousReads(loopback),
+		httpapi.WithLegacy(legacy.New(client.Commands, authorize, legacyOpts...)),
+	)
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if cfg.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.tlsCert, cfg.tlsKey)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("TLS: %w", err)
+		}
+		hs.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		ln = tls.NewListener(ln, hs.TLSConfig)
+		scheme = "https"
+	}
+
+	base := scheme + "://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "ceph-rest-api: serving the %s transport on %s\n", cfg.transport, base)
+	fmt.Fprintf(stdout, "  legacy API:    curl %s/api/v0.1/health\n", base)
+	fmt.Fprintf(stdout, "  dashboard API: curl -X POST %s/api/auth -H 'Accept: application/vnd.ceph.api.v1.0+json' -H 'Content-Type: application/json' -d '{\"username\": \"admin\", \"password\": \"...\"}'\n", base)
+	if generated {
+		// Printed once, to the terminal, never to the log.
+		fmt.Fprintf(stdout, "  generated password for user admin: %s\n", password)
+	} else {
+		fmt.Fprintln(stdout, "  user admin, password from", map[bool]string{true: cfg.adminPasswordFile, false: "$CEPH_REST_API_PASSWORD"}[cfg.adminPasswordFile != ""])
+	}
+	if !loopback {
+		fmt.Fprintln(stdout, "  not on loopback: every request needs credentials")
+	}
+	if ready != nil {
+		ready <- ln.Addr()
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func start(t *testing.T, args []string, env map[string]string) (base string, stdout *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout = &syncBuffer{}
+	ready := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	getenv := func(k string) string { return env[k] }
+	go func() { done <- run(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), getenv, stdout, io.Discard, ready) }()
+	select {
+	case addr := <-ready:
+		base = "http://" + addr.String()
+	case err := <-done:
+		cancel()
+		t.Fatalf("server did not start: %v", err)
+	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatal("server did not start in 10s")
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("shutdown: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("server did not shut down")
+		}
+	})
+	return base, stdout
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func login(t *testing.T, base, password string) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+"/api/auth", strings.NewReader(`{"username":"admin","password":"`+password+`"}`))
+	req.Header.Set("Accept", "application/vnd.ceph.api.v1.0+json")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// The seed's two curl examples against the embedded default.
+func TestSeedExamples(t *testing.T) {
+	base, _ := start(t, nil, map[string]string{"CEPH_REST_API_PASSWORD": "s3cret-pass"})
+	code, body := get(t, base+"/api/v0.1/health")
+	if code != 200 || body != "HEALTH_OK\n" {
+		t.Fatalf("health = %d %q", code, body)
+	}
+	code, body = get(t, base+"/api/v0.1/osd/tree")
+	if code != 200 {
+		t.Fatalf("osd tree = %d %q", code, body)
+	}
+	for _, re := range []string{
+		`(?m)^-1 +1\.00000 +root default`,
+		`(?m)^-2 +1\.00000 +host dev`,
+		`(?m)^ 0 +hdd +1\.00000 +osd\.0 +up +1\.00000 +1\.00000$`,
+		`(?m)^-3 +0 +rack rack01`, `(?m)^-4 +0 +rack rack02`, `(?m)^-5 +0 +rack rack03`,
+	} {
+		if !regexp.MustCompile(re).MatchString(body) {
+			t.Errorf("osd tree lacks %s:\n%s", re, body)
+		}
+	}
+	if got := login(t, base, "s3cret-pass"); got != http.StatusCreated {
+		t.Errorf("login with the env password = %d", got)
+	}
+	if got := login(t, base, "wrong"); got != http.StatusBadRequest {
+		t.Errorf("login with a wrong password = %d", got)
+	}
+}
+
+func TestGeneratedPasswordPrintedOnce(t *testing.T) {
+	base, out := start(t, nil, nil)
+	m := regexp.MustCompile(`generated password for user admin: (\S+)`).FindAllStringSubmatch(out.String(), -1)
+	if len(m) != 1 {
+		t.Fatalf("want the generated password printed once, got:\n%s", out)
+	}
+	if got := login(t, base, m[0][1]); got != http.StatusCreated {
+		t.Errorf("login with the generated password = %d", got)
+	}
+}
+
+func TestPasswordFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(f, []byte("from-a-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, out := start(t, []string{"--admin-password-file", f}, map[string]string{"CEPH_REST_API_PASSWORD": "ignored"})
+	if strings.Contains(out.String(), "from-a-file") {
+		t.Error("the password was printed")
+	}
+	if got := login(t, base, "from-a-file"); got != http.StatusCreated {
+		t.Errorf("login = %d", got)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--transport", "carrier-pigeon"},
+		{"--tls-cert", "x"},
+		{"--log-level", "loud"},
+		{"extra"},
+		{"--listen", "256.0.0.1:99999"},
+	} {
+		err := run(context.Background(), args, func(string) string { return "" }, io.Discard, io.Discard, nil)
+		if err == nil {
+			t.Errorf("run(%v) succeeded", args)
+		}
+	}
+}
