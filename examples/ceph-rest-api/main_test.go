@@ -40,7 +40,9 @@ func start(t *testing.T, args []string, env map[string]string) (base string, std
 	ready := make(chan net.Addr, 1)
 	done := make(chan error, 1)
 	getenv := func(k string) string { return env[k] }
-	go func() { done <- run(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), getenv, stdout, io.Discard, ready) }()
+	go func() {
+		done <- run(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), getenv, stdout, io.Discard, ready)
+	}()
 	select {
 	case addr := <-ready:
 		base = "http://" + addr.String()
