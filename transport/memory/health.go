@@ -570,7 +570,7 @@ func (s healthService) Full(ctx context.Context) (*ceph.HealthFull, error) {
 	f.Pools = make([]ceph.Pool, 0, len(pools))
 	f.DF.Pools = make([]ceph.DFPool, 0, len(pools))
 	for _, p := range pools {
-		f.Pools = append(f.Pools, c.poolValueLocked(p, h.pl, false))
+		f.Pools = append(f.Pools, c.poolValueLocked(p, h.pl, &df))
 		f.DF.Pools = append(f.DF.Pools, ceph.DFPool{Name: p.name, ID: p.id, Stats: c.poolUsageLocked(p, df)})
 	}
 	return f, nil

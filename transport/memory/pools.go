@@ -42,8 +42,9 @@ func (c *cluster) poolUsageLocked(p *pool, df ceph.DFStats) ceph.PoolUsage {
 	return u
 }
 
-// poolValueLocked converts a pool to the dashboard's shape.
-func (c *cluster) poolValueLocked(p *pool, pl *placement, stats bool) ceph.Pool {
+// poolValueLocked converts a pool to the dashboard's shape; with pl and df
+// (computed once per call, not per pool) it adds stats and PG states.
+func (c *cluster) poolValueLocked(p *pool, pl *placement, df *ceph.DFStats) ceph.Pool {
 	ruleName := ""
 	if r := c.rules[p.rule]; r != nil {
 		ruleName = r.name
@@ -61,11 +62,8 @@ func (c *cluster) poolValueLocked(p *pool, pl *placement, stats bool) ceph.Pool 
 		LastForceOpResend: "0", LastForceOpResendPrenautilus: "0",
 		LastForceOpResendPreluminous: strconv.Itoa(p.lforPreluminous),
 	}
-	if stats {
-		if pl == nil {
-			pl = c.placementLocked()
-		}
-		u := c.poolUsageLocked(p, c.dfStatsLocked(pl))
+	if pl != nil && df != nil {
+		u := c.poolUsageLocked(p, *df)
 		stat := func(x float64) ceph.PoolStat { return ceph.PoolStat{Latest: x, Rates: [][2]float64{}} }
 		v.Stats = map[string]ceph.PoolStat{
 			"stored": stat(float64(u.Stored)), "stored_data": stat(float64(u.Stored)), "stored_omap": stat(0),
@@ -91,13 +89,16 @@ func (s poolsService) List(ctx context.Context, opts *ceph.PoolListOptions) ([]c
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	var pl *placement
+	var df *ceph.DFStats
 	if stats {
 		pl = c.placementLocked()
+		d := c.dfStatsLocked(pl)
+		df = &d
 	}
 	pools := c.sortedPools()
 	out := make([]ceph.Pool, 0, len(pools))
 	for _, p := range pools {
-		out = append(out, c.poolValueLocked(p, pl, stats))
+		out = append(out, c.poolValueLocked(p, pl, df))
 	}
 	return out, nil
 }
@@ -113,7 +114,14 @@ func (s poolsService) Get(ctx context.Context, name string, opts *ceph.PoolGetOp
 	if err != nil {
 		return nil, err
 	}
-	v := c.poolValueLocked(p, nil, opts != nil && opts.Stats)
+	var v ceph.Pool
+	if opts != nil && opts.Stats {
+		pl := c.placementLocked()
+		df := c.dfStatsLocked(pl)
+		v = c.poolValueLocked(p, pl, &df)
+	} else {
+		v = c.poolValueLocked(p, nil, nil)
+	}
 	v.Configuration = c.poolConfigLocked(p)
 	return &v, nil
 }
