@@ -3,7 +3,9 @@ package rados
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
+	"syscall"
 
 	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/osd"
@@ -197,6 +199,11 @@ func (o osds) Scrub(ctx context.Context, id int, deep bool) error {
 		prefix = "osd deep-scrub"
 	}
 	_, err := o.r.monWrite(ctx, osdComponent, prefix, args{"who": strconv.Itoa(id)})
+	// EAGAIN "osd.N is not up": a state of the OSD, not of the cluster
+	var ce *ceph.Error
+	if errors.As(err, &ce) && errnoOf(err) == syscall.EAGAIN {
+		ce.Code = ceph.FailedPrecondition
+	}
 	return err
 }
 

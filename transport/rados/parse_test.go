@@ -478,11 +478,15 @@ func TestOSDs(t *testing.T) {
 	if err := o.Reweight(ctx, 0, 1); err != nil {
 		t.Fatal(err)
 	}
+	f.on("osd scrub", "", "osd.0 is not up", syscall.EAGAIN)
+	if err := o.Scrub(ctx, 0, false); !errors.Is(err, ceph.ErrFailedPrecondition) {
+		t.Fatalf("Scrub of a down OSD = %v, want FailedPrecondition", err)
+	}
 	s, err := o.Settings(ctx)
 	if err != nil || s.FullRatio != 0.949999988079071 || s.NearfullRatio != 0.8500000238418579 {
 		t.Fatalf("settings %+v %v", s, err)
 	}
-	want := []string{`osd lost id=0 yes_i_really_mean_it=true`, `osd reweight id=0 weight=1.0`}
+	want := []string{`osd lost id=0 yes_i_really_mean_it=true`, `osd reweight id=0 weight=1.0`, `osd scrub who="0"`}
 	if !reflect.DeepEqual(f.writes(), want) {
 		t.Fatalf("writes %q", f.writes())
 	}
