@@ -678,3 +678,56 @@ func TestLoginOverTLS(t *testing.T) {
 		t.Errorf("%d %+v", rsp.StatusCode, ck)
 	}
 }
+
+// TestRouteFacts pins scopes, permissions and versions that differ from
+// the defaults, as the dashboard's controllers declare them.
+func TestRouteFacts(t *testing.T) {
+	f := newFixture(t)
+	routes := map[string]Route{}
+	for _, rt := range f.srv.Routes() {
+		routes[rt.Method+" "+rt.Path] = rt
+	}
+	for key, want := range map[string]struct {
+		scope, perm string
+		version     Version
+		task        string
+	}{
+		"POST /api/osd/{svc_id}/scrub":                    {auth.ScopeOSD, auth.Update, V1, ""},
+		"POST /api/osd/{svc_id}/reweight":                 {auth.ScopeOSD, auth.Create, V1, ""},
+		"PUT /api/osd/{svc_id}/mark":                      {auth.ScopeOSD, auth.Update, V1, ""},
+		"PUT /api/osd/flags/individual":                   {auth.ScopeOSD, auth.Update, V1, ""},
+		"GET /api/osd/settings":                           {auth.ScopeOSD, auth.Read, V01, ""},
+		"DELETE /api/osd/{svc_id}":                        {auth.ScopeOSD, auth.Delete, V1, "osd/delete"},
+		"POST /api/osd":                                   {auth.ScopeOSD, auth.Create, V1, "osd/create"},
+		"POST /api/pool":                                  {auth.ScopePool, auth.Create, V1, "pool/create"},
+		"PUT /api/pool/{pool_name}":                       {auth.ScopePool, auth.Update, V1, "pool/edit"},
+		"DELETE /api/pool/{pool_name}":                    {auth.ScopePool, auth.Delete, V1, "pool/delete"},
+		"GET /api/crush_rule":                             {auth.ScopePool, auth.Read, V1, ""},
+		"GET /api/mgr/module":                             {auth.ScopeConfigOpt, auth.Read, V1, ""},
+		"POST /api/mgr/module/{module_name}/enable":       {auth.ScopeConfigOpt, auth.Create, V1, ""},
+		"GET /api/health/minimal":                         {"", auth.Read, V1, ""},
+		"GET /api/summary":                                {"", auth.Read, V1, ""},
+		"GET /api/perf_counters/mon/{service_id}":         {auth.ScopeMonitor, auth.Read, V1, ""},
+		"GET /api/perf_counters/tcmu-runner/{service_id}": {auth.ScopeISCSI, auth.Read, V1, ""},
+		"GET /api/block/image":                            {auth.ScopeRBDImage, auth.Read, V2, ""},
+		"PUT /api/block/image/{image_spec}":               {auth.ScopeRBDImage, auth.Update, V1, "rbd/edit"},
+		"POST /api/block/image/{image_spec}/flatten":      {auth.ScopeRBDImage, auth.Update, V1, "rbd/flatten"},
+		"POST /api/block/image/trash/purge":               {auth.ScopeRBDImage, auth.Delete, V1, "rbd/trash/purge"},
+		"POST /api/grafana/dashboards":                    {auth.ScopeGrafana, auth.Update, V1, ""},
+		"GET /api/host":                                   {auth.ScopeHosts, auth.Read, V1_1, ""},
+		"POST /api/host":                                  {auth.ScopeHosts, auth.Create, V01, "host/add"},
+		"POST /api/user/validate_password":                {"", auth.Create, V1, ""},
+		"GET /api/role":                                   {auth.ScopeUser, auth.Read, V1, ""},
+		"PUT /api/settings":                               {auth.ScopeConfigOpt, auth.Update, V1, ""},
+		"POST /api/nfs-ganesha/export":                    {auth.ScopeNFSGanesha, auth.Create, V2, "nfs/create"},
+	} {
+		rt, ok := routes[key]
+		if !ok {
+			t.Errorf("%s not routed", key)
+			continue
+		}
+		if rt.Scope != want.scope || rt.Permission != want.perm || rt.Version != want.version || rt.Task != want.task {
+			t.Errorf("%s: scope %q perm %q version %s task %q; want %+v", key, rt.Scope, rt.Permission, rt.Version, rt.Task, want)
+		}
+	}
+}
