@@ -77,7 +77,7 @@ func (s *Server) osdMark(c *call) (any, error) {
 
 func (s *Server) osdReweight(c *call) (any, error) {
 	return osdWithBody(func(c *call, id int, b *struct {
-		Weight *FlexFloat `json:"weight"`
+		Weight *flexFloat `json:"weight"`
 	}) (any, error) {
 		if b.Weight == nil {
 			return nil, missing("weight")
@@ -90,7 +90,7 @@ func (s *Server) osdReweight(c *call) (any, error) {
 // body.
 func (s *Server) osdScrub(c *call) (any, error) {
 	return osdWithBody(func(c *call, id int, b *struct {
-		Deep *FlexBool `json:"deep"`
+		Deep *flexBool `json:"deep"`
 	}) (any, error) {
 		deep, err := c.queryBool("deep", false)
 		if err != nil {
@@ -135,9 +135,9 @@ type osdCreateBody struct {
 
 type osdBareData struct {
 	UUID        string     `json:"uuid"`
-	SvcID       *FlexInt   `json:"svc_id"`
+	SvcID       *flexInt   `json:"svc_id"`
 	Host        string     `json:"host"`
-	Weight      *FlexFloat `json:"weight"`
+	Weight      *flexFloat `json:"weight"`
 	DeviceClass string     `json:"device_class"`
 }
 

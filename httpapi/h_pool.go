@@ -76,7 +76,7 @@ func (s *Server) poolGet(c *call) (any, error) {
 // keys the domain API models and refuse others with 400.
 type poolBody struct {
 	Pool                     *string        `json:"pool"`
-	PGNum                    *FlexInt       `json:"pg_num"`
+	PGNum                    *flexInt       `json:"pg_num"`
 	PoolType                 *string        `json:"pool_type"`
 	ErasureCodeProfile       string         `json:"erasure_code_profile"`
 	Flags                    []string       `json:"flags"`
@@ -84,16 +84,16 @@ type poolBody struct {
 	RuleName                 *string        `json:"rule_name"`
 	CrushRule                *string        `json:"crush_rule"`
 	Configuration            map[string]any `json:"configuration"`
-	Size                     *FlexInt       `json:"size"`
-	MinSize                  *FlexInt       `json:"min_size"`
+	Size                     *flexInt       `json:"size"`
+	MinSize                  *flexInt       `json:"min_size"`
 	PGAutoscaleMode          *string        `json:"pg_autoscale_mode"`
 	CompressionMode          *string        `json:"compression_mode"`
 	CompressionAlgorithm     *string        `json:"compression_algorithm"`
-	CompressionMinBlobSize   *FlexInt       `json:"compression_min_blob_size"`
-	CompressionMaxBlobSize   *FlexInt       `json:"compression_max_blob_size"`
-	CompressionRequiredRatio *FlexFloat     `json:"compression_required_ratio"`
-	QuotaMaxBytes            *FlexInt       `json:"quota_max_bytes"`
-	QuotaMaxObjects          *FlexInt       `json:"quota_max_objects"`
+	CompressionMinBlobSize   *flexInt       `json:"compression_min_blob_size"`
+	CompressionMaxBlobSize   *flexInt       `json:"compression_max_blob_size"`
+	CompressionRequiredRatio *flexFloat     `json:"compression_required_ratio"`
+	QuotaMaxBytes            *flexInt       `json:"quota_max_bytes"`
+	QuotaMaxObjects          *flexInt       `json:"quota_max_objects"`
 }
 
 func (b *poolBody) compression() *ceph.Compression {
@@ -144,7 +144,7 @@ func configStrings(m map[string]any) (map[string]string, error) {
 	return out, nil
 }
 
-func intp(f *FlexInt) *int {
+func intp(f *flexInt) *int {
 	if f == nil {
 		return nil
 	}
@@ -152,7 +152,7 @@ func intp(f *FlexInt) *int {
 	return &v
 }
 
-func int64p(f *FlexInt) *int64 {
+func int64p(f *flexInt) *int64 {
 	if f == nil {
 		return nil
 	}

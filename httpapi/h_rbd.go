@@ -143,18 +143,18 @@ func (m *rbdMirrorFields) check() error {
 type rbdCreateBody struct {
 	Name          *string        `json:"name"`
 	PoolName      *string        `json:"pool_name"`
-	Size          *FlexInt       `json:"size"`
+	Size          *flexInt       `json:"size"`
 	Namespace     *string        `json:"namespace"`
-	ObjSize       *FlexInt       `json:"obj_size"`
+	ObjSize       *flexInt       `json:"obj_size"`
 	Features      []string       `json:"features"`
-	StripeUnit    *FlexInt       `json:"stripe_unit"`
-	StripeCount   *FlexInt       `json:"stripe_count"`
+	StripeUnit    *flexInt       `json:"stripe_unit"`
+	StripeCount   *flexInt       `json:"stripe_count"`
 	DataPool      *string        `json:"data_pool"`
 	Configuration map[string]any `json:"configuration"`
 	rbdMirrorFields
 }
 
-func uint64Of(name string, f *FlexInt) (uint64, error) {
+func uint64Of(name string, f *flexInt) (uint64, error) {
 	if f == nil {
 		return 0, nil
 	}
@@ -186,7 +186,7 @@ func (s *Server) rbdCreate(c *call) (any, error) {
 	opts := &rbd.CreateOptions{Features: b.Features, DataPool: deref(b.DataPool), Configuration: cfg}
 	for _, f := range []struct {
 		name string
-		in   *FlexInt
+		in   *flexInt
 		out  *uint64
 	}{{"size", b.Size, &opts.Size}, {"obj_size", b.ObjSize, &opts.ObjSize}, {"stripe_unit", b.StripeUnit, &opts.StripeUnit}, {"stripe_count", b.StripeCount, &opts.StripeCount}} {
 		if *f.out, err = uint64Of(f.name, f.in); err != nil {
@@ -207,7 +207,7 @@ func (s *Server) rbdCreate(c *call) (any, error) {
 
 type rbdEditBody struct {
 	Name          *string        `json:"name"`
-	Size          *FlexInt       `json:"size"`
+	Size          *flexInt       `json:"size"`
 	Features      *[]string      `json:"features"`
 	Configuration map[string]any `json:"configuration"`
 	rbdMirrorFields

@@ -249,12 +249,12 @@ func parseBool(name, s string) (bool, error) {
 	return false, ceph.Errorf(ceph.InvalidArgument, "", "Invalid value for parameter '%s': %q is not a boolean", name, s)
 }
 
-// FlexInt is an integer that also accepts a numeric string, as the
+// flexInt is an integer that also accepts a numeric string, as the
 // dashboard passes body values through to Ceph commands that take either.
-type FlexInt int64
+type flexInt int64
 
 // UnmarshalJSON implements json.Unmarshaler.
-func (f *FlexInt) UnmarshalJSON(b []byte) error {
+func (f *flexInt) UnmarshalJSON(b []byte) error {
 	s := strings.TrimSpace(string(b))
 	if s == "null" {
 		return nil
@@ -263,20 +263,20 @@ func (f *FlexInt) UnmarshalJSON(b []byte) error {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil {
 		if fl, ferr := strconv.ParseFloat(s, 64); ferr == nil && fl == float64(int64(fl)) && fl < 1<<62 && fl > -(1<<62) {
-			*f = FlexInt(int64(fl))
+			*f = flexInt(int64(fl))
 			return nil
 		}
 		return ceph.Errorf(ceph.InvalidArgument, "", "invalid integer %s", truncate(string(b)))
 	}
-	*f = FlexInt(n)
+	*f = flexInt(n)
 	return nil
 }
 
-// FlexFloat is a number that also accepts a numeric string.
-type FlexFloat float64
+// flexFloat is a number that also accepts a numeric string.
+type flexFloat float64
 
 // UnmarshalJSON implements json.Unmarshaler.
-func (f *FlexFloat) UnmarshalJSON(b []byte) error {
+func (f *flexFloat) UnmarshalJSON(b []byte) error {
 	s := strings.TrimSpace(string(b))
 	if s == "null" {
 		return nil
@@ -285,15 +285,15 @@ func (f *FlexFloat) UnmarshalJSON(b []byte) error {
 	if err != nil || n != n || n > 1e300 || n < -1e300 {
 		return ceph.Errorf(ceph.InvalidArgument, "", "invalid number %s", truncate(string(b)))
 	}
-	*f = FlexFloat(n)
+	*f = flexFloat(n)
 	return nil
 }
 
-// FlexBool is a boolean that also accepts the strings str_to_bool knows.
-type FlexBool bool
+// flexBool is a boolean that also accepts the strings str_to_bool knows.
+type flexBool bool
 
 // UnmarshalJSON implements json.Unmarshaler.
-func (f *FlexBool) UnmarshalJSON(b []byte) error {
+func (f *flexBool) UnmarshalJSON(b []byte) error {
 	s := strings.TrimSpace(string(b))
 	if s == "null" {
 		return nil
@@ -302,7 +302,7 @@ func (f *FlexBool) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return ceph.Errorf(ceph.InvalidArgument, "", "invalid boolean %s", truncate(string(b)))
 	}
-	*f = FlexBool(v)
+	*f = flexBool(v)
 	return nil
 }
 
