@@ -189,22 +189,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	loopback := isLoopback(ln.Addr())
 
-	// The legacy handler needs the server's authorizer, and the server
-	// mounts the legacy handler: break the cycle with a late-bound func.
-	var srv *httpapi.Server
-	authorize := func(r *http.Request, scope, perm string) error {
-		return srv.LegacyAuthorizer()(r, scope, perm)
-	}
 	var legacyOpts []legacy.Option
 	if cfg.transport == "rados" {
+		// librados can run any command, not only the ones the table knows.
 		legacyOpts = append(legacyOpts, legacy.WithPassthrough())
 	}
-	srv = httpapi.New(client,
+	srv := httpapi.New(client,
 		httpapi.WithAccounts(accounts),
 		httpapi.WithTokenTTL(cfg.tokenTTL),
 		httpapi.WithLogger(logger),
 		httpapi.WithLoopbackAnonymousReads(loopback),
-		httpapi.WithLegacy(legacy.New(client.Commands, authorize, legacyOpts...)),
+		httpapi.WithLegacyBuilder(func(authorize func(*http.Request, string, string) error) http.Handler {
+			return legacy.New(client.Commands, authorize, legacyOpts...)
+		}),
 	)
 
 	hs := &http.Server{
