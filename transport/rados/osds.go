@@ -142,6 +142,9 @@ func (o osds) Get(ctx context.Context, id int) (*osd.Details, error) {
 		}
 	}
 	for k, v := range raw {
+		if k == "id" {
+			continue // the manager's metadata (what the dashboard shows) has no id
+		}
 		switch x := v.(type) {
 		case string:
 			md[k] = x
