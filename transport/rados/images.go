@@ -19,6 +19,9 @@ import (
 type images struct {
 	r    *runner
 	conn *gorados.Conn
+	// schema is the option schema shared with the config service; the
+	// RBD options are taken from it.
+	schema *schemaCache
 }
 
 var _ rbd.Images = (*images)(nil)

@@ -210,7 +210,7 @@ func TestPools(t *testing.T) {
 	ctx := context.Background()
 	t.Run("List", func(t *testing.T) {
 		r, _ := newTestRunner(t)
-		l, err := pools{r}.List(ctx, nil)
+		l, err := pools{r: r}.List(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,14 +222,14 @@ func TestPools(t *testing.T) {
 	})
 	t.Run("GetMissing", func(t *testing.T) {
 		r, _ := newTestRunner(t)
-		if _, err := (pools{r}).Get(ctx, "nope", nil); !errors.Is(err, ceph.ErrNotFound) {
+		if _, err := (pools{r: r}).Get(ctx, "nope", nil); !errors.Is(err, ceph.ErrNotFound) {
 			t.Fatalf("err = %v", err)
 		}
 	})
 	t.Run("CreateExisting", func(t *testing.T) {
 		// the mon answers 0 "pool 'rbdp' already exists": checked first
 		r, f := newTestRunner(t)
-		err := pools{r}.Create(ctx, "rbdp", &ceph.PoolCreateOptions{PGNum: 8})
+		err := pools{r: r}.Create(ctx, "rbdp", &ceph.PoolCreateOptions{PGNum: 8})
 		if !errors.Is(err, ceph.ErrAlreadyExists) || len(f.writes()) != 0 {
 			t.Fatalf("err = %v, writes %v", err, f.writes())
 		}
@@ -239,7 +239,7 @@ func TestPools(t *testing.T) {
 		for _, k := range []string{"osd pool create", "osd pool application enable", "osd pool set", "osd pool set-quota"} {
 			f.on(k, "", "", 0)
 		}
-		err := pools{r}.Create(ctx, "new", &ceph.PoolCreateOptions{PGNum: 16, Size: 2, Applications: []string{"rbd"},
+		err := pools{r: r}.Create(ctx, "new", &ceph.PoolCreateOptions{PGNum: 16, Size: 2, Applications: []string{"rbd"},
 			QuotaMaxBytes: 1024, Compression: &ceph.Compression{Mode: "aggressive"}})
 		if err != nil {
 			t.Fatal(err)
@@ -261,7 +261,7 @@ func TestPools(t *testing.T) {
 			f.on(k, "", "", 0)
 		}
 		n, apps, name := 32, []string{"rgw"}, "renamed"
-		err := pools{r}.Update(ctx, "rbdp", &ceph.PoolUpdateOptions{PGNum: &n, Applications: &apps, NewName: &name})
+		err := pools{r: r}.Update(ctx, "rbdp", &ceph.PoolUpdateOptions{PGNum: &n, Applications: &apps, NewName: &name})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,14 +278,14 @@ func TestPools(t *testing.T) {
 	})
 	t.Run("DeleteMissing", func(t *testing.T) {
 		r, f := newTestRunner(t)
-		if err := (pools{r}).Delete(ctx, "nope"); !errors.Is(err, ceph.ErrNotFound) || len(f.writes()) != 0 {
+		if err := (pools{r: r}).Delete(ctx, "nope"); !errors.Is(err, ceph.ErrNotFound) || len(f.writes()) != 0 {
 			t.Fatalf("err = %v, writes %v", err, f.writes())
 		}
 	})
 	t.Run("DeleteForbidden", func(t *testing.T) {
 		r, f := newTestRunner(t)
 		f.on("osd pool delete", "", "pool deletion is disabled; you must first set the mon_allow_pool_delete config option to true before you can destroy a pool", syscall.EPERM)
-		err := pools{r}.Delete(ctx, "rbdp")
+		err := pools{r: r}.Delete(ctx, "rbdp")
 		if !errors.Is(err, ceph.ErrFailedPrecondition) {
 			t.Fatalf("err = %v, want FailedPrecondition", err)
 		}
@@ -645,4 +645,29 @@ func mustRead(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestRBDPoolConfig(t *testing.T) {
+	schema := []ceph.ConfigOption{{Name: "rbd_cache"}, {Name: "rbd_default_pool"}, {Name: "osd_max_backfills"}, {Name: "rbd_atime_update_interval"}}
+	names := rbdOptionNames(schema)
+	if !reflect.DeepEqual(names, []string{"rbd_atime_update_interval", "rbd_cache"}) {
+		t.Fatalf("names = %v", names)
+	}
+	got := mergePoolConfig(names, map[string]string{"rbd_cache": "true", "rbd_atime_update_interval": "60"}, map[string]string{"rbd_cache": "false"})
+	want := []ceph.PoolConfigOption{{Name: "rbd_atime_update_interval", Value: "60", Source: 0}, {Name: "rbd_cache", Value: "false", Source: 1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("merge = %+v", got)
+	}
+	if err := checkRBDOptions(names, map[string]string{"conf_rbd_cache": "x", "rbd_cache": "y"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkRBDOptions(names, map[string]string{"rbd_default_pool": "x"}); !errors.Is(err, ceph.ErrInvalidArgument) {
+		t.Fatalf("non-overridable option = %v", err)
+	}
+	// without librbd, configuration is Unimplemented, and refused before any write
+	r, f := newTestRunner(t)
+	err := pools{r: r}.Create(context.Background(), "new", &ceph.PoolCreateOptions{PGNum: 8, Configuration: map[string]string{"rbd_cache": "false"}})
+	if !errors.Is(err, ceph.ErrUnimplemented) || len(f.writes()) != 0 {
+		t.Fatalf("Create with configuration = %v, writes %v", err, f.writes())
+	}
 }

@@ -16,7 +16,11 @@ const poolComponent = "pool"
 
 // pools manages pools with `osd pool ...` monitor commands, the way the
 // dashboard's pool controller does.
-type pools struct{ r *runner }
+type pools struct {
+	r *runner
+	// conf reads and writes RBD pool configuration; nil without librbd.
+	conf poolConfigurer
+}
 
 var _ ceph.Pools = pools{}
 
@@ -84,13 +88,26 @@ func (p pools) List(ctx context.Context, opts *ceph.PoolListOptions) ([]ceph.Poo
 }
 
 func (p pools) Get(ctx context.Context, name string, opts *ceph.PoolGetOptions) (*ceph.Pool, error) {
-	all, err := p.list(ctx, opts != nil && opts.Stats)
+	return p.get(ctx, name, opts != nil && opts.Stats, true)
+}
+
+// get returns one pool, with stats and with its RBD configuration when
+// asked (and reachable).
+func (p pools) get(ctx context.Context, name string, stats, conf bool) (*ceph.Pool, error) {
+	all, err := p.list(ctx, stats)
 	if err != nil {
 		return nil, err
 	}
 	for i := range all {
 		if all[i].PoolName == name {
-			return &all[i], nil
+			pool := &all[i]
+			if conf && p.conf != nil {
+				// as the dashboard, Get carries the pool's RBD configuration
+				if pool.Configuration, err = p.conf.poolConfig(ctx, name); err != nil {
+					return nil, err
+				}
+			}
+			return pool, nil
 		}
 	}
 	return nil, errorf(ceph.NotFound, poolComponent, "No such pool")
@@ -169,8 +186,8 @@ func compressionKeys(c *ceph.Compression, current map[string]any) [][2]string {
 }
 
 func (p pools) Create(ctx context.Context, name string, o *ceph.PoolCreateOptions) error {
-	if len(o.Configuration) > 0 {
-		return errorf(ceph.Unimplemented, poolComponent, "RBD pool configuration is not implemented by the rados transport")
+	if len(o.Configuration) > 0 && p.conf == nil {
+		return errorf(ceph.Unimplemented, poolComponent, "RBD pool configuration needs librbd (build tag rados)")
 	}
 	ok, err := p.exists(ctx, name)
 	if err != nil {
@@ -231,14 +248,17 @@ func (p pools) Create(ctx context.Context, name string, o *ceph.PoolCreateOption
 			return err
 		}
 	}
+	if len(o.Configuration) > 0 {
+		return p.conf.setPoolConfig(ctx, name, o.Configuration)
+	}
 	return nil
 }
 
 func (p pools) Update(ctx context.Context, name string, o *ceph.PoolUpdateOptions) error {
-	if o != nil && len(o.Configuration) > 0 {
-		return errorf(ceph.Unimplemented, poolComponent, "RBD pool configuration is not implemented by the rados transport")
+	if o != nil && len(o.Configuration) > 0 && p.conf == nil {
+		return errorf(ceph.Unimplemented, poolComponent, "RBD pool configuration needs librbd (build tag rados)")
 	}
-	cur, err := p.Get(ctx, name, nil)
+	cur, err := p.get(ctx, name, false, false)
 	if err != nil {
 		return err
 	}
@@ -313,6 +333,10 @@ func (p pools) Update(ctx context.Context, name string, o *ceph.PoolUpdateOption
 		if _, err := p.r.monWrite(ctx, poolComponent, "osd pool rename", args{"srcpool": name, "destpool": *o.NewName}); err != nil {
 			return err
 		}
+		name = *o.NewName
+	}
+	if len(o.Configuration) > 0 {
+		return p.conf.setPoolConfig(ctx, name, o.Configuration)
 	}
 	return nil
 }
@@ -341,7 +365,10 @@ func (p pools) Configuration(ctx context.Context, name string) ([]ceph.PoolConfi
 	if err := ceph.CheckContext(ctx, poolComponent); err != nil {
 		return nil, err
 	}
-	return nil, errorf(ceph.Unimplemented, poolComponent, "RBD pool configuration is not implemented by the rados transport")
+	if p.conf == nil {
+		return nil, errorf(ceph.Unimplemented, poolComponent, "RBD pool configuration needs librbd (build tag rados)")
+	}
+	return p.conf.poolConfig(ctx, name)
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -131,8 +131,11 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 		return nil, &ceph.Error{Code: ceph.Unavailable, Component: comp,
 			Detail: "cannot connect to the cluster as " + cfg.Name + ": " + err.Error(), Err: err}
 	}
-	parts := newServices(r)
-	parts.RBD.Images = &images{r: r, conn: conn}
+	schema := &schemaCache{}
+	parts := newServices(r, schema)
+	im := &images{r: r, conn: conn, schema: schema}
+	parts.RBD.Images = im
+	parts.Pools = pools{r: r, conf: im}
 	var once sync.Once
 	closer := func() error {
 		once.Do(func() { r.close(); conn.Shutdown() })

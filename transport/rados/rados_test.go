@@ -150,6 +150,26 @@ func TestRealSmoke(t *testing.T) {
 		if p.Type != ceph.Replicated || p.CrushRule == "" || len(p.ApplicationMetadata) != 1 {
 			t.Fatalf("pool: %+v", p)
 		}
+		conf, err := c.Pools.Configuration(ctx, name)
+		if err != nil || len(conf) < 100 {
+			t.Fatalf("Configuration: %d options, %v", len(conf), err)
+		}
+		if err := c.Pools.Update(ctx, name, &ceph.PoolUpdateOptions{Configuration: map[string]string{"rbd_cache": "false"}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := rbdOption(t, c, name, "rbd_cache"); got != (ceph.PoolConfigOption{Name: "rbd_cache", Value: "false", Source: 1}) {
+			t.Fatalf("after set: %+v", got)
+		}
+		if err := c.Pools.Update(ctx, name, &ceph.PoolUpdateOptions{Configuration: map[string]string{"rbd_cache": ""}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := rbdOption(t, c, name, "rbd_cache"); got.Source != 0 || got.Value != "true" {
+			t.Fatalf("after remove: %+v", got)
+		}
+		err = c.Pools.Update(ctx, name, &ceph.PoolUpdateOptions{Configuration: map[string]string{"rbd_no_such": "1"}})
+		if !errors.Is(err, ceph.ErrInvalidArgument) {
+			t.Fatalf("unknown RBD option = %v, want InvalidArgument", err)
+		}
 		spec := rbd.ImageSpec{Pool: name, Name: "img"}
 		if err := c.RBD.Images.Create(ctx, spec, &rbd.CreateOptions{Size: 8 << 20}); err != nil {
 			t.Fatal(err)
@@ -328,4 +348,19 @@ func TestRealMonitorStop(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+func rbdOption(t *testing.T, c *cephapi.Client, pool, name string) ceph.PoolConfigOption {
+	t.Helper()
+	p, err := c.Pools.Get(context.Background(), pool, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range p.Configuration {
+		if o.Name == name {
+			return o
+		}
+	}
+	t.Fatalf("pool %s has no RBD option %s", pool, name)
+	return ceph.PoolConfigOption{}
 }

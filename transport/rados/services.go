@@ -8,14 +8,14 @@ import (
 
 // newServices fills a Client with the command-based services on r (every
 // service but RBD images, which need librbd).
-func newServices(r *runner) *cephapi.Client {
+func newServices(r *runner, schema *schemaCache) *cephapi.Client {
 	return &cephapi.Client{
 		Health:              health{r},
 		Monitors:            monitors{r},
-		Pools:               pools{r},
+		Pools:               pools{r: r},
 		CrushRules:          crushRules{r},
 		ErasureCodeProfiles: ecProfiles{r},
-		Config:              config{r: r, schema: &schemaCache{}},
+		Config:              config{r: r, schema: schema},
 		MgrModules:          mgrModules{r},
 		Logs:                logs{r},
 		PerfCounters:        &perfCounters{r: r, last: map[string]perfSample{}, now: time.Now},
