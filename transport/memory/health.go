@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cephapi/cephapi/ceph"
 )
 
-// maxDetail is mon_health_max_detail: detail lines kept per check.
+// maxDetail is mon_health_max_detail: PG detail lines kept per check.
 const maxDetail = 50
 
 // ruleView is what one CRUSH rule can reach right now.
@@ -23,10 +24,20 @@ type ruleView struct {
 // poolPlacement is the derived PG state of one pool: every PG of a pool is
 // in the same state in this model.
 type poolPlacement struct {
-	state  string
-	copies int
-	size   int
-	rv     *ruleView
+	state     string // PGs without objects
+	dataState string // PGs with objects
+	dataPGs   int    // how many PGs hold objects: the first dataPGs of the pool
+	copies    int
+	size      int
+	rv        *ruleView
+}
+
+// stateOf returns the state of PG number i.
+func (pp poolPlacement) stateOf(i int) string {
+	if i < pp.dataPGs {
+		return pp.dataState
+	}
+	return pp.state
 }
 
 // placement is the PG map derived from the OSD map; it is computed in one
@@ -92,14 +103,20 @@ func (c *cluster) ruleViewLocked(r *rule) *ruleView {
 	return rv
 }
 
-func pgState(size, minSize, copies, eligible int) string {
+// pgState is the settled state of a PG that has copies of size copies
+// placed; hasData tells whether it holds objects (only those are degraded).
+func pgState(size, minSize, copies, eligible int, hasData bool) string {
+	degraded := ""
+	if hasData {
+		degraded = "+degraded"
+	}
 	switch {
 	case copies >= size:
 		return "active+clean"
 	case copies >= minSize && copies > 0:
-		return "active+undersized+degraded"
+		return "active+undersized" + degraded
 	case copies > 0:
-		return "undersized+degraded+peered"
+		return "undersized" + degraded + "+peered"
 	case eligible > 0:
 		return "stale+active+clean"
 	}
@@ -129,9 +146,19 @@ func (c *cluster) placementLocked() *placement {
 			views[p.rule] = rv
 		}
 		copies := min(p.size, len(rv.domains))
-		st := pgState(p.size, p.minSize, copies, rv.eligible)
-		pl.pools[p.id] = poolPlacement{state: st, copies: copies, size: p.size, rv: rv}
-		pl.statuses[st] += p.pgNum
+		pp := poolPlacement{
+			state:     pgState(p.size, p.minSize, copies, rv.eligible, false),
+			dataState: pgState(p.size, p.minSize, copies, rv.eligible, true),
+			dataPGs:   int(min(int64(p.pgNum), p.objects)),
+			copies:    copies, size: p.size, rv: rv,
+		}
+		pl.pools[p.id] = pp
+		if n := p.pgNum - pp.dataPGs; n > 0 {
+			pl.statuses[pp.state] += n
+		}
+		if pp.dataPGs > 0 {
+			pl.statuses[pp.dataState] += pp.dataPGs
+		}
 		pl.instances += p.pgNum * copies
 		pl.objects += p.objects
 		pl.copies += p.objects * int64(p.size)
@@ -241,9 +268,7 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 		isDown := !o.up
 		if isDown {
 			down++
-			if len(downDetail) < maxDetail {
-				downDetail = append(downDetail, fmt.Sprintf("osd.%d (%s) is down", o.id, c.location(o)))
-			}
+			downDetail = append(downDetail, fmt.Sprintf("osd.%d (%s) is down", o.id, c.location(o)))
 		}
 		c.ancestors(o, func(b *bucket) bool {
 			total[b.id]++
@@ -281,9 +306,7 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 			if loc != "" {
 				loc = " (" + loc + ")"
 			}
-			if len(s.detail) < maxDetail {
-				s.detail = append(s.detail, fmt.Sprintf("%s %s%s (%d osds) is down", b.typ, b.name, loc, total[id]))
-			}
+			s.detail = append(s.detail, fmt.Sprintf("%s %s%s (%d osds) is down", b.typ, b.name, loc, total[id]))
 		}
 		for typ, s := range byType {
 			add("OSD_"+strings.ToUpper(typ)+"_DOWN", ceph.HealthWarn,
@@ -297,9 +320,6 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 	}
 	if len(flagged) > 0 {
 		n := len(flagged)
-		if len(flagged) > maxDetail {
-			flagged = flagged[:maxDetail]
-		}
 		add("OSD_FLAGS", ceph.HealthWarn,
 			fmt.Sprintf("%d OSDs or CRUSH {nodes, device-classes} have {NOUP,NODOWN,NOIN,NOOUT} flags set", n), n, flagged)
 	}
@@ -330,44 +350,63 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 		add("POOL_FULL", ceph.HealthWarn, fmt.Sprintf("%d pool(s) full", n), n, full)
 	}
 
-	// PG checks.
-	var inactive, stale, degraded, undersized int
+	// PG checks, in their settled ("stuck") form: the model has no
+	// transition period, so a PG that cannot be clean is stuck since the
+	// last OSD up/down change.
+	stuckFor := timespan(c.now().Sub(c.lastUpChange))
+	var inactive, stale, degradedPGs, undersized int
 	var availDetail, degrDetail []string
+	availMore, degrMore := false, false
 	for _, p := range c.sortedPools() {
 		pp := pl.pools[p.id]
-		st := pp.state
-		if st == "active+clean" {
+		if pp.state == "active+clean" {
 			continue
 		}
-		isInactive := !strings.Contains(st, "active")
-		isStale := strings.HasPrefix(st, "stale")
-		isDegraded := strings.Contains(st, "degraded")
+		isStale := strings.HasPrefix(pp.state, "stale")
+		isInactive := !isStale && !strings.Contains(pp.state, "active")
+		isUndersized := strings.Contains(pp.state, "undersized")
 		if isInactive {
 			inactive += p.pgNum
 		}
 		if isStale {
 			stale += p.pgNum
 		}
-		if isDegraded {
-			degraded += p.pgNum
+		if isUndersized {
 			undersized += p.pgNum
+			degradedPGs += pp.dataPGs
 		}
 		for i := 0; i < p.pgNum; i++ {
-			if (isInactive || isStale) && len(availDetail) >= maxDetail && (!isDegraded || len(degrDetail) >= maxDetail) {
+			line := func(reason string) string {
+				return fmt.Sprintf("pg %d.%x is stuck %s for %s, current state %s, last acting %s",
+					p.id, i, reason, stuckFor, pp.stateOf(i), fmtSet(pp.acting(i)))
+			}
+			full := true
+			if isInactive || isStale {
+				if len(availDetail) < maxDetail {
+					reason := "inactive"
+					if isStale {
+						reason = "stale"
+					}
+					availDetail = append(availDetail, line(reason))
+					full = false
+				} else {
+					availMore = true
+				}
+			}
+			if isUndersized {
+				if len(degrDetail) < maxDetail {
+					degrDetail = append(degrDetail, line("undersized"))
+					full = false
+				} else {
+					degrMore = true
+				}
+			}
+			if full {
 				break
-			}
-			if !isInactive && !isStale && len(degrDetail) >= maxDetail {
-				break
-			}
-			line := fmt.Sprintf("pg %d.%x is %s, acting %s", p.id, i, st, fmtSet(pp.acting(i)))
-			if (isInactive || isStale) && len(availDetail) < maxDetail {
-				availDetail = append(availDetail, line)
-			}
-			if isDegraded && len(degrDetail) < maxDetail {
-				degrDetail = append(degrDetail, line)
 			}
 		}
 	}
+	const brevity = "(additional pgs left out for brevity)"
 	if inactive+stale > 0 {
 		var parts []string
 		if inactive > 0 {
@@ -376,17 +415,27 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 		if stale > 0 {
 			parts = append(parts, fmt.Sprintf("%d pgs stale", stale))
 		}
+		if availMore {
+			availDetail = append(availDetail, brevity)
+		}
 		add("PG_AVAILABILITY", ceph.HealthWarn, "Reduced data availability: "+strings.Join(parts, ", "),
 			inactive+stale, availDetail)
 	}
-	if degraded > 0 {
+	if undersized > 0 {
 		var parts []string
 		if pl.degraded > 0 && pl.copies > 0 {
 			parts = append(parts, fmt.Sprintf("%d/%d objects degraded (%.3f%%)", pl.degraded, pl.copies,
 				100*float64(pl.degraded)/float64(pl.copies)))
 		}
-		parts = append(parts, fmt.Sprintf("%d pgs degraded", degraded), fmt.Sprintf("%d pgs undersized", undersized))
-		add("PG_DEGRADED", ceph.HealthWarn, "Degraded data redundancy: "+strings.Join(parts, ", "), degraded, degrDetail)
+		if degradedPGs > 0 {
+			parts = append(parts, fmt.Sprintf("%d pgs degraded", degradedPGs))
+		}
+		parts = append(parts, fmt.Sprintf("%d pgs undersized", undersized))
+		if degrMore {
+			degrDetail = append(degrDetail, brevity)
+		}
+		add("PG_DEGRADED", ceph.HealthWarn, "Degraded data redundancy: "+strings.Join(parts, ", "),
+			degradedPGs+undersized, degrDetail)
 	}
 	if numIn > 0 {
 		maxPer := int(c.configInt("mon_max_pg_per_osd", "mgr"))
@@ -590,4 +639,21 @@ func (s healthService) Summary(ctx context.Context) (*ceph.Summary, error) {
 		HaveMonConnection: true,
 		Version:           cephVersion,
 	}, nil
+}
+
+// timespan formats a duration as Ceph's timespan_str does for health
+// details: "62s", "5m", "3h", "2d".
+func timespan(d time.Duration) string {
+	sec := int64(d / time.Second)
+	switch {
+	case sec < 0:
+		sec = 0
+	case sec >= 2*86400:
+		return fmt.Sprintf("%dd", sec/86400)
+	case sec >= 2*3600:
+		return fmt.Sprintf("%dh", sec/3600)
+	case sec >= 120:
+		return fmt.Sprintf("%dm", sec/60)
+	}
+	return fmt.Sprintf("%ds", sec)
 }

@@ -107,7 +107,7 @@ func TestHealthDerivedFromState(t *testing.T) {
 		}, []string{
 			"OSD_DOWN: 2 osds down",
 			"OSD_HOST_DOWN: 1 host (2 osds) down",
-			"PG_DEGRADED: Degraded data redundancy: 9 pgs degraded, 9 pgs undersized",
+			"PG_DEGRADED: Degraded data redundancy: 9 pgs undersized",
 		}},
 		{"degraded objects counted", gen, func(t *testing.T, _ *cephapi.Client, f *memory.Fake) {
 			must(t, f.SetPoolUsage("pool-000", 4096, 100))
@@ -116,7 +116,7 @@ func TestHealthDerivedFromState(t *testing.T) {
 		}, []string{
 			"OSD_DOWN: 2 osds down",
 			"OSD_HOST_DOWN: 1 host (2 osds) down",
-			"PG_DEGRADED: Degraded data redundancy: 100/300 objects degraded (33.333%), 9 pgs degraded, 9 pgs undersized",
+			"PG_DEGRADED: Degraded data redundancy: 100/300 objects degraded (33.333%), 8 pgs degraded, 9 pgs undersized",
 		}},
 		{"two hosts down: below min_size", gen, func(t *testing.T, _ *cephapi.Client, f *memory.Fake) {
 			for id := 0; id < 4; id++ {
@@ -126,7 +126,7 @@ func TestHealthDerivedFromState(t *testing.T) {
 			"OSD_DOWN: 4 osds down",
 			"OSD_HOST_DOWN: 2 hosts (4 osds) down",
 			"PG_AVAILABILITY: Reduced data availability: 9 pgs inactive",
-			"PG_DEGRADED: Degraded data redundancy: 9 pgs degraded, 9 pgs undersized",
+			"PG_DEGRADED: Degraded data redundancy: 9 pgs undersized",
 		}},
 		{"too many PGs per OSD", nil, func(t *testing.T, c *cephapi.Client, _ *memory.Fake) {
 			must(t, c.Pools.Create(bg, "p", &ceph.PoolCreateOptions{PGNum: 300, Applications: []string{"rbd"}}))
@@ -184,7 +184,7 @@ func TestHealthDetails(t *testing.T) {
 		{"OSD_HOST_DOWN", []string{"host dev (root=default) (1 osds) is down"}},
 		{"OSD_ROOT_DOWN", []string{"root default (1 osds) is down"}},
 		{"OSD_FLAGS", []string{"osd.0 has flags noin,noout"}},
-		{"PG_AVAILABILITY", []string{"pg 1.0 is stale+active+clean, acting [0]"}},
+		{"PG_AVAILABILITY", []string{"pg 1.0 is stuck stale for 0s, current state stale+active+clean, last acting [0]"}},
 	}
 	for _, tt := range tests {
 		if got := detail(tt.typ); !slices.Equal(got, tt.want) {
@@ -202,19 +202,35 @@ func TestHealthDetails(t *testing.T) {
 }
 
 func TestHealthDetailCap(t *testing.T) {
-	c, f := memory.NewFake(memory.WithTopology(memory.Topology{Hosts: 100, OSDsPerHost: 1, Pools: 1}))
-	for id := 0; id < 60; id++ {
+	c, f := memory.NewFake(memory.WithTopology(memory.Topology{Hosts: 3, OSDsPerHost: 20, Pools: 1, PGsPerPool: 64}))
+	for id := 0; id < 20; id++ { // all of host0001
 		must(t, f.SetOSDUp(id, false))
 	}
+	must(t, f.SetPoolUsage("pool-000", 1<<20, 10))
 	h, err := c.Health.Report(bg)
 	must(t, err)
+	got := map[string]ceph.HealthCheck{}
 	for _, hc := range h.Checks {
-		if len(hc.Detail) > 50 {
-			t.Errorf("%s has %d detail lines, more than mon_health_max_detail", hc.Type, len(hc.Detail))
-		}
-		if hc.Type == "OSD_DOWN" && hc.Summary.Count != 60 {
-			t.Errorf("OSD_DOWN count %d", hc.Summary.Count)
-		}
+		got[hc.Type] = hc
+	}
+	// OSD details are complete; PG details stop at mon_health_max_detail.
+	if d := got["OSD_DOWN"]; d.Summary.Count != 20 || len(d.Detail) != 20 {
+		t.Errorf("OSD_DOWN: %+v", d.Summary)
+	}
+	pg := got["PG_DEGRADED"]
+	if len(pg.Detail) != 51 || pg.Detail[50].Message != "(additional pgs left out for brevity)" {
+		t.Fatalf("PG_DEGRADED has %d detail lines", len(pg.Detail))
+	}
+	if pg.Summary.Message != "Degraded data redundancy: 10/30 objects degraded (33.333%), 10 pgs degraded, 65 pgs undersized" || pg.Summary.Count != 75 {
+		t.Errorf("PG_DEGRADED summary %+v", pg.Summary)
+	}
+	if want := "pg 2.0 is stuck undersized for 0s, current state active+undersized+degraded, last acting ["; !strings.HasPrefix(pg.Detail[1].Message, want) {
+		t.Errorf("detail %q", pg.Detail[1].Message)
+	}
+	p, err := c.Pools.Get(bg, "pool-000", &ceph.PoolGetOptions{Stats: true})
+	must(t, err)
+	if p.PGStatus["active+undersized+degraded"] != 10 || p.PGStatus["active+undersized"] != 54 {
+		t.Errorf("pg status %v", p.PGStatus)
 	}
 }
 

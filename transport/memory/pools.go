@@ -75,7 +75,14 @@ func (c *cluster) poolValueLocked(p *pool, pl *placement, df *ceph.DFStats) ceph
 			"compress_bytes_used": stat(0), "compress_under_bytes": stat(0),
 			"stored_raw": stat(float64(u.StoredRaw)), "avail_raw": stat(float64(u.AvailRaw)),
 		}
-		v.PGStatus = map[string]int{pl.pools[p.id].state: p.pgNum}
+		pp := pl.pools[p.id]
+		v.PGStatus = map[string]int{}
+		if n := p.pgNum - pp.dataPGs; n > 0 {
+			v.PGStatus[pp.state] += n
+		}
+		if pp.dataPGs > 0 {
+			v.PGStatus[pp.dataState] += pp.dataPGs
+		}
 	}
 	return v
 }
