@@ -114,14 +114,11 @@ func objectOrder(size uint64) (uint64, error) {
 	return o, nil
 }
 
-// rbdTimestamp formats a creation time as the dashboard does: Python's
-// isoformat of the UTC time (microseconds only when not zero) plus "Z".
+// rbdTimestamp formats a creation time as the dashboard does: librbd's
+// Python binding keeps whole seconds (utcfromtimestamp(tv_sec)), and the
+// dashboard appends "Z" to its isoformat.
 func rbdTimestamp(t time.Time) string {
-	t = t.UTC()
-	if t.Nanosecond()/1000 == 0 {
-		return t.Format("2006-01-02T15:04:05") + "Z"
-	}
-	return t.Format("2006-01-02T15:04:05.000000") + "Z"
+	return t.UTC().Format("2006-01-02T15:04:05") + "Z"
 }
 
 // pageImages filters by name and pages a sorted image list.
