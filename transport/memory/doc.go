@@ -71,8 +71,9 @@
 // moves to its target immediately, a marked-down OSD stays down until
 // Fake.SetOSDUp boots it, there is no recovery or backfill to wait for),
 // PG placement is a round-robin over failure domains rather than CRUSH, an
-// out OSD that is still up keeps serving its PGs (as a real cluster does
-// until backfill ends), there is no client I/O (rates are zero), and
+// out OSD that is still up keeps its copies (active+clean+remapped when
+// there is nowhere to move them, as on a real cluster), there is no client
+// I/O (rates are zero), and
 // configuration values in the database take precedence over the demo's
 // "ceph.conf" values (in real Ceph the local file wins). Where the
 // dashboard and the monitor disagree the library's contract is followed:

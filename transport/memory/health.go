@@ -19,6 +19,7 @@ type ruleView struct {
 	mapped   []int   // OSDs CRUSH maps PGs to (up, in, reweight > 0)
 	eligible int     // OSDs under the rule's root (and class), any state
 	down     []int   // eligible OSDs that are down: the last acting set of stale PGs
+	inDoms   int     // failure domains that have an up and in OSD
 }
 
 // poolPlacement is the derived PG state of one pool: every PG of a pool is
@@ -51,6 +52,7 @@ type placement struct {
 	objects    int64
 	copies     int64
 	degraded   int64
+	misplaced  int64
 	byOSDCount int // OSDs that report PG stats (up)
 }
 
@@ -58,6 +60,7 @@ type placement struct {
 func (c *cluster) ruleViewLocked(r *rule) *ruleView {
 	rv := &ruleView{}
 	domainIdx := map[int]int{}
+	domainIn := map[int]bool{}
 	for _, o := range c.osds {
 		if o == nil || o.destroyed || o.crushWeight <= 0 || (r.class != "" && o.class != r.class) {
 			continue
@@ -93,6 +96,10 @@ func (c *cluster) ruleViewLocked(r *rule) *ruleView {
 		rv.domains[i] = append(rv.domains[i], o.id)
 		if o.in && o.reweight > 0 {
 			rv.mapped = append(rv.mapped, o.id)
+			if !domainIn[dom] {
+				domainIn[dom] = true
+				rv.inDoms++
+			}
 		}
 	}
 	if len(rv.mapped) == 0 {
@@ -151,6 +158,14 @@ func (c *cluster) placementLocked() *placement {
 			dataState: pgState(p.size, p.minSize, copies, rv.eligible, true),
 			dataPGs:   int(min(int64(p.pgNum), p.objects)),
 			copies:    copies, size: p.size, rv: rv,
+		}
+		// Copies on up but out OSDs: CRUSH maps them elsewhere, but with
+		// nowhere to move them the PGs stay active+clean+remapped and the
+		// objects count as misplaced (no health check in 16.2). With no in
+		// OSD at all, Ceph keeps the old mapping.
+		if inCopies := min(p.size, rv.inDoms); pp.state == "active+clean" && inCopies > 0 && inCopies < copies {
+			pp.state, pp.dataState = "active+clean+remapped", "active+clean+remapped"
+			pl.misplaced += p.objects * int64(copies-inCopies)
 		}
 		pl.pools[p.id] = pp
 		if n := p.pgNum - pp.dataPGs; n > 0 {
@@ -359,7 +374,7 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 	availMore, degrMore := false, false
 	for _, p := range c.sortedPools() {
 		pp := pl.pools[p.id]
-		if pp.state == "active+clean" {
+		if strings.HasPrefix(pp.state, "active+clean") {
 			continue
 		}
 		isStale := strings.HasPrefix(pp.state, "stale")
@@ -474,9 +489,10 @@ func (s healthService) Report(ctx context.Context) (*ceph.HealthReport, error) {
 func (c *cluster) pgInfoLocked(pl *placement) ceph.PGInfo {
 	info := ceph.PGInfo{
 		ObjectStats: ceph.ObjectStats{
-			NumObjects:         pl.objects,
-			NumObjectCopies:    pl.copies,
-			NumObjectsDegraded: pl.degraded,
+			NumObjects:          pl.objects,
+			NumObjectCopies:     pl.copies,
+			NumObjectsDegraded:  pl.degraded,
+			NumObjectsMisplaced: pl.misplaced,
 		},
 		Statuses: make(map[string]int, len(pl.statuses)),
 	}
@@ -517,7 +533,7 @@ func (c *cluster) dfStatsLocked(pl *placement) ceph.DFStats {
 	var total, used int64
 	n := 0
 	for _, o := range c.osds {
-		if o == nil || !o.up {
+		if o == nil || !o.up || !o.in {
 			continue
 		}
 		n++

@@ -960,3 +960,32 @@ func TestTreeOrder(t *testing.T) {
 		t.Errorf("root children %v", got)
 	}
 }
+
+// TestOutButUp: an out OSD that is still up keeps its copies; with nowhere
+// to move them the PGs are active+clean+remapped and the objects misplaced,
+// without a health check (as on a real 3-OSD 16.2 cluster).
+func TestOutButUp(t *testing.T) {
+	c, f := memory.NewFake(memory.WithTopology(memory.Topology{Hosts: 3, OSDsPerHost: 1, Pools: 1, PGsPerPool: 8}))
+	must(t, f.SetPoolUsage("pool-000", 600, 6))
+	must(t, c.OSDs.Mark(bg, []int{2}, osd.Out))
+	if got := checks(t, c); got != nil {
+		t.Errorf("checks %v", got)
+	}
+	full, err := c.Health.Full(bg)
+	must(t, err)
+	if st := full.PGInfo.Statuses; st["active+clean+remapped"] != 9 {
+		t.Errorf("statuses %v", st)
+	}
+	if m := full.PGInfo.ObjectStats.NumObjectsMisplaced; m != 6 {
+		t.Errorf("misplaced %d, want 6", m)
+	}
+	if full.DF.Stats.TotalBytes != 2<<40 {
+		t.Errorf("total %d: the out OSD still counts", full.DF.Stats.TotalBytes)
+	}
+	must(t, c.OSDs.Mark(bg, []int{2}, osd.In))
+	full, err = c.Health.Full(bg)
+	must(t, err)
+	if st := full.PGInfo.Statuses; st["active+clean"] != 9 || full.PGInfo.ObjectStats.NumObjectsMisplaced != 0 {
+		t.Errorf("after mark in: %v", full.PGInfo)
+	}
+}
