@@ -48,8 +48,8 @@ func notFound(err error, spec rbd.ImageSpec) error {
 	return err
 }
 
-// info reads one open image.
-func info(img *gorbd.Image, pool, ns string) (*rbd.Image, error) {
+// info reads one open image, with its configuration when c is not nil.
+func info(img *gorbd.Image, pool, ns string, c *rbdConf, poolConf map[string]string) (*rbd.Image, error) {
 	st, err := img.Stat()
 	if err != nil {
 		return nil, err
@@ -92,6 +92,11 @@ func info(img *gorbd.Image, pool, ns string) (*rbd.Image, error) {
 	} else if errnoOf(err) != 2 {
 		return nil, err
 	}
+	if c != nil {
+		if out.Configuration, err = imageConf(img, c, poolConf); err != nil {
+			return nil, err
+		}
+	}
 	snaps, err := img.GetSnapshotNames()
 	if err != nil && errnoOf(err) != 0 {
 		return nil, err
@@ -109,9 +114,13 @@ func info(img *gorbd.Image, pool, ns string) (*rbd.Image, error) {
 	return out, nil
 }
 
-func (im *images) listPool(pool string) ([]rbd.Image, error) {
+func (im *images) listPool(pool string, c *rbdConf) ([]rbd.Image, error) {
 	var out []rbd.Image
 	err := im.withIOContext(pool, "", func(io *gorados.IOContext) error {
+		poolConf, err := poolOverrides(io, c.names)
+		if err != nil {
+			return err
+		}
 		spaces := []string{""}
 		if ns, err := gorbd.NamespaceList(io); err == nil {
 			spaces = append(spaces, ns...)
@@ -130,7 +139,7 @@ func (im *images) listPool(pool string) ([]rbd.Image, error) {
 					}
 					return err
 				}
-				i, err := info(img, pool, ns)
+				i, err := info(img, pool, ns, c, poolConf)
 				img.Close()
 				if err != nil {
 					return err
@@ -152,12 +161,16 @@ func (im *images) List(ctx context.Context, pool string, o *rbd.ListOptions) ([]
 		}
 		pools = rbdPools(d)
 	}
+	c, err := im.baseConf(ctx, rbdComponent)
+	if err != nil {
+		return nil, err
+	}
 	all := []rbd.Image{}
 	for _, p := range pools {
 		var got []rbd.Image
 		err := im.r.do(ctx, rbdComponent, func() error {
 			var err error
-			got, err = im.listPool(p)
+			got, err = im.listPool(p, c)
 			return err
 		})
 		if err != nil {
@@ -169,15 +182,23 @@ func (im *images) List(ctx context.Context, pool string, o *rbd.ListOptions) ([]
 }
 
 func (im *images) Get(ctx context.Context, spec rbd.ImageSpec) (*rbd.Image, error) {
+	c, err := im.baseConf(ctx, rbdComponent)
+	if err != nil {
+		return nil, err
+	}
 	var out *rbd.Image
-	err := im.r.do(ctx, rbdComponent, func() error {
+	err = im.r.do(ctx, rbdComponent, func() error {
 		return im.withIOContext(spec.Pool, spec.Namespace, func(io *gorados.IOContext) error {
 			img, err := gorbd.OpenImageReadOnly(io, spec.Name, gorbd.NoSnapshot)
 			if err != nil {
 				return notFound(err, spec)
 			}
 			defer img.Close()
-			out, err = info(img, spec.Pool, spec.Namespace)
+			poolConf, err := poolOverrides(io, c.names)
+			if err != nil {
+				return err
+			}
+			out, err = info(img, spec.Pool, spec.Namespace, c, poolConf)
 			return err
 		})
 	})
@@ -185,8 +206,15 @@ func (im *images) Get(ctx context.Context, spec rbd.ImageSpec) (*rbd.Image, erro
 }
 
 func (im *images) Create(ctx context.Context, spec rbd.ImageSpec, o *rbd.CreateOptions) error {
+	var c *rbdConf
 	if len(o.Configuration) > 0 {
-		return errorf(ceph.Unimplemented, rbdComponent, "RBD image configuration is not implemented by the rados transport")
+		var err error
+		if c, err = im.baseConf(ctx, rbdComponent); err != nil {
+			return err
+		}
+		if _, err := confKeys(c.names, o.Configuration); err != nil {
+			return err
+		}
 	}
 	order, err := objectOrder(o.ObjSize)
 	if err != nil {
@@ -230,14 +258,29 @@ func (im *images) Create(ctx context.Context, spec rbd.ImageSpec, o *rbd.CreateO
 			if err != nil && errnoOf(err) == 17 {
 				return &ceph.Error{Code: ceph.AlreadyExists, Component: rbdComponent, Detail: "image " + spec.String() + " already exists", Err: err}
 			}
-			return err
+			if err != nil || c == nil {
+				return err
+			}
+			img, err := gorbd.OpenImage(io, spec.Name, gorbd.NoSnapshot)
+			if err != nil {
+				return err
+			}
+			defer img.Close()
+			return setImageConfig(img, c, o.Configuration)
 		})
 	})
 }
 
 func (im *images) Update(ctx context.Context, spec rbd.ImageSpec, o *rbd.UpdateOptions) error {
+	var c *rbdConf
 	if o != nil && len(o.Configuration) > 0 {
-		return errorf(ceph.Unimplemented, rbdComponent, "RBD image configuration is not implemented by the rados transport")
+		var err error
+		if c, err = im.baseConf(ctx, rbdComponent); err != nil {
+			return err
+		}
+		if _, err := confKeys(c.names, o.Configuration); err != nil {
+			return err
+		}
 	}
 	var want uint64
 	if o != nil && o.Features != nil {
@@ -276,6 +319,11 @@ func (im *images) Update(ctx context.Context, spec rbd.ImageSpec, o *rbd.UpdateO
 					if err := img.UpdateFeatures(b, true); err != nil {
 						return err
 					}
+				}
+			}
+			if c != nil {
+				if err := setImageConfig(img, c, o.Configuration); err != nil {
+					return err
 				}
 			}
 			if o.NewName != nil && *o.NewName != spec.Name {

@@ -671,3 +671,13 @@ func TestRBDPoolConfig(t *testing.T) {
 		t.Fatalf("Create with configuration = %v, writes %v", err, f.writes())
 	}
 }
+
+func TestMergeConfigImage(t *testing.T) {
+	names := []string{"rbd_a", "rbd_b", "rbd_c"}
+	got := mergeConfig(names, map[string]string{"rbd_a": "1", "rbd_b": "1", "rbd_c": "1"},
+		map[string]string{"rbd_b": "2", "rbd_c": "2"}, confOverrides(map[string]string{"conf_rbd_c": "3", "other": "x"}))
+	want := []ceph.PoolConfigOption{{Name: "rbd_a", Value: "1", Source: 0}, {Name: "rbd_b", Value: "2", Source: 1}, {Name: "rbd_c", Value: "3", Source: 2}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v", got)
+	}
+}

@@ -181,12 +181,20 @@ func TestRealSmoke(t *testing.T) {
 		if err := c.RBD.Images.Update(ctx, spec, &rbd.UpdateOptions{Size: &size}); err != nil {
 			t.Fatal(err)
 		}
+		if err := c.RBD.Images.Update(ctx, spec, &rbd.UpdateOptions{Configuration: map[string]string{"rbd_cache": "false"}}); err != nil {
+			t.Fatal(err)
+		}
 		img, err := c.RBD.Images.Get(ctx, spec)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if img.Size != size || img.ID == "" || len(img.FeaturesName) == 0 {
+		if img.Size != size || img.ID == "" || len(img.FeaturesName) == 0 || len(img.Configuration) < 100 {
 			t.Fatalf("image: %+v", img)
+		}
+		for _, o := range img.Configuration {
+			if o.Name == "rbd_cache" && (o.Source != 2 || o.Value != "false") {
+				t.Fatalf("image override: %+v", o)
+			}
 		}
 		l, err := c.RBD.Images.List(ctx, name, nil)
 		if err != nil || len(l) != 1 {

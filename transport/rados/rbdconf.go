@@ -17,6 +17,7 @@ import (
 const (
 	rbdSourceConfig = 0
 	rbdSourcePool   = 1
+	rbdSourceImage  = 2
 )
 
 // nonOverridableRBDOptions are the rbd_* options that librbd does not
@@ -52,12 +53,31 @@ type poolConfigurer interface {
 // mergePoolConfig lists every option with the pool's override when it has
 // one, the client's value otherwise.
 func mergePoolConfig(names []string, client, pool map[string]string) []ceph.PoolConfigOption {
+	return mergeConfig(names, client, pool, nil)
+}
+
+// mergeConfig lists every option with the image's override, else the
+// pool's, else the client's value, as librbd's config_list does.
+func mergeConfig(names []string, client, pool, image map[string]string) []ceph.PoolConfigOption {
 	out := make([]ceph.PoolConfigOption, 0, len(names))
 	for _, n := range names {
-		if v, ok := pool[n]; ok {
+		if v, ok := image[n]; ok {
+			out = append(out, ceph.PoolConfigOption{Name: n, Value: v, Source: rbdSourceImage})
+		} else if v, ok := pool[n]; ok {
 			out = append(out, ceph.PoolConfigOption{Name: n, Value: v, Source: rbdSourcePool})
 		} else {
 			out = append(out, ceph.PoolConfigOption{Name: n, Value: client[n], Source: rbdSourceConfig})
+		}
+	}
+	return out
+}
+
+// confOverrides picks the "conf_<option>" keys of image metadata.
+func confOverrides(md map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range md {
+		if n, ok := strings.CutPrefix(k, "conf_"); ok {
+			out[n] = v
 		}
 	}
 	return out
