@@ -139,48 +139,58 @@ func numBound(v any) (float64, bool) {
 	return f, ok
 }
 
-// parseConfigValue checks value against the option's type and bounds, as
-// `ceph config set` does (EINVAL "error parsing value").
-func (c *cluster) parseConfigValue(i int, value string) error {
+// parseConfigValue checks value against the option's type and bounds and
+// returns it normalized, as `ceph config set` does ("03" is stored as "3",
+// "1" as "true" for a bool, "0.5" as "0.500000", debug level "5" as "5/5");
+// bad values give Ceph's EINVAL "error parsing value: ..." messages.
+func (c *cluster) parseConfigValue(i int, value string) (string, error) {
 	o := c.schema[i]
-	bad := func(why string) error {
-		return ceph.Errorf(ceph.InvalidArgument, cfgComponent, "error parsing value: %s", why)
+	bad := func(why string) (string, error) {
+		return "", ceph.Errorf(ceph.InvalidArgument, cfgComponent, "error parsing value: %s", why)
 	}
+	v := strings.TrimSpace(value)
 	var num float64
 	isNum := false
 	switch o.Type {
 	case "int", "uint", "size", "secs":
-		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return bad(fmt.Sprintf("'%s' is not an integer", value))
-		}
-		if o.Type != "int" && n < 0 {
-			return bad(fmt.Sprintf("'%s' must be non-negative", value))
+			return bad("strict_si_cast: unit prefix not recognized")
 		}
 		num, isNum = float64(n), true
+		v = strconv.FormatInt(n, 10)
 	case "float":
-		f, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || math.IsNaN(f) {
-			return bad(fmt.Sprintf("'%s' is not a number", value))
+			return bad(fmt.Sprintf("strict_strtod: expected double, got: '%s'", value))
 		}
 		num, isNum = f, true
+		v = strconv.FormatFloat(f, 'f', 6, 64)
 	case "bool":
-		if _, ok := parseBool(strings.TrimSpace(value)); !ok {
-			return bad(fmt.Sprintf("'%s' is not a boolean", value))
+		b, ok := parseBool(v)
+		if !ok {
+			return bad(fmt.Sprintf("Expected option value to be integer, got '%s'", value))
+		}
+		v = strconv.FormatBool(b)
+	case "str":
+		if strings.HasPrefix(o.Name, "debug_") && !strings.Contains(v, "/") {
+			if _, err := strconv.Atoi(v); err == nil {
+				v = v + "/" + v
+			}
 		}
 	}
 	if isNum {
 		if lo, ok := numBound(o.Min); ok && num < lo {
-			return bad(fmt.Sprintf("Value '%s' out of range: min %s", value, formatDefault(lo)))
+			return bad(fmt.Sprintf("Value '%s' is below minimum %s", value, formatDefault(lo)))
 		}
 		if hi, ok := numBound(o.Max); ok && num > hi {
-			return bad(fmt.Sprintf("Value '%s' out of range: max %s", value, formatDefault(hi)))
+			return bad(fmt.Sprintf("Value '%s' exceeds maximum %s", value, formatDefault(hi)))
 		}
 	}
-	if len(o.EnumValues) > 0 && !slices.Contains(o.EnumValues, value) {
+	if len(o.EnumValues) > 0 && !slices.Contains(o.EnumValues, v) {
 		return bad(fmt.Sprintf("'%s' is not one of the permitted values: %s", value, strings.Join(o.EnumValues, ", ")))
 	}
-	return nil
+	return v, nil
 }
 
 func (c *cluster) setConfigLocked(name, section, value string) {
@@ -219,10 +229,11 @@ func (s configService) Set(ctx context.Context, name string, values []ceph.Confi
 		if v.Value == "" {
 			continue
 		}
-		if err := c.parseConfigValue(i, v.Value); err != nil {
+		norm, err := c.parseConfigValue(i, v.Value)
+		if err != nil {
 			return err
 		}
-		want[v.Section] = v.Value
+		want[v.Section] = norm
 	}
 	for _, sec := range sortedKeys(c.config[name]) {
 		if _, ok := want[sec]; !ok {
@@ -247,13 +258,16 @@ func (s configService) SetMany(ctx context.Context, values map[string]ceph.Confi
 	if err := c.checkRuntimeLocked(names); err != nil {
 		return err
 	}
+	norm := make(map[string]string, len(names))
 	for _, n := range names {
-		if err := c.parseConfigValue(c.schemaIndex[n], values[n].Value); err != nil {
+		v, err := c.parseConfigValue(c.schemaIndex[n], values[n].Value)
+		if err != nil {
 			return err
 		}
+		norm[n] = v
 	}
 	for _, n := range names {
-		c.setConfigLocked(n, values[n].Section, values[n].Value)
+		c.setConfigLocked(n, values[n].Section, norm[n])
 	}
 	c.healthChangedLocked()
 	return nil

@@ -314,10 +314,13 @@ func TestErrorsLikeCeph(t *testing.T) {
 		}, ceph.NotFound, ""},
 		{"config value of the wrong type", func(c *cephapi.Client, _ *memory.Fake) error {
 			return c.Config.Set(bg, "osd_pool_default_size", []ceph.ConfigValue{{Section: "global", Value: "three"}})
-		}, ceph.InvalidArgument, ""},
+		}, ceph.InvalidArgument, "error parsing value: strict_si_cast: unit prefix not recognized"},
+		{"config value not permitted", func(c *cephapi.Client, _ *memory.Fake) error {
+			return c.Config.Set(bg, "osd_pool_default_pg_autoscale_mode", []ceph.ConfigValue{{Section: "global", Value: "bogus"}})
+		}, ceph.InvalidArgument, "error parsing value: 'bogus' is not one of the permitted values: off, warn, on"},
 		{"config value out of range", func(c *cephapi.Client, _ *memory.Fake) error {
 			return c.Config.Set(bg, "osd_pool_default_size", []ceph.ConfigValue{{Section: "global", Value: "11"}})
-		}, ceph.InvalidArgument, "error parsing value: Value '11' out of range: max 10"},
+		}, ceph.InvalidArgument, "error parsing value: Value '11' exceeds maximum 10"},
 		{"unknown mgr module", func(c *cephapi.Client, _ *memory.Fake) error { return c.MgrModules.Enable(bg, "nope") },
 			ceph.NotFound, ""},
 		{"hidden mgr module", func(c *cephapi.Client, _ *memory.Fake) error { _, err := c.MgrModules.Get(bg, "selftest"); return err },
@@ -413,6 +416,20 @@ func TestConfigSetSemantics(t *testing.T) {
 		must(t, s.do())
 		if got := get(); !slices.Equal(got, s.want) {
 			t.Fatalf("%s: values %v, want %v", s.name, got, s.want)
+		}
+	}
+	// Values are stored normalized, as Ceph stores them.
+	for _, tt := range []struct{ name, in, want string }{
+		{"osd_max_backfills", "03", "3"},
+		{"mon_warn_on_pool_no_app", "1", "true"},
+		{"mon_osd_min_in_ratio", "0.50", "0.500000"},
+		{"debug_ms", "5", "5/5"},
+	} {
+		must(t, c.Config.SetMany(bg, map[string]ceph.ConfigValue{tt.name: {Section: "global", Value: tt.in}}))
+		o, err := c.Config.Get(bg, tt.name)
+		must(t, err)
+		if len(o.Value) != 1 || o.Value[0].Value != tt.want || o.Source != "mon" {
+			t.Errorf("%s=%s stored as %+v, want %s", tt.name, tt.in, o.Value, tt.want)
 		}
 	}
 	opts, err := c.Config.Filter(bg, []string{"debug_ms", "nope", "mon_allow_pool_delete"})
