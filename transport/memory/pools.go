@@ -419,6 +419,11 @@ func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUp
 		if err := c.checkSizeOneLocked(size); err != nil {
 			return err
 		}
+		if size == 1 {
+			// `osd pool set size 1` also wants --yes-i-really-mean-it,
+			// which the dashboard's edit does not pass.
+			return ceph.Errorf(ceph.PermissionDenied, "pool", "WARNING: setting pool size 1 could lead to data loss without recovery. If you are *ABSOLUTELY CERTAIN* that is what you want, pass the flag --yes-i-really-mean-it.")
+		}
 	}
 	if opts.MinSize != nil {
 		minSize = *opts.MinSize
@@ -448,7 +453,7 @@ func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUp
 			return ceph.Errorf(ceph.InvalidArgument, "pool", "ec overwrites can only be enabled for an erasure coded pool")
 		}
 	}
-	if opts.NewName != nil && *opts.NewName != name {
+	if opts.NewName != nil { // real 16.2.15: renaming a pool to its own name is EEXIST
 		if _, ok := c.poolByName[*opts.NewName]; ok {
 			return ceph.Errorf(ceph.AlreadyExists, "pool", "pool '%s' already exists", *opts.NewName)
 		}
