@@ -469,8 +469,9 @@ func checkCreateDestroyPurge(ctx context.Context, t testing.TB, e *env) {
 	})
 	m, err := osdEntry(ctx, e, id)
 	must(t, err, "OSDs.Get(new osd.%d)", id)
-	if m.Up != 0 {
-		t.Errorf("new osd.%d without a daemon is up", id)
+	// Real 16.2.15: `osd new` leaves the OSD down, in (weight 1) and "new".
+	if m.Up != 0 || m.In != 1 || !slices.Contains(m.State, "new") {
+		t.Errorf("new osd.%d without a daemon: up %d in %d weight %v state %v; want down, in, new", id, m.Up, m.In, m.Weight, m.State)
 	}
 	// Keep data off it while it exists.
 	if err := e.c.OSDs.Mark(ctx, []int{id}, osd.Out); err != nil && !errors.Is(err, ceph.ErrUnimplemented) {

@@ -201,7 +201,10 @@ func checkPoolRename(ctx context.Context, t testing.TB, e *env) {
 	waitPoolListed(ctx, t, e, newName, true)
 	waitPoolListed(ctx, t, e, name, false)
 
-	// Renaming onto an existing pool is refused (real Ceph: EEXIST).
+	// Renaming onto an existing pool, itself included, is refused (real
+	// Ceph: `osd pool rename x x` is EEXIST, and the dashboard passes it on).
+	err = e.c.Pools.Update(ctx, newName, &ceph.PoolUpdateOptions{NewName: &newName})
+	wantErr(t, err, ceph.ErrAlreadyExists, "Pools.Update(rename to its own name)")
 	other := uniqueName("pool")
 	e.createPool(ctx, t, other, poolCreateOptions("rbd"))
 	err = e.c.Pools.Update(ctx, newName, &ceph.PoolUpdateOptions{NewName: &other})
