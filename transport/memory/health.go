@@ -280,6 +280,9 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 			continue
 		}
 		numIn++
+		if o.isNew {
+			continue // never booted: not "down" for health, as in Ceph
+		}
 		isDown := !o.up
 		if isDown {
 			down++

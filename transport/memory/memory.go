@@ -278,8 +278,7 @@ func (f *Fake) ResetCalls() {
 }
 
 // SetOSDUp simulates an OSD daemon stopping (up=false: the monitors mark it
-// down) or starting (up=true: it boots; a new OSD is also marked in, as
-// mon_osd_auto_mark_new_in does). It honours the noup/nodown flags as the
+// down) or starting (up=true: it boots and stops being "new"). It honours the noup/nodown flags as the
 // monitors would and returns NotFound for an unknown id.
 func (f *Fake) SetOSDUp(id int, up bool) error {
 	c := f.c

@@ -337,6 +337,20 @@ func TestErrorsLikeCeph(t *testing.T) {
 		{"image in a missing pool", func(c *cephapi.Client, _ *memory.Fake) error {
 			return c.RBD.Images.Create(bg, rbd.ImageSpec{Pool: "nope", Name: "x"}, &rbd.CreateOptions{Size: 1 << 20})
 		}, ceph.NotFound, ""},
+		{"update to size 1", func(c *cephapi.Client, _ *memory.Fake) error {
+			if err := c.Pools.Create(bg, "two", &ceph.PoolCreateOptions{PGNum: 8, Size: 2, MinSize: 1}); err != nil {
+				return err
+			}
+			one := 1
+			return c.Pools.Update(bg, "two", &ceph.PoolUpdateOptions{Size: &one})
+		}, ceph.PermissionDenied, "WARNING: setting pool size 1 could lead to data loss without recovery. If you are *ABSOLUTELY CERTAIN* that is what you want, pass the flag --yes-i-really-mean-it."},
+		{"min_size above size", func(c *cephapi.Client, _ *memory.Fake) error {
+			if err := c.Pools.Create(bg, "two", &ceph.PoolCreateOptions{PGNum: 8, Size: 2, MinSize: 1}); err != nil {
+				return err
+			}
+			five := 5
+			return c.Pools.Update(bg, "two", &ceph.PoolUpdateOptions{MinSize: &five})
+		}, ceph.InvalidArgument, "pool min_size must be between 1 and size, which is set to 2"},
 		{"size 1 disallowed", func(c *cephapi.Client, _ *memory.Fake) error {
 			if err := c.Config.Set(bg, "mon_allow_pool_size_one", []ceph.ConfigValue{{Section: "global", Value: "false"}}); err != nil {
 				return err
@@ -689,7 +703,7 @@ func TestLifecycleCreate(t *testing.T) {
 	}
 	d, err := c.OSDs.Get(bg, id)
 	must(t, err)
-	if d.OSDMap.Up != 0 || d.OSDMap.In != 0 || !slices.Contains(d.OSDMap.State, "new") {
+	if d.OSDMap.Up != 0 || d.OSDMap.In != 1 || !slices.Contains(d.OSDMap.State, "new") {
 		t.Errorf("new OSD: %+v", d.OSDMap)
 	}
 	if got := checks(t, c); got != nil {

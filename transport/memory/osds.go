@@ -674,7 +674,8 @@ func (s osdFlagsService) SetIndividual(ctx context.Context, ids []int, flags map
 type lifecycleService struct{ *backend }
 
 // Create adds an OSD as `osd new` plus `osd crush add` do: it exists, is
-// down and out ("new") until its daemon boots (Fake.SetOSDUp).
+// in (weight 1) but down and "new" until its daemon boots (Fake.SetOSDUp);
+// a new OSD does not raise OSD_DOWN.
 func (s lifecycleService) Create(ctx context.Context, opts *osd.CreateOptions) (int, error) {
 	if err := s.enter(ctx, "OSDLifecycle.Create", opts); err != nil {
 		return 0, err

@@ -221,7 +221,7 @@ func (c *cluster) newPoolLocked(name string, typ ceph.PoolType, pgNum int) *pool
 	return p
 }
 
-// newOSDLocked adds an OSD (down, out, "new") to bucket b.
+// newOSDLocked adds an OSD (down, in, "new") to bucket b.
 func (c *cluster) newOSDLocked(b *bucket, weight float64, class, ip string) *osdEntry {
 	id := len(c.osds)
 	for i, x := range c.osds { // reuse the lowest free id, as `osd new` does
@@ -232,6 +232,7 @@ func (c *cluster) newOSDLocked(b *bucket, weight float64, class, ip string) *osd
 	}
 	o := &osdEntry{
 		id: id, name: "osd." + strconv.Itoa(id), uuid: uuidFor(c.fsid, fmt.Sprintf("osd.%d", id)), isNew: true,
+		in: true, reweight: 1, // `osd new` leaves the OSD in (weight 1), down and "new"
 		crushWeight: weight, primaryAffinity: 1, class: class, ip: ip,
 		created: c.now(), capacity: int64(weight * (1 << 40)),
 	}

@@ -405,7 +405,7 @@ func b2i(b bool) int {
 // back, 3 heartbeat front.
 func (o *osdEntry) addr(which int) string {
 	if o.isNew {
-		return "-"
+		return "(unrecognized address family 0)/0"
 	}
 	return o.legacy[which]
 }
