@@ -13,6 +13,14 @@ import (
 // maxDetail is mon_health_max_detail: PG detail lines kept per check.
 const maxDetail = 50
 
+// The OSD map's fullness ratios (mon_osd_full_ratio and friends at
+// cluster creation).
+const (
+	fullRatio         = 0.95
+	backfillfullRatio = 0.9
+	nearfullRatio     = 0.85
+)
+
 // ruleView is what one CRUSH rule can reach right now.
 type ruleView struct {
 	domains  [][]int // failure domains that have an up OSD: their up OSD ids
@@ -342,6 +350,34 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 			fmt.Sprintf("%d OSDs or CRUSH {nodes, device-classes} have {NOUP,NODOWN,NOIN,NOOUT} flags set", n), n, flagged)
 	}
 
+	// OSD_FULL, OSD_BACKFILLFULL, OSD_NEARFULL: each OSD in the highest
+	// category its usage reaches (full_ratio 0.95, backfillfull 0.9,
+	// nearfull 0.85).
+	var fullOSD, backfill, near []string
+	for _, o := range c.osds {
+		if o == nil || !o.up || !o.in || o.capacity <= 0 {
+			continue
+		}
+		ratio := float64(pl.osdUsed[o.id]) / float64(o.capacity)
+		switch {
+		case ratio >= fullRatio:
+			fullOSD = append(fullOSD, fmt.Sprintf("osd.%d is full", o.id))
+		case ratio >= backfillfullRatio:
+			backfill = append(backfill, fmt.Sprintf("osd.%d is backfill full", o.id))
+		case ratio >= nearfullRatio:
+			near = append(near, fmt.Sprintf("osd.%d is near full", o.id))
+		}
+	}
+	if n := len(fullOSD); n > 0 {
+		add("OSD_FULL", ceph.HealthErr, fmt.Sprintf("%d full osd(s)", n), n, fullOSD)
+	}
+	if n := len(backfill); n > 0 {
+		add("OSD_BACKFILLFULL", ceph.HealthWarn, fmt.Sprintf("%d backfillfull osd(s)", n), n, backfill)
+	}
+	if n := len(near); n > 0 {
+		add("OSD_NEARFULL", ceph.HealthWarn, fmt.Sprintf("%d nearfull osd(s)", n), n, near)
+	}
+
 	// Pool checks.
 	warnNoApp := c.configBool("mon_warn_on_pool_no_app", "mon")
 	warnNoRed := c.configBool("mon_warn_on_pool_no_redundancy", "mon")
@@ -586,7 +622,7 @@ func (s healthService) Minimal(ctx context.Context) (*ceph.HealthMinimal, error)
 func (c *cluster) osdMapLocked() ceph.OSDMap {
 	m := ceph.OSDMap{
 		Epoch: c.epoch, FSID: c.fsid, Flags: flagString(c.flags, nil), FlagsSet: sortedKeys(c.flags),
-		FullRatio: 0.95, BackfillfullRatio: 0.9, NearfullRatio: 0.85, MaxOSD: len(c.osds),
+		FullRatio: fullRatio, BackfillfullRatio: backfillfullRatio, NearfullRatio: nearfullRatio, MaxOSD: len(c.osds),
 		OSDs:    make([]ceph.OSDMapEntry, 0, c.numOSDs),
 		Created: stamp(c.created), Modified: stamp(c.modified), LastUpChange: stamp(c.lastUpChange),
 		LastInChange: stamp(c.lastInChange), CrushVersion: c.crushVersion,

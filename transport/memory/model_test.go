@@ -128,6 +128,14 @@ func TestHealthDerivedFromState(t *testing.T) {
 			"PG_AVAILABILITY: Reduced data availability: 9 pgs inactive",
 			"PG_DEGRADED: Degraded data redundancy: 9 pgs undersized",
 		}},
+		{"nearfull OSD", nil, func(t *testing.T, c *cephapi.Client, f *memory.Fake) {
+			must(t, c.Pools.Create(bg, "p", &ceph.PoolCreateOptions{PGNum: 8, Applications: []string{"rbd"}}))
+			must(t, f.SetPoolUsage("p", 7<<37, 1000)) // 0.875 TiB on a 1 TiB OSD
+		}, []string{"OSD_NEARFULL: 1 nearfull osd(s)"}},
+		{"full OSD is an error", nil, func(t *testing.T, c *cephapi.Client, f *memory.Fake) {
+			must(t, c.Pools.Create(bg, "p", &ceph.PoolCreateOptions{PGNum: 8, Applications: []string{"rbd"}}))
+			must(t, f.SetPoolUsage("p", 1<<40, 1000))
+		}, []string{"OSD_FULL: 1 full osd(s)"}},
 		{"too many PGs per OSD", nil, func(t *testing.T, c *cephapi.Client, _ *memory.Fake) {
 			must(t, c.Pools.Create(bg, "p", &ceph.PoolCreateOptions{PGNum: 300, Applications: []string{"rbd"}}))
 		}, []string{"TOO_MANY_PGS: too many PGs per OSD (301 > max 250)"}},

@@ -486,7 +486,7 @@ func (s osdsService) Settings(ctx context.Context) (*osd.Settings, error) {
 	if err := s.enter(ctx, "OSDs.Settings"); err != nil {
 		return nil, err
 	}
-	return &osd.Settings{NearfullRatio: 0.85, FullRatio: 0.95}, nil
+	return &osd.Settings{NearfullRatio: nearfullRatio, FullRatio: fullRatio}, nil
 }
 
 // --- osd.Flags -----------------------------------------------------------------------
