@@ -15,8 +15,8 @@ import (
 	"github.com/cephapi/cephapi/rbd"
 )
 
-// Compile-time checks: the model implements every service of the bundle
-// except Commands.
+// Compile-time checks: the model implements every service of the bundle;
+// Commands is the command emulator (internal/cmdemu) over these services.
 var (
 	_ ceph.Health              = healthService{}
 	_ ceph.Monitors            = monitorsService{}
