@@ -345,6 +345,10 @@ func TestErrorsLikeCeph(t *testing.T) {
 		{"image in a missing pool", func(c *cephapi.Client, _ *memory.Fake) error {
 			return c.RBD.Images.Create(bg, rbd.ImageSpec{Pool: "nope", Name: "x"}, &rbd.CreateOptions{Size: 1 << 20})
 		}, ceph.NotFound, ""},
+		{"rename a pool to its own name", func(c *cephapi.Client, _ *memory.Fake) error {
+			n := "device_health_metrics"
+			return c.Pools.Update(bg, n, &ceph.PoolUpdateOptions{NewName: &n})
+		}, ceph.AlreadyExists, "pool 'device_health_metrics' already exists"},
 		{"update to size 1", func(c *cephapi.Client, _ *memory.Fake) error {
 			if err := c.Pools.Create(bg, "two", &ceph.PoolCreateOptions{PGNum: 8, Size: 2, MinSize: 1}); err != nil {
 				return err
