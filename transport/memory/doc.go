@@ -26,8 +26,9 @@
 //   - PGs: every PG of a pool is in the settled state the up OSDs allow:
 //     the number of failure domains of the pool's rule that have an up OSD
 //     gives active+clean, active+undersized, undersized+peered (below
-//     min_size), stale+active+clean (all its OSDs down) or unknown (no OSD at
-//     all); PGs that hold objects are also +degraded. Health details use
+//     min_size; creating+incomplete for an erasure-coded pool),
+//     stale+active+clean (all its OSDs down) or unknown (no OSD at all);
+//     PGs that hold objects are also +degraded. Health details use
 //     Ceph's "stuck" form, stuck since the last OSD up/down change.
 //   - Configuration: a realistic subset (about 80 options) of the 16.2
 //     option schema with types, levels, defaults and runtime flags, and a

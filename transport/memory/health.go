@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cephapi/cephapi/ceph"
 )
+
+// shardNone is CRUSH_ITEM_NONE: an EC shard with no OSD.
+const shardNone = 2147483647
 
 // maxDetail is mon_health_max_detail: PG detail lines kept per check.
 const maxDetail = 50
@@ -38,6 +42,7 @@ type poolPlacement struct {
 	dataPGs   int    // how many PGs hold objects: the first dataPGs of the pool
 	copies    int
 	size      int
+	erasure   bool // acting sets keep a slot per shard (NONE when missing)
 	rv        *ruleView
 }
 
@@ -120,7 +125,7 @@ func (c *cluster) ruleViewLocked(r *rule) *ruleView {
 
 // pgState is the settled state of a PG that has copies of size copies
 // placed; hasData tells whether it holds objects (only those are degraded).
-func pgState(size, minSize, copies, eligible int, hasData bool) string {
+func pgState(size, minSize, copies, eligible int, hasData, erasure bool) string {
 	degraded := ""
 	if hasData {
 		degraded = "+degraded"
@@ -130,6 +135,10 @@ func pgState(size, minSize, copies, eligible int, hasData bool) string {
 		return "active+clean"
 	case copies >= minSize && copies > 0:
 		return "active+undersized" + degraded
+	case copies > 0 && erasure:
+		// An EC PG needs min_size shards to peer at all; a pool created on
+		// too small a cluster stays creating+incomplete.
+		return "creating+incomplete"
 	case copies > 0:
 		return "undersized" + degraded + "+peered"
 	case eligible > 0:
@@ -162,8 +171,9 @@ func (c *cluster) placementLocked() *placement {
 		}
 		copies := min(p.size, len(rv.domains))
 		pp := poolPlacement{
-			state:     pgState(p.size, p.minSize, copies, rv.eligible, false),
-			dataState: pgState(p.size, p.minSize, copies, rv.eligible, true),
+			state:     pgState(p.size, p.minSize, copies, rv.eligible, false, p.typ == ceph.Erasure),
+			dataState: pgState(p.size, p.minSize, copies, rv.eligible, true, p.typ == ceph.Erasure),
+			erasure:   p.typ == ceph.Erasure,
 			dataPGs:   int(min(int64(p.pgNum), p.objects)),
 			copies:    copies, size: p.size, rv: rv,
 		}
@@ -224,10 +234,15 @@ func (pp poolPlacement) acting(i int) []int {
 		return out
 	}
 	d := len(pp.rv.domains)
-	out := make([]int, 0, pp.copies)
+	out := make([]int, 0, pp.size)
 	for j := 0; j < pp.copies && d > 0; j++ {
 		dom := pp.rv.domains[(i+j)%d]
 		out = append(out, dom[i%len(dom)])
+	}
+	if pp.erasure {
+		for len(out) < pp.size {
+			out = append(out, shardNone)
+		}
 	}
 	return out
 }
@@ -408,7 +423,7 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 	// transition period, so a PG that cannot be clean is stuck since the
 	// last OSD up/down change.
 	stuckFor := timespan(c.now().Sub(c.lastUpChange))
-	var inactive, stale, degradedPGs, undersized int
+	var inactive, stale, incomplete, degradedPGs, undersized int
 	var availDetail, degrDetail []string
 	availMore, degrMore := false, false
 	for _, p := range c.sortedPools() {
@@ -419,8 +434,12 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 		isStale := strings.HasPrefix(pp.state, "stale")
 		isInactive := !isStale && !strings.Contains(pp.state, "active")
 		isUndersized := strings.Contains(pp.state, "undersized")
+		isIncomplete := strings.Contains(pp.state, "incomplete")
 		if isInactive {
 			inactive += p.pgNum
+		}
+		if isIncomplete {
+			incomplete += p.pgNum
 		}
 		if isStale {
 			stale += p.pgNum
@@ -431,6 +450,13 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 		}
 		for i := 0; i < p.pgNum; i++ {
 			line := func(reason string) string {
+				if isIncomplete {
+					hint := ""
+					if k := pp.size - c.ecM(p); p.minSize > k {
+						hint = fmt.Sprintf(" (reducing pool %s min_size from %d may help; search ceph.com/docs for 'incomplete')", p.name, p.minSize)
+					}
+					return fmt.Sprintf("pg %d.%x is %s, acting %s%s", p.id, i, pp.stateOf(i), fmtSet(pp.acting(i)), hint)
+				}
 				return fmt.Sprintf("pg %d.%x is stuck %s for %s, current state %s, last acting %s",
 					p.id, i, reason, stuckFor, pp.stateOf(i), fmtSet(pp.acting(i)))
 			}
@@ -469,11 +495,14 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 		if stale > 0 {
 			parts = append(parts, fmt.Sprintf("%d pgs stale", stale))
 		}
+		if incomplete > 0 {
+			parts = append(parts, fmt.Sprintf("%d pgs incomplete", incomplete))
+		}
 		if availMore {
 			availDetail = append(availDetail, brevity)
 		}
 		add("PG_AVAILABILITY", ceph.HealthWarn, "Reduced data availability: "+strings.Join(parts, ", "),
-			inactive+stale, availDetail)
+			inactive+stale+incomplete, availDetail)
 	}
 	if undersized > 0 {
 		var parts []string
@@ -711,4 +740,13 @@ func timespan(d time.Duration) string {
 		return fmt.Sprintf("%dm", sec/60)
 	}
 	return fmt.Sprintf("%ds", sec)
+}
+
+// ecM is the coding chunk count of an erasure pool's profile (0 otherwise).
+func (c *cluster) ecM(p *pool) int {
+	if p.typ != ceph.Erasure {
+		return 0
+	}
+	m, _ := strconv.Atoi(c.profiles[p.ecProfile]["m"])
+	return m
 }

@@ -1032,3 +1032,23 @@ func TestOutButUp(t *testing.T) {
 		t.Errorf("after mark in: %v", full.PGInfo)
 	}
 }
+
+// TestECPoolTooWide: an erasure-coded pool whose rule cannot place
+// min_size shards stays creating+incomplete, as on a real small cluster.
+func TestECPoolTooWide(t *testing.T) {
+	c := memory.New()
+	must(t, c.Pools.Create(bg, "ec", &ceph.PoolCreateOptions{Type: ceph.Erasure, PGNum: 8, Applications: []string{"rbd"}}))
+	h, err := c.Health.Report(bg)
+	must(t, err)
+	if len(h.Checks) != 1 || h.Checks[0].Type != "PG_AVAILABILITY" {
+		t.Fatalf("checks %+v", h.Checks)
+	}
+	pa := h.Checks[0]
+	if pa.Summary.Message != "Reduced data availability: 8 pgs inactive, 8 pgs incomplete" || pa.Summary.Count != 16 {
+		t.Errorf("summary %+v", pa.Summary)
+	}
+	want := "pg 2.0 is creating+incomplete, acting [0,2147483647,2147483647,2147483647] (reducing pool ec min_size from 3 may help; search ceph.com/docs for 'incomplete')"
+	if len(pa.Detail) != 8 || pa.Detail[0].Message != want {
+		t.Errorf("detail %q", pa.Detail[0].Message)
+	}
+}
