@@ -1,9 +1,10 @@
 // Package memory is an in-memory, stateful model of a Ceph 16.2 (Pacific)
 // cluster. It is the server's embedded default and the fake our users test
-// with: memory.New returns a *cephapi.Client whose every service (except raw
-// Commands, which the command emulator provides) reads and changes one model
-// of a cluster, so what a call changes shows up in the next call, and the
-// errors are the ones a real cluster gives.
+// with: memory.New returns a *cephapi.Client whose every service reads and
+// changes one model of a cluster (raw Commands are answered by the command
+// emulator, internal/cmdemu, over the same services), so what a call changes
+// shows up in the next call, and the errors are the ones a real cluster
+// gives.
 //
 // # The model
 //
@@ -38,9 +39,10 @@
 //
 // Health is never stored: every call derives the checks from the state
 // (OSD_DOWN, OSD_HOST_DOWN and the other OSD_<TYPE>_DOWN, OSDMAP_FLAGS,
-// OSD_FLAGS, POOL_APP_NOT_ENABLED, POOL_NO_REDUNDANCY, POOL_FULL,
-// PG_AVAILABILITY, PG_DEGRADED, TOO_MANY_PGS) with the wording of Ceph
-// 16.2.15, in time linear in the number of OSDs and pools.
+// OSD_FLAGS, OSD_NEARFULL, OSD_BACKFILLFULL, OSD_FULL, POOL_APP_NOT_ENABLED,
+// POOL_NO_REDUNDANCY, POOL_FULL, PG_AVAILABILITY, PG_DEGRADED, TOO_MANY_PGS)
+// with the wording and severity of Ceph 16.2.15, in time linear in the
+// number of OSDs and pools.
 //
 // A model is safe for concurrent use: one lock guards the cluster state, and
 // every value returned is a copy.
@@ -54,7 +56,7 @@
 // allows pool deletion.
 //
 // WithGenerated(hosts, osdsPerHost, pools) and WithTopology build larger
-// clusters (10,000 OSDs and 100 pools take a few milliseconds) that are
+// clusters (10,000 OSDs and 100 pools take well under a second) that are
 // HEALTH_OK; Topology can spread hosts over racks and seed pool usage.
 // WithClock and WithFSID make the output reproducible.
 //
