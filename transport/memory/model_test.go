@@ -732,8 +732,8 @@ func TestLifecycleCreate(t *testing.T) {
 	}
 	rep, err := c.OSDLifecycle.SafeToDestroy(bg, []int{id})
 	must(t, err)
-	if rep.IsSafeToDestroy {
-		t.Error("an up OSD is safe to destroy")
+	if rep.IsSafeToDestroy || !slices.Equal(rep.Active, []int{id}) || len(rep.SafeToDestroy) != 0 {
+		t.Errorf("an up OSD: %+v", rep)
 	}
 	must(t, c.OSDLifecycle.Delete(bg, id, &osd.DeleteOptions{}))
 	if _, err := c.OSDs.Get(bg, id); code(err) != ceph.NotFound {
@@ -777,7 +777,7 @@ func TestFlags(t *testing.T) {
 	}
 	ind, err := c.OSDFlags.Individual(bg)
 	must(t, err)
-	if len(ind) != 1 || !slices.Equal(ind[0].Flags, []string{"noup"}) {
+	if len(ind) != 1 || !slices.Equal(ind[0].Flags, []string{"exists", "noup", "up"}) {
 		t.Errorf("individual %+v", ind)
 	}
 }

@@ -424,15 +424,10 @@ func (s osdsService) Devices(ctx context.Context, id int) ([]osd.Device, error) 
 	if err != nil {
 		return nil, err
 	}
-	if o.isNew {
-		return []osd.Device{}, nil
-	}
-	dev := "sd" + string(rune('a'+o.id%26))
-	return []osd.Device{{
-		DevID:    fmt.Sprintf("CEPH_MEMORY_DISK_%s", strings.ToUpper(o.uuid[:8])),
-		Location: []osd.DeviceLocation{{Host: o.hostname, Dev: dev, Path: "/dev/" + dev}},
-		Daemons:  []string{fmt.Sprintf("osd.%d", o.id)},
-	}}, nil
+	// The model's OSDs have no physical devices (their metadata lists
+	// none), like the memstore OSDs of a development cluster.
+	_ = o
+	return []osd.Device{}, nil
 }
 
 func histogramAxis(name string, quant int64) osd.HistogramAxis {
@@ -468,7 +463,8 @@ func (s osdsService) Histogram(ctx context.Context, id int) (*osd.Histogram, err
 		return nil, ceph.Errorf(ceph.Unavailable, "osd", "osd.%d is not up", id)
 	}
 	h := &osd.Histogram{OSD: map[string]osd.HistogramData{}}
-	for _, name := range []string{"op_r_latency_out_bytes_histogram", "op_w_latency_in_bytes_histogram"} {
+	for _, name := range []string{"op_r_latency_out_bytes_histogram", "op_rw_latency_in_bytes_histogram",
+		"op_rw_latency_out_bytes_histogram", "op_w_latency_in_bytes_histogram"} {
 		data := osd.HistogramData{Axes: []osd.HistogramAxis{
 			histogramAxis("Latency (usec)", 100000),
 			histogramAxis("Request size (bytes)", 512),
@@ -601,10 +597,12 @@ func (s osdFlagsService) Individual(ctx context.Context) ([]osd.IndividualFlagSt
 	c := s.c
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	out := []osd.IndividualFlagState{}
+	// Like the dashboard: every OSD with its state names, which include
+	// the per-OSD flags ("exists", "noout", "up").
+	out := make([]osd.IndividualFlagState, 0, c.numOSDs)
 	for _, o := range c.osds {
-		if o != nil && o.flags != 0 {
-			out = append(out, osd.IndividualFlagState{OSD: o.id, Flags: o.flagList()})
+		if o != nil {
+			out = append(out, osd.IndividualFlagState{OSD: o.id, Flags: o.stateNames()})
 		}
 	}
 	return out, nil
@@ -724,31 +722,26 @@ func (s lifecycleService) SafeToDestroy(ctx context.Context, ids []int) (*osd.Sa
 	c := s.c
 	c.mu.RLock()
 	defer c.mu.RUnlock()
+	// As the dashboard answers `osd safe-to-destroy`: an OSD that is up or
+	// has PGs mapped is active; a missing one is safe, as in Ceph.
 	pl := c.placementLocked()
-	var active []int
-	pgs := 0
+	rep := &osd.SafeToDestroyReport{SafeToDestroy: []int{}, Active: []int{}, MissingStats: []int{}, StoredPGs: []int{}}
+	seen := map[int]bool{}
 	for _, id := range ids {
-		o := c.osd(id)
-		if o == nil {
-			continue // a missing OSD is safe to destroy, as in Ceph
+		if seen[id] {
+			continue
 		}
-		if o.up || pl.osdPGs[id] > 0 {
-			active = append(active, id)
-			pgs += pl.osdPGs[id]
+		seen[id] = true
+		if o := c.osd(id); o != nil && (o.up || pl.osdPGs[id] > 0) {
+			rep.Active = append(rep.Active, id)
+		} else {
+			rep.SafeToDestroy = append(rep.SafeToDestroy, id)
 		}
 	}
-	if len(active) > 0 {
-		// The dashboard answers only the message when Ceph says EBUSY.
-		return &osd.SafeToDestroyReport{
-			IsSafeToDestroy: false,
-			Message: fmt.Sprintf("OSD(s) %s have %d pgs currently mapped to them. ",
-				strings.Trim(strings.Join(idStrings(active), ","), ","), pgs),
-		}, nil
-	}
-	safe := slices.Clone(ids)
-	sort.Ints(safe)
-	return &osd.SafeToDestroyReport{SafeToDestroy: slices.Compact(safe), Active: []int{}, MissingStats: []int{},
-		StoredPGs: []int{}, IsSafeToDestroy: true}, nil
+	sort.Ints(rep.Active)
+	sort.Ints(rep.SafeToDestroy)
+	rep.IsSafeToDestroy = len(rep.Active) == 0
+	return rep, nil
 }
 
 func (c *cluster) safeToDeleteLocked() osd.SafeToDeleteReport {
