@@ -420,13 +420,11 @@ func (s osdsService) Devices(ctx context.Context, id int) ([]osd.Device, error) 
 	c := s.c
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	o, err := c.osdOrErr(id)
-	if err != nil {
+	if _, err := c.osdOrErr(id); err != nil {
 		return nil, err
 	}
 	// The model's OSDs have no physical devices (their metadata lists
 	// none), like the memstore OSDs of a development cluster.
-	_ = o
 	return []osd.Device{}, nil
 }
 

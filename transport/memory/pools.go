@@ -242,17 +242,22 @@ func applyCompression(p *pool, comp *ceph.Compression) {
 	}
 }
 
-func (c *cluster) setRBDConfigLocked(p *pool, cfg map[string]string) error {
-	for _, k := range sortedKeys(cfg) {
-		if _, ok := c.rbdIndex[k]; !ok {
-			return ceph.Errorf(ceph.InvalidArgument, "pool", "invalid config option %q", k)
-		}
-	}
+// setRBDConfigLocked sets (or, for "", removes) pool-level RBD options;
+// the caller has checked the keys with checkRBDKeysLocked.
+func (c *cluster) setRBDConfigLocked(p *pool, cfg map[string]string) {
 	for k, v := range cfg {
 		if v == "" {
 			delete(p.rbdConfig, k)
 		} else {
 			p.rbdConfig[k] = v
+		}
+	}
+}
+
+func (c *cluster) checkRBDKeysLocked(cfg map[string]string) error {
+	for _, k := range sortedKeys(cfg) {
+		if _, ok := c.rbdIndex[k]; !ok {
+			return ceph.Errorf(ceph.InvalidArgument, "pool", "invalid config option %q", k)
 		}
 	}
 	return nil
@@ -370,10 +375,8 @@ func (s poolsService) Create(ctx context.Context, name string, opts *ceph.PoolCr
 	if err := c.checkPGNumLocked(nil, opts.PGNum, size); err != nil {
 		return err
 	}
-	for k := range opts.Configuration {
-		if _, ok := c.rbdIndex[k]; !ok {
-			return ceph.Errorf(ceph.InvalidArgument, "pool", "invalid config option %q", k)
-		}
+	if err := c.checkRBDKeysLocked(opts.Configuration); err != nil {
+		return err
 	}
 	p := c.newPoolLocked(name, typ, opts.PGNum)
 	p.size, p.minSize, p.rule, p.ecProfile, p.stripeWidth = size, minSize, r.id, ecProfile, stripe
@@ -390,7 +393,7 @@ func (s poolsService) Create(ctx context.Context, name string, opts *ceph.PoolCr
 	}
 	applyCompression(p, opts.Compression)
 	p.quotaBytes, p.quotaObjects = opts.QuotaMaxBytes, opts.QuotaMaxObjects
-	_ = c.setRBDConfigLocked(p, opts.Configuration)
+	c.setRBDConfigLocked(p, opts.Configuration) // keys checked above
 	c.osdmapChangedLocked()
 	done()
 	return nil
@@ -458,10 +461,8 @@ func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUp
 			return ceph.Errorf(ceph.AlreadyExists, "pool", "pool '%s' already exists", *opts.NewName)
 		}
 	}
-	for k := range opts.Configuration {
-		if _, ok := c.rbdIndex[k]; !ok {
-			return ceph.Errorf(ceph.InvalidArgument, "pool", "invalid config option %q", k)
-		}
+	if err := c.checkRBDKeysLocked(opts.Configuration); err != nil {
+		return err
 	}
 
 	set := func(v string, val any) {
@@ -527,7 +528,7 @@ func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUp
 		p.name = *opts.NewName
 		c.poolByName[p.name] = p.id
 	}
-	_ = c.setRBDConfigLocked(p, opts.Configuration)
+	c.setRBDConfigLocked(p, opts.Configuration) // keys checked above
 	p.lastChange = c.epoch + 1
 	c.osdmapChangedLocked()
 	return nil
