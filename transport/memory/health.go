@@ -306,20 +306,26 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 		if o.isNew {
 			continue // never booted: not "down" for health, as in Ceph
 		}
-		isDown := !o.up
-		if isDown {
+		if !o.up {
 			down++
 			downDetail = append(downDetail, fmt.Sprintf("osd.%d (%s) is down", o.id, c.location(o)))
 		}
-		c.ancestors(o, func(b *bucket) bool {
-			total[b.id]++
-			if isDown {
-				downIn[b.id]++
-			}
-			return true
-		})
 	}
 	if down > 0 {
+		// Subtrees whose in OSDs are all down (a second pass, only then).
+		for _, o := range c.osds {
+			if o == nil || !o.in || o.isNew {
+				continue
+			}
+			isDown := !o.up
+			c.ancestors(o, func(b *bucket) bool {
+				total[b.id]++
+				if isDown {
+					downIn[b.id]++
+				}
+				return true
+			})
+		}
 		add("OSD_DOWN", ceph.HealthWarn, fmt.Sprintf("%d osds down", down), down, downDetail)
 		type sub struct {
 			count, osds int
