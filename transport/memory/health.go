@@ -410,7 +410,7 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 		if warnNoRed && p.size == 1 {
 			noRed = append(noRed, fmt.Sprintf("pool '%s' has no replicas configured", p.name))
 		}
-		if (p.quotaBytes > 0 && p.stored >= p.quotaBytes) || (p.quotaObjects > 0 && p.objects >= p.quotaObjects) {
+		if p.quotaFull() {
 			full = append(full, fmt.Sprintf("pool '%s' is full (running out of quota)", p.name))
 		}
 	}

@@ -85,6 +85,11 @@ func TestHealthDerivedFromState(t *testing.T) {
 		{"quota reached", nil, func(t *testing.T, c *cephapi.Client, f *memory.Fake) {
 			must(t, c.Pools.Create(bg, "p", &ceph.PoolCreateOptions{PGNum: 8, QuotaMaxObjects: 10, Applications: []string{"rbd"}}))
 			must(t, f.SetPoolUsage("p", 100, 10))
+			p, err := c.Pools.Get(bg, "p", nil)
+			must(t, err)
+			if p.FlagsNames != "hashpspool,full,full_quota" || p.Flags != 1027 {
+				t.Errorf("flags of a pool over quota: %d %s", p.Flags, p.FlagsNames)
+			}
 		}, []string{"POOL_FULL: 1 pool(s) full"}},
 		{"OSD down", nil, func(t *testing.T, c *cephapi.Client, _ *memory.Fake) {
 			must(t, c.OSDs.Mark(bg, []int{0}, osd.Down))

@@ -55,7 +55,7 @@ func (c *cluster) poolValueLocked(p *pool, pl *placement, df *ceph.DFStats) ceph
 		Pool: p.id, PoolName: p.name, Type: p.typ, Size: p.size, MinSize: p.minSize,
 		CrushRule: ruleName, PGNum: p.pgNum, PGPlacementNum: p.pgpNum, PGNumTarget: p.pgNum,
 		PGPlacementNumTarget: p.pgpNum, PGAutoscaleMode: p.autoscale, ErasureCodeProfile: p.ecProfile,
-		Flags: p.flags, FlagsNames: p.flagsNames(), ApplicationMetadata: apps,
+		Flags: p.flagBits(), FlagsNames: p.flagsNames(), ApplicationMetadata: apps,
 		QuotaMaxBytes: p.quotaBytes, QuotaMaxObjects: p.quotaObjects, Options: maps.Clone(p.options),
 		CreateTime: stamp(p.created), LastChange: strconv.Itoa(p.lastChange), StripeWidth: p.stripeWidth,
 		FastRead: p.fastRead, ObjectHash: 2, SnapMode: "selfmanaged", PGNumPending: p.pgNum,

@@ -60,12 +60,16 @@ const (
 	poolFlagHashPSPool   int64 = 1 << 0
 	poolFlagFull         int64 = 1 << 1
 	poolFlagECOverwrites int64 = 1 << 2
+	poolFlagFullQuota    int64 = 1 << 10
 )
 
 var poolFlagNames = []struct {
 	name string
 	bit  int64
-}{{"hashpspool", poolFlagHashPSPool}, {"full", poolFlagFull}, {"ec_overwrites", poolFlagECOverwrites}}
+}{
+	{"hashpspool", poolFlagHashPSPool}, {"full", poolFlagFull}, {"ec_overwrites", poolFlagECOverwrites},
+	{"full_quota", poolFlagFullQuota},
+}
 
 type osdEntry struct {
 	id              int
@@ -465,10 +469,26 @@ func (o *osdEntry) status() string {
 
 // --- pools -----------------------------------------------------------------
 
+// quotaFull reports whether the pool reached a quota.
+func (p *pool) quotaFull() bool {
+	return (p.quotaBytes > 0 && p.stored >= p.quotaBytes) || (p.quotaObjects > 0 && p.objects >= p.quotaObjects)
+}
+
+// flagBits are the pool's flags, with "full" and "full_quota" set while a
+// quota is reached, as the monitor sets them.
+func (p *pool) flagBits() int64 {
+	f := p.flags
+	if p.quotaFull() {
+		f |= poolFlagFull | poolFlagFullQuota
+	}
+	return f
+}
+
 func (p *pool) flagsNames() string {
+	bits := p.flagBits()
 	var names []string
 	for _, f := range poolFlagNames {
-		if p.flags&f.bit != 0 {
+		if bits&f.bit != 0 {
 			names = append(names, f.name)
 		}
 	}
