@@ -170,3 +170,28 @@ func Example_logs() {
 	// 2026-01-02T03:04:05.000000+0000 [WRN] Health check failed: noout flag(s) set (OSDMAP_FLAGS)
 	// 2026-01-02T03:04:05.000000+0000 [DBG] osdmap e10: 1 total, 1 up, 1 in
 }
+
+// A generated cluster for tests and benchmarks: 100 hosts of 10 OSDs
+// spread over 4 racks, 5 RBD pools, healthy.
+func Example_generated() {
+	ctx := context.Background()
+	c := memory.New(memory.WithTopology(memory.Topology{Hosts: 100, OSDsPerHost: 10, Racks: 4, Pools: 5}))
+	defer c.Close()
+
+	m, err := c.Health.Minimal(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m.Health.Status, len(m.OSDMap.OSDs), "OSDs on", m.Hosts, "hosts,", len(m.Pools), "pools")
+	fmt.Println(m.PGInfo.Statuses)
+
+	tree, err := c.OSDs.Tree(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tree.Nodes[0].Name, tree.Nodes[0].CrushWeight, tree.Nodes[1].Name, tree.Nodes[1].CrushWeight)
+	// Output:
+	// HEALTH_OK 1000 OSDs on 100 hosts, 6 pools
+	// map[active+clean:1281]
+	// default 1000 rack01 250
+}
