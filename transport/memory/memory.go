@@ -177,8 +177,9 @@ type Call struct {
 // Fake is the test handle of a model made with NewFake: it records every
 // call that passed argument validation and lets tests inject errors, in the
 // style of client-go's reactors. It also offers state changes a client
-// cannot make (an OSD daemon stopping or booting, usage growing). A Fake is
-// safe for concurrent use.
+// cannot make (an OSD daemon stopping or booting, usage growing). Raw
+// Commands run through the command emulator, so what a command does is
+// recorded as the service calls it makes. A Fake is safe for concurrent use.
 type Fake struct {
 	c      *cluster
 	mu     sync.Mutex
