@@ -20,7 +20,8 @@ var compressionKeys = []string{
 
 func (c *cluster) poolUsageLocked(p *pool, df ceph.DFStats) ceph.PoolUsage {
 	raw := p.stored * int64(p.size)
-	avail := df.TotalAvailBytes
+	// What can still be written before the OSDs reach the full ratio.
+	avail := int64(float64(df.TotalAvailBytes) * fullRatio)
 	maxAvail := avail / int64(max(p.size, 1))
 	if p.typ == ceph.Erasure {
 		if prof := c.profiles[p.ecProfile]; prof != nil {
