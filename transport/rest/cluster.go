@@ -2,9 +2,13 @@ package rest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cephapi/cephapi/ceph"
 )
@@ -52,8 +56,74 @@ func (s healthService) Minimal(ctx context.Context) (*ceph.HealthMinimal, error)
 	return get[ceph.HealthMinimal](ctx, s.c, epHealthMinimal, nil, nil)
 }
 
+// Full reads GET /api/health/full. The real dashboard lists the pools there
+// as the OSD map has them (type and crush_rule as numbers, applications as
+// an object); they are turned into the shape GET /api/pool has.
 func (s healthService) Full(ctx context.Context) (*ceph.HealthFull, error) {
-	return get[ceph.HealthFull](ctx, s.c, epHealthFull, nil, nil)
+	var raw map[string]json.RawMessage
+	if _, err := s.c.call(ctx, epHealthFull, nil, nil, nil, &raw); err != nil {
+		return nil, err
+	}
+	pools := raw["pools"]
+	delete(raw, "pools")
+	b, _ := json.Marshal(raw)
+	var out ceph.HealthFull
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, &ceph.Error{Code: ceph.Internal, Component: "health", Detail: "cannot decode the full health report: " + err.Error(), Err: err}
+	}
+	if len(pools) > 0 && string(pools) != "null" {
+		ps, err := normalizePools(ctx, crushService(s), pools)
+		if err != nil {
+			return nil, err
+		}
+		out.Pools = ps
+	}
+	return &out, nil
+}
+
+// Pool types by their number in the OSD map (pg_pool_t::TYPE_*).
+var poolTypeNames = map[float64]ceph.PoolType{1: ceph.Replicated, 3: ceph.Erasure}
+
+func normalizePools(ctx context.Context, rules crushService, data json.RawMessage) ([]ceph.Pool, error) {
+	var raw []map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, &ceph.Error{Code: ceph.Internal, Component: "health", Detail: "cannot decode the pools: " + err.Error(), Err: err}
+	}
+	var ruleNames map[float64]string
+	out := make([]ceph.Pool, 0, len(raw))
+	for _, m := range raw {
+		if t, ok := m["type"].(float64); ok {
+			m["type"] = poolTypeNames[t]
+		}
+		if id, ok := m["crush_rule"].(float64); ok {
+			if ruleNames == nil {
+				ruleNames = map[float64]string{}
+				l, err := rules.List(ctx)
+				if err != nil {
+					return nil, err
+				}
+				for _, r := range l {
+					ruleNames[float64(r.RuleID)] = r.RuleName
+				}
+			}
+			m["crush_rule"] = ruleNames[id]
+		}
+		if apps, ok := m["application_metadata"].(map[string]any); ok {
+			names := make([]string, 0, len(apps))
+			for k := range apps {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			m["application_metadata"] = names
+		}
+		b, _ := json.Marshal(m)
+		var p ceph.Pool
+		if err := json.Unmarshal(b, &p); err != nil {
+			return nil, &ceph.Error{Code: ceph.Internal, Component: "health", Detail: "cannot decode a pool: " + err.Error(), Err: err}
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 func (s healthService) Summary(ctx context.Context) (*ceph.Summary, error) {
@@ -117,7 +187,23 @@ func (s crushService) Get(ctx context.Context, name string) (*ceph.CrushRule, er
 	return get[ceph.CrushRule](ctx, s.c, epCrushGet, []string{name}, nil)
 }
 
+// Creating an existing rule and deleting a missing one are success in
+// Ceph (and so on the dashboard); the library's contract is AlreadyExists
+// and NotFound, so writes look the rule up first.
+func (s crushService) exists(ctx context.Context, name string) (bool, error) {
+	_, err := s.Get(ctx, name)
+	if ceph.CodeOf(err) == ceph.NotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func (s crushService) Create(ctx context.Context, name string, opts *ceph.CrushRuleCreateOptions) error {
+	if ok, err := s.exists(ctx, name); err != nil {
+		return err
+	} else if ok {
+		return ceph.Errorf(ceph.AlreadyExists, "crush_rule", "rule %s already exists", name)
+	}
 	body := map[string]any{"name": name, "root": opts.Root, "failure_domain": opts.FailureDomain}
 	if opts.DeviceClass != "" {
 		body["device_class"] = opts.DeviceClass
@@ -126,6 +212,11 @@ func (s crushService) Create(ctx context.Context, name string, opts *ceph.CrushR
 }
 
 func (s crushService) Delete(ctx context.Context, name string) error {
+	if ok, err := s.exists(ctx, name); err != nil {
+		return err
+	} else if !ok {
+		return ceph.Errorf(ceph.NotFound, "crush_rule", "rule %s does not exist", name)
+	}
 	return exec(ctx, s.c, epCrushDelete, []string{name}, nil, nil)
 }
 
@@ -193,7 +284,22 @@ func (s ecpService) Get(ctx context.Context, name string) (*ceph.ErasureCodeProf
 
 // Create sends the profile's keys as the dashboard's form does (k and m as
 // strings, as `osd erasure-code-profile set` takes key=value pairs).
+// exists: as for CRUSH rules, Ceph answers success to deleting a missing
+// profile and to setting an identical existing one.
+func (s ecpService) exists(ctx context.Context, name string) (bool, error) {
+	_, err := s.Get(ctx, name)
+	if ceph.CodeOf(err) == ceph.NotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func (s ecpService) Create(ctx context.Context, name string, opts *ceph.ErasureCodeProfileCreateOptions) error {
+	if ok, err := s.exists(ctx, name); err != nil {
+		return err
+	} else if ok {
+		return ceph.Errorf(ceph.AlreadyExists, "erasure_code_profile", "erasure-code profile %s already exists", name)
+	}
 	body := map[string]any{"name": name}
 	for k, v := range opts.Extra {
 		body[k] = v
@@ -216,6 +322,11 @@ func (s ecpService) Create(ctx context.Context, name string, opts *ceph.ErasureC
 }
 
 func (s ecpService) Delete(ctx context.Context, name string) error {
+	if ok, err := s.exists(ctx, name); err != nil {
+		return err
+	} else if !ok {
+		return ceph.Errorf(ceph.NotFound, "erasure_code_profile", "erasure-code profile %s does not exist", name)
+	}
 	return exec(ctx, s.c, epECPDelete, []string{name}, nil, nil)
 }
 
@@ -266,10 +377,29 @@ func (s mgrService) List(ctx context.Context) ([]ceph.MgrModule, error) {
 	return *l, nil
 }
 
+// known handles the real dashboard's answer to an unknown module, a
+// generic 500 (a failed assertion): when the module is not listed, the
+// error is NotFound.
+func (s mgrService) known(ctx context.Context, name string, err error) error {
+	if ceph.CodeOf(err) != ceph.Internal {
+		return err
+	}
+	mods, lerr := s.List(ctx)
+	if lerr != nil {
+		return err
+	}
+	for _, m := range mods {
+		if m.Name == name {
+			return err
+		}
+	}
+	return &ceph.Error{Code: ceph.NotFound, Component: "mgr_modules", Detail: fmt.Sprintf("module %s does not exist", name), Err: native(err)}
+}
+
 func (s mgrService) Get(ctx context.Context, name string) (map[string]any, error) {
 	m, err := get[map[string]any](ctx, s.c, epMgrGet, []string{name}, nil)
 	if err != nil {
-		return nil, err
+		return nil, s.known(ctx, name, err)
 	}
 	return *m, nil
 }
@@ -277,22 +407,60 @@ func (s mgrService) Get(ctx context.Context, name string) (map[string]any, error
 func (s mgrService) Options(ctx context.Context, name string) (map[string]ceph.MgrModuleOption, error) {
 	m, err := get[map[string]ceph.MgrModuleOption](ctx, s.c, epMgrOptions, []string{name}, nil)
 	if err != nil {
-		return nil, err
+		return nil, s.known(ctx, name, err)
 	}
 	return *m, nil
 }
 
 func (s mgrService) Enable(ctx context.Context, name string) error {
-	return exec(ctx, s.c, epMgrEnable, []string{name}, nil, nil)
+	return s.toggle(ctx, name, true)
 }
 
 func (s mgrService) Disable(ctx context.Context, name string) error {
-	return exec(ctx, s.c, epMgrDisable, []string{name}, nil, nil)
+	return s.toggle(ctx, name, false)
+}
+
+// toggle enables or disables a module. A real ceph-mgr restarts when its
+// set of modules changes, often while it answers this very request (the
+// connection drops: Unavailable). Then toggle waits, within ctx, for the
+// server to come back and checks the module's state: the switch is done
+// only if the module is in the state asked for.
+func (s mgrService) toggle(ctx context.Context, name string, on bool) error {
+	ep := epMgrDisable
+	if on {
+		ep = epMgrEnable
+	}
+	err := exec(ctx, s.c, ep, []string{name}, nil, nil)
+	if err == nil {
+		return nil
+	}
+	if ceph.CodeOf(err) != ceph.Unavailable {
+		return s.known(ctx, name, err)
+	}
+	for {
+		mods, lerr := s.List(ctx)
+		if lerr == nil {
+			for _, m := range mods {
+				if m.Name == name && (m.Enabled || m.AlwaysOn) == on {
+					return nil
+				}
+			}
+			return err
+		}
+		if ceph.CodeOf(lerr) != ceph.Unavailable {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(s.c.pollInterval):
+		}
+	}
 }
 
 func (s mgrService) SetOptions(ctx context.Context, name string, values map[string]any) error {
 	if values == nil {
 		values = map[string]any{}
 	}
-	return exec(ctx, s.c, epMgrSet, []string{name}, nil, map[string]any{"config": values})
+	return s.known(ctx, name, exec(ctx, s.c, epMgrSet, []string{name}, nil, map[string]any{"config": values}))
 }

@@ -2,8 +2,10 @@ package rest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -113,9 +115,22 @@ func (c *client) responseError(r *request, rsp *response) error {
 	return bodyError(rsp.status, &b, r.ep.component, native, rsp.body)
 }
 
+// errnoInDetail finds the errno of a failed mon command in the detail the
+// real dashboard writes for an unhandled SendCommandError ("[errno -2]
+// osd.9 does not exist", code "SendCommandError").
+var errnoInDetail = regexp.MustCompile(`^\[errno -?(\d+)\]`)
+
 func bodyError(status int, b *errorBody, component string, native error, raw []byte) *ceph.Error {
-	code, reason := classify(status, scalar(b.Code))
+	wire := scalar(b.Code)
 	detail := scalar(b.Detail)
+	code, reason := classify(status, wire)
+	if _, known := ceph.CodeFromName(wire); !known && status < 500 {
+		if m := errnoInDetail.FindStringSubmatch(detail); m != nil {
+			if c, ok := errnoCodes[m[1]]; ok {
+				code = c
+			}
+		}
+	}
 	if detail == "" {
 		detail = strings.TrimSpace(string(raw[:min(len(raw), 512)]))
 		if detail == "" || !isText(detail) {
@@ -135,4 +150,19 @@ func isText(s string) bool {
 		}
 	}
 	return true
+}
+
+// native returns the native cause of err (its *ResponseError or
+// *TaskError) without the *ceph.Error around it, for an error that
+// reclassifies err: the new error must not also match err's code.
+func native(err error) error {
+	var re *ResponseError
+	if errors.As(err, &re) {
+		return re
+	}
+	var te *TaskError
+	if errors.As(err, &te) {
+		return te
+	}
+	return nil
 }

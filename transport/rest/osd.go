@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,7 +54,7 @@ func (s osdsService) notFoundOr(ctx context.Context, id int, err error) error {
 			return err
 		}
 	}
-	return &ceph.Error{Code: ceph.NotFound, Component: "osd", Detail: fmt.Sprintf("osd.%d does not exist", id), Err: err}
+	return &ceph.Error{Code: ceph.NotFound, Component: "osd", Detail: fmt.Sprintf("osd.%d does not exist", id), Err: native(err)}
 }
 
 // Tree reads the CRUSH tree from the dashboard's UI helper
@@ -65,7 +66,7 @@ func (s osdsService) Tree(ctx context.Context) (*osd.Tree, error) {
 	}
 	if _, err := s.c.call(ctx, epCrushInfo, nil, nil, nil, &out); err != nil {
 		if ceph.CodeOf(err) == ceph.NotFound {
-			return nil, &ceph.Error{Code: ceph.Unimplemented, Component: "osd", Detail: "the server offers no CRUSH tree (GET ui-api/crush_rule/info)", Err: err}
+			return nil, &ceph.Error{Code: ceph.Unimplemented, Component: "osd", Detail: "the server offers no CRUSH tree (GET ui-api/crush_rule/info)", Err: native(err)}
 		}
 		return nil, err
 	}
@@ -198,28 +199,65 @@ func (s lifecycleService) Create(ctx context.Context, opts *osd.CreateOptions) (
 	if _, err := s.c.call(ctx, epOSDCreate, nil, nil, body, &out); err != nil {
 		return 0, err
 	}
-	// `osd create` answers the id it allocated (which is svc_id unless the
-	// uuid existed already).
+	id, ok := createdID(out.Result)
+	if !ok {
+		if out.SvcID == nil {
+			return 0, ceph.Errorf(ceph.Internal, "osd", "the OSD creation answer carries no id")
+		}
+		id = *out.SvcID
+	}
+	if opts.Host != "" {
+		if err := s.checkPlaced(ctx, id, opts.Host); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// createdID reads the id `osd create` answered: a number, a numeric string
+// or {"osdid": N}.
+func createdID(raw json.RawMessage) (int, bool) {
 	var id int
-	if err := json.Unmarshal(out.Result, &id); err == nil {
-		return id, nil
+	if err := json.Unmarshal(raw, &id); err == nil {
+		return id, true
 	}
 	var sid string
-	if err := json.Unmarshal(out.Result, &sid); err == nil {
+	if err := json.Unmarshal(raw, &sid); err == nil {
 		if n, err := strconv.Atoi(strings.TrimSpace(sid)); err == nil {
-			return n, nil
+			return n, true
 		}
 	}
 	var obj struct {
 		OSDID *int `json:"osdid"`
 	}
-	if err := json.Unmarshal(out.Result, &obj); err == nil && obj.OSDID != nil {
-		return *obj.OSDID, nil
+	if err := json.Unmarshal(raw, &obj); err == nil && obj.OSDID != nil {
+		return *obj.OSDID, true
 	}
-	if out.SvcID != nil {
-		return *out.SvcID, nil
+	return 0, false
+}
+
+// checkPlaced makes sure the new OSD sits under host in the CRUSH map. The
+// real dashboard's bare creation only allocates the id (`osd create`) and
+// ignores the host; then the OSD (new, never up) is purged again and the
+// call is Unimplemented. A server without a CRUSH tree endpoint (our
+// httpapi, which places the OSD) is trusted.
+func (s lifecycleService) checkPlaced(ctx context.Context, id int, host string) error {
+	tree, err := osdsService(s).Tree(ctx)
+	if ceph.CodeOf(err) == ceph.Unimplemented {
+		return nil
 	}
-	return 0, ceph.Errorf(ceph.Internal, "osd", "the OSD creation answer carries no id")
+	if err != nil {
+		return err
+	}
+	for _, n := range tree.Nodes {
+		if n.Name == host && n.ID < 0 && slices.Contains(n.Children, id) {
+			return nil
+		}
+	}
+	if perr := s.Purge(ctx, id); perr != nil {
+		return ceph.Errorf(ceph.Internal, "osd", "osd.%d was created but not placed under host %s, and purging it failed: %v", id, host, perr)
+	}
+	return ceph.Errorf(ceph.Unimplemented, "osd", "the server's OSD creation does not place the OSD under a host (osd.%d was created and purged again)", id)
 }
 
 func idsJSON(ids []int) string {
@@ -243,7 +281,7 @@ func (s lifecycleService) SafeToDelete(ctx context.Context, ids []int) (*osd.Saf
 func orchestratorUnimplemented(err error) error {
 	var ce *ceph.Error
 	if err != nil && errors.As(err, &ce) && ce.Component == "orchestrator" && strings.HasPrefix(ce.Reason, "orchestrator_") {
-		return &ceph.Error{Code: ceph.Unimplemented, Component: "osd", Detail: "the server has no orchestrator: " + ce.Detail, Reason: ce.Reason, Err: err}
+		return &ceph.Error{Code: ceph.Unimplemented, Component: "osd", Detail: "the server has no orchestrator: " + ce.Detail, Reason: ce.Reason, Err: native(err)}
 	}
 	return err
 }

@@ -84,7 +84,24 @@ func nonZero[T comparable](v T) *T {
 	return &v
 }
 
+// exists reports whether the pool exists: the dashboard answers success
+// to creating an existing pool (and then changes its applications) and to
+// deleting a missing one, while the library's contract is AlreadyExists and
+// NotFound, so writes look the pool up first, as the rados transport does.
+func (s poolsService) exists(ctx context.Context, name string) (bool, error) {
+	_, err := s.Get(ctx, name, nil)
+	if ceph.CodeOf(err) == ceph.NotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func (s poolsService) Create(ctx context.Context, name string, opts *ceph.PoolCreateOptions) error {
+	if ok, err := s.exists(ctx, name); err != nil {
+		return err
+	} else if ok {
+		return ceph.Errorf(ceph.AlreadyExists, "pool", "pool '%s' already exists", name)
+	}
 	typ := opts.Type
 	if typ == "" {
 		typ = ceph.Replicated
@@ -115,6 +132,16 @@ func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUp
 	if opts == nil {
 		opts = &ceph.PoolUpdateOptions{}
 	}
+	if opts.NewName != nil && *opts.NewName == name {
+		// Renaming a pool to its own name is EEXIST in Ceph; a server may
+		// take it for "no rename".
+		if ok, err := s.exists(ctx, name); err != nil {
+			return err
+		} else if !ok {
+			return ceph.Errorf(ceph.NotFound, "pool", "pool '%s' does not exist", name)
+		}
+		return ceph.Errorf(ceph.AlreadyExists, "pool", "pool '%s' already exists", name)
+	}
 	b := &poolBody{
 		Pool: opts.NewName, PGNum: opts.PGNum, RuleName: opts.CrushRule,
 		Flags: opts.Flags, ApplicationMetadata: opts.Applications,
@@ -127,6 +154,11 @@ func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUp
 }
 
 func (s poolsService) Delete(ctx context.Context, name string) error {
+	if ok, err := s.exists(ctx, name); err != nil {
+		return err
+	} else if !ok {
+		return ceph.Errorf(ceph.NotFound, "pool", "pool '%s' does not exist", name)
+	}
 	return exec(ctx, s.c, epPoolDelete, []string{name}, nil, nil)
 }
 
