@@ -47,7 +47,7 @@ func newFake(t testing.TB) *fakeCommander {
 // arguments: "pg dump osds", "df detail", "osd metadata 0".
 func key(cmd map[string]any) string {
 	k := fmt.Sprint(cmd["prefix"])
-	for _, a := range []string{"dumpcontents", "detail", "id", "name", "who"} {
+	for _, a := range []string{"dumpcontents", "detail", "id", "name", "who", "poolstr"} {
 		switch v := cmd[a].(type) {
 		case nil:
 		case []any:

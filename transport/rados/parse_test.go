@@ -681,3 +681,44 @@ func TestMergeConfigImage(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+func TestPGStatesActive(t *testing.T) {
+	r, _ := newTestRunner(t)
+	for pool, want := range map[string]bool{"ecx": false, "device_health_metrics": true} {
+		var st pgStates
+		if err := r.monJSON(context.Background(), "pool", &st, "pg ls-by-pool", args{"poolstr": pool}); err != nil {
+			t.Fatal(err)
+		}
+		if st.allActive() != want {
+			t.Errorf("%s: allActive = %v, want %v", pool, !want, want)
+		}
+	}
+	if (&pgStates{}).allActive() {
+		t.Error("a pool without PGs is not active")
+	}
+}
+
+// fakeConf stands for librbd in pools tests.
+type fakeConf struct{ calls int }
+
+func (f *fakeConf) poolConfig(context.Context, string) ([]ceph.PoolConfigOption, error) {
+	f.calls++
+	return []ceph.PoolConfigOption{{Name: "rbd_cache", Value: "true"}}, nil
+}
+func (f *fakeConf) setPoolConfig(context.Context, string, map[string]string) error { return nil }
+
+func TestPoolConfigurationInactivePool(t *testing.T) {
+	r, f := newTestRunner(t)
+	f.on("pg ls-by-pool rbdp", string(mustRead(t, "pg_ls-by-pool_ecx.json")), "", 0)
+	fc := &fakeConf{}
+	p := pools{r: r, conf: fc}
+	got, err := p.Get(context.Background(), "rbdp", nil)
+	if err != nil || got.Configuration == nil || len(got.Configuration) != 0 || fc.calls != 0 {
+		t.Fatalf("inactive pool: %+v, %v, librbd calls %d", got, err, fc.calls)
+	}
+	f.on("pg ls-by-pool rbdp", string(mustRead(t, "pg_ls-by-pool_device_health_metrics.json")), "", 0)
+	conf, err := p.Configuration(context.Background(), "rbdp")
+	if err != nil || len(conf) != 1 || fc.calls != 1 {
+		t.Fatalf("active pool: %+v, %v", conf, err)
+	}
+}

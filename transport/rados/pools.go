@@ -103,7 +103,7 @@ func (p pools) get(ctx context.Context, name string, stats, conf bool) (*ceph.Po
 			pool := &all[i]
 			if conf && p.conf != nil {
 				// as the dashboard, Get carries the pool's RBD configuration
-				if pool.Configuration, err = p.conf.poolConfig(ctx, name); err != nil {
+				if pool.Configuration, err = p.rbdConfig(ctx, name); err != nil {
 					return nil, err
 				}
 			}
@@ -329,7 +329,8 @@ func (p pools) Update(ctx context.Context, name string, o *ceph.PoolUpdateOption
 			return err
 		}
 	}
-	if o.NewName != nil && *o.NewName != name {
+	if o.NewName != nil {
+		// renaming onto itself is EEXIST "pool 'x' already exists" too
 		if _, err := p.r.monWrite(ctx, poolComponent, "osd pool rename", args{"srcpool": name, "destpool": *o.NewName}); err != nil {
 			return err
 		}
@@ -367,6 +368,38 @@ func (p pools) Configuration(ctx context.Context, name string) ([]ceph.PoolConfi
 	}
 	if p.conf == nil {
 		return nil, errorf(ceph.Unimplemented, poolComponent, "RBD pool configuration needs librbd (build tag rados)")
+	}
+	return p.rbdConfig(ctx, name)
+}
+
+// pgStates is `pg ls-by-pool`.
+type pgStates struct {
+	PGStats []struct {
+		PGID  string `json:"pgid"`
+		State string `json:"state"`
+	} `json:"pg_stats"`
+}
+
+// allActive reports whether every PG is active (and there is one).
+func (s *pgStates) allActive() bool {
+	for _, pg := range s.PGStats {
+		if !strings.Contains(pg.State, "active") {
+			return false
+		}
+	}
+	return len(s.PGStats) > 0
+}
+
+// rbdConfig reads the pool's RBD configuration, or none while a PG of the
+// pool is not active: librbd's reads would block until the OSD op timeout
+// (the dashboard skips them for incomplete pools for the same reason).
+func (p pools) rbdConfig(ctx context.Context, name string) ([]ceph.PoolConfigOption, error) {
+	var st pgStates
+	if err := p.r.monJSON(ctx, poolComponent, &st, "pg ls-by-pool", args{"poolstr": name}); err != nil {
+		return nil, err
+	}
+	if !st.allActive() {
+		return []ceph.PoolConfigOption{}, nil
 	}
 	return p.conf.poolConfig(ctx, name)
 }

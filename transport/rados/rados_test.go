@@ -150,9 +150,15 @@ func TestRealSmoke(t *testing.T) {
 		if p.Type != ceph.Replicated || p.CrushRule == "" || len(p.ApplicationMetadata) != 1 {
 			t.Fatalf("pool: %+v", p)
 		}
-		conf, err := c.Pools.Configuration(ctx, name)
-		if err != nil || len(conf) < 100 {
-			t.Fatalf("Configuration: %d options, %v", len(conf), err)
+		// empty until the new pool's PGs are active
+		var conf []ceph.PoolConfigOption
+		for deadline := time.Now().Add(30 * time.Second); len(conf) == 0 && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			if conf, err = c.Pools.Configuration(ctx, name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(conf) < 100 {
+			t.Fatalf("Configuration: %d options", len(conf))
 		}
 		if err := c.Pools.Update(ctx, name, &ceph.PoolUpdateOptions{Configuration: map[string]string{"rbd_cache": "false"}}); err != nil {
 			t.Fatal(err)

@@ -45,7 +45,8 @@ func (im *images) baseConf(ctx context.Context, component string) (*rbdConf, err
 }
 
 // poolOverrides reads the pool's "conf_" metadata of every option (go-ceph
-// has no pool metadata listing).
+// has no pool metadata listing). An erasure-coded pool has no omap, so no
+// overrides.
 func poolOverrides(io *gorados.IOContext, names []string) (map[string]string, error) {
 	out := map[string]string{}
 	for _, n := range names {
@@ -53,6 +54,8 @@ func poolOverrides(io *gorados.IOContext, names []string) (map[string]string, er
 		switch {
 		case err == nil:
 			out[n] = v
+		case errnoOf(err) == syscall.EOPNOTSUPP:
+			return map[string]string{}, nil
 		case errnoOf(err) != syscall.ENOENT:
 			return nil, err
 		}
