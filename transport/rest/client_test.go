@@ -425,3 +425,31 @@ func TestRequestShape(t *testing.T) {
 		}
 	}
 }
+
+// Logs come newest first; Lines keeps the newest ones.
+func TestLogLinesKeepNewest(t *testing.T) {
+	base, _ := loopServer(t, "")
+	c := newClient(t, base, rest.WithCredentials(testUser, testPassword))
+	ctx := context.Background()
+	for _, name := range []string{"log1", "log2", "log3"} {
+		if err := c.Pools.Create(ctx, name, &ceph.PoolCreateOptions{PGNum: 8}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := c.Logs.Recent(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := c.Logs.Recent(ctx, &ceph.LogOptions{Lines: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.AuditLog) < 3 || len(two.AuditLog) != 2 {
+		t.Fatalf("%d audit lines in all, %d with Lines 2", len(all.AuditLog), len(two.AuditLog))
+	}
+	for i := range two.AuditLog {
+		if two.AuditLog[i].Seq != all.AuditLog[i].Seq || two.AuditLog[i].Message != all.AuditLog[i].Message {
+			t.Errorf("line %d = %+v, want the newest %+v", i, two.AuditLog[i], all.AuditLog[i])
+		}
+	}
+}

@@ -138,23 +138,23 @@ func (s monitorsService) Status(ctx context.Context) (*ceph.MonitorReport, error
 
 type logsService struct{ c *client }
 
-// Recent reads GET /api/logs/all. The endpoint has no line count; Lines
-// trims the answer (newest lines are kept).
+// Recent reads GET /api/logs/all (newest line first, 30 per channel on
+// the dashboard). The endpoint has no line count; Lines keeps the newest.
 func (s logsService) Recent(ctx context.Context, opts *ceph.LogOptions) (*ceph.RecentLogs, error) {
 	l, err := get[ceph.RecentLogs](ctx, s.c, epLogs, nil, nil)
 	if err != nil {
 		return nil, err
 	}
 	if opts != nil && opts.Lines > 0 {
-		l.ClusterLog = lastN(l.ClusterLog, opts.Lines)
-		l.AuditLog = lastN(l.AuditLog, opts.Lines)
+		l.ClusterLog = firstN(l.ClusterLog, opts.Lines)
+		l.AuditLog = firstN(l.AuditLog, opts.Lines)
 	}
 	return l, nil
 }
 
-func lastN[T any](s []T, n int) []T {
+func firstN[T any](s []T, n int) []T {
 	if len(s) > n {
-		return s[len(s)-n:]
+		return s[:n]
 	}
 	return s
 }
