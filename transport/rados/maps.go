@@ -43,6 +43,10 @@ type rawPool struct {
 	ObjectHash           int                          `json:"object_hash"`
 	SnapMode             string                       `json:"snap_mode"`
 	SnapSeq              int                          `json:"snap_seq"`
+	PGNumPending         int                          `json:"pg_num_pending"`
+	LastForceOpResend    string                       `json:"last_force_op_resend"`
+	LastForceOpResendPN  string                       `json:"last_force_op_resend_prenautilus"`
+	LastForceOpResendPL  string                       `json:"last_force_op_resend_preluminous"`
 }
 
 // toPool converts an OSD map pool the way the dashboard serialises it.
@@ -72,6 +76,8 @@ func (p rawPool) toPool(ruleNames map[int]string) ceph.Pool {
 		QuotaMaxBytes: p.QuotaMaxBytes, QuotaMaxObjects: p.QuotaMaxObjects, Options: opts,
 		CreateTime: p.CreateTime, LastChange: p.LastChange, StripeWidth: p.StripeWidth,
 		FastRead: p.FastRead, ObjectHash: p.ObjectHash, SnapMode: p.SnapMode, SnapSeq: p.SnapSeq,
+		PGNumPending: p.PGNumPending, LastForceOpResend: p.LastForceOpResend,
+		LastForceOpResendPrenautilus: p.LastForceOpResendPN, LastForceOpResendPreluminous: p.LastForceOpResendPL,
 	}
 }
 

@@ -216,7 +216,8 @@ func TestPools(t *testing.T) {
 		}
 		p := l[1]
 		if p.PoolName != "rbdp" || p.Type != ceph.Replicated || p.CrushRule != "replicated_rule" ||
-			!reflect.DeepEqual(p.ApplicationMetadata, []string{"rbd"}) || p.QuotaMaxObjects != 1000 || p.Stats != nil {
+			!reflect.DeepEqual(p.ApplicationMetadata, []string{"rbd"}) || p.QuotaMaxObjects != 1000 || p.Stats != nil ||
+			p.PGNumPending != 8 || p.LastForceOpResend != "0" {
 			t.Fatalf("pool: %+v", p)
 		}
 	})
