@@ -181,6 +181,11 @@ func checkPoolUpdateSize(ctx context.Context, t testing.TB, e *env) {
 	min := 2
 	must(t, e.c.Pools.Update(ctx, name, &ceph.PoolUpdateOptions{MinSize: &min}), "Pools.Update(min_size 2)")
 	waitPool(ctx, t, e, name, "min_size 2", func(p *ceph.Pool) bool { return p.MinSize == 2 && p.Size == 3 })
+	// min_size 2 makes the PGs inactive on a single-OSD cluster; go back to
+	// 1 so that the pool is active again before it is deleted.
+	min = 1
+	must(t, e.c.Pools.Update(ctx, name, &ceph.PoolUpdateOptions{MinSize: &min}), "Pools.Update(min_size 1)")
+	waitPool(ctx, t, e, name, "min_size 1", func(p *ceph.Pool) bool { return p.MinSize == 1 })
 }
 
 func checkPoolUpdateApplications(ctx context.Context, t testing.TB, e *env) {
