@@ -28,6 +28,13 @@
 // Run one area or one behaviour with -run, for example
 // go test -run 'Conformance/Pools/Rename'.
 //
+// A harness for a real cluster may hand every test the same connected
+// client (Close then does nothing) and give slow answers more time:
+//
+//	transporttest.RunConformanceTests(t, maker,
+//		transporttest.WithPollTimeout(90*time.Second),
+//		transporttest.WithTestTimeout(5*time.Minute))
+//
 // # Unimplemented features
 //
 // A call that returns an error matching ceph.ErrUnimplemented skips the
