@@ -1,0 +1,72 @@
+package transporttest
+
+import (
+	"context"
+	"testing"
+
+	cephapi "github.com/cephapi/cephapi"
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/osd"
+	"github.com/cephapi/cephapi/transport/memory"
+)
+
+// withParts rebuilds a client from m's services, with change applied to
+// the parts first (to break one of them).
+func withParts(m *cephapi.Client, change func(p *cephapi.Client)) *cephapi.Client {
+	p := &cephapi.Client{
+		Health: m.Health, Monitors: m.Monitors, Pools: m.Pools, CrushRules: m.CrushRules,
+		ErasureCodeProfiles: m.ErasureCodeProfiles, Config: m.Config, MgrModules: m.MgrModules,
+		Logs: m.Logs, PerfCounters: m.PerfCounters, OSDs: m.OSDs, OSDFlags: m.OSDFlags,
+		OSDLifecycle: m.OSDLifecycle, RBD: m.RBD, Commands: m.Commands,
+	}
+	change(p)
+	return cephapi.New(p)
+}
+
+// ignoreMark answers Mark with success and does nothing.
+type ignoreMark struct{ osd.OSDs }
+
+func (ignoreMark) Mark(context.Context, []int, osd.MarkAction) error { return nil }
+
+// renameKeepsOld renames by creating nothing and reporting success.
+type renameKeepsOld struct{ ceph.Pools }
+
+func (r renameKeepsOld) Update(ctx context.Context, name string, o *ceph.PoolUpdateOptions) error {
+	if o != nil && o.NewName != nil {
+		return nil
+	}
+	return r.Pools.Update(ctx, name, o)
+}
+
+// destroyUpOSD lets Destroy "succeed" on an up OSD.
+type destroyUpOSD struct{ osd.Lifecycle }
+
+func (destroyUpOSD) Destroy(context.Context, int) error { return nil }
+
+// TestSuiteCatchesBrokenMemory breaks one service of the full memory model
+// at a time: the check passes on the model and fails on the broken copy.
+func TestSuiteCatchesBrokenMemory(t *testing.T) {
+	tests := []struct {
+		check string
+		brk   func(p *cephapi.Client)
+	}{
+		{"OSDs/MarkOutIn", func(p *cephapi.Client) { p.OSDs = ignoreMark{p.OSDs} }},
+		{"Pools/Rename", func(p *cephapi.Client) { p.Pools = renameKeepsOld{p.Pools} }},
+		{"OSDLifecycle/DestroyUpOSDBusy", func(p *cephapi.Client) { p.OSDLifecycle = destroyUpOSD{p.OSDLifecycle} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.check, func(t *testing.T) {
+			fn := findCheck(t, tt.check)
+			good := memory.New()
+			defer good.Close()
+			if r := runRecorded(t, tt.check, fn, good); r.Failed() || r.Skipped() {
+				t.Errorf("against the memory model: %v; want a pass", r)
+			}
+			m := memory.New()
+			defer m.Close()
+			if r := runRecorded(t, tt.check, fn, withParts(m, tt.brk)); !r.Failed() {
+				t.Errorf("against a broken memory model the check did not fail: %v", r)
+			}
+		})
+	}
+}
