@@ -223,45 +223,28 @@ type healthData struct {
 func (h health) gather(ctx context.Context) (*healthData, error) {
 	r, c := h.r, healthComponent
 	var d healthData
-	var err error
-	if d.health, err = h.Report(ctx); err != nil {
-		return nil, err
-	}
-	if d.mon, err = r.monStatus(ctx, c); err != nil {
-		return nil, err
-	}
-	if err = r.monJSON(ctx, c, &d.fs, "fs dump", nil); err != nil {
-		return nil, err
-	}
-	if d.osd, err = r.osdDump(ctx, c); err != nil {
-		return nil, err
-	}
-	if d.pg, err = r.pgSummary(ctx, c); err != nil {
-		return nil, err
-	}
-	if err = r.monJSON(ctx, c, &d.mgr, "mgr dump", nil); err != nil {
-		return nil, err
-	}
-	if d.rules, err = r.crushRules(ctx, c); err != nil {
-		return nil, err
-	}
-	if d.df, err = r.df(ctx, c); err != nil {
-		return nil, err
-	}
 	var ps poolStats
-	if err = r.monJSON(ctx, c, &ps, "osd pool stats", nil); err != nil {
+	var nl nodeLs
+	var sd serviceDump
+	// the maps are independent: ask for them at once
+	err := parallel(
+		func() (err error) { d.health, err = h.Report(ctx); return },
+		func() (err error) { d.mon, err = r.monStatus(ctx, c); return },
+		func() error { return r.monJSON(ctx, c, &d.fs, "fs dump", nil) },
+		func() (err error) { d.osd, err = r.osdDump(ctx, c); return },
+		func() (err error) { d.pg, err = r.pgSummary(ctx, c); return },
+		func() error { return r.monJSON(ctx, c, &d.mgr, "mgr dump", nil) },
+		func() (err error) { d.rules, err = r.crushRules(ctx, c); return },
+		func() (err error) { d.df, err = r.df(ctx, c); return },
+		func() error { return r.monJSON(ctx, c, &ps, "osd pool stats", nil) },
+		func() error { return r.monJSON(ctx, c, &nl, "node ls", nil) },
+		func() error { return r.monJSON(ctx, c, &sd, "service dump", nil) },
+	)
+	if err != nil {
 		return nil, err
 	}
 	d.perf = ps.clientPerf()
-	var nl nodeLs
-	if err = r.monJSON(ctx, c, &nl, "node ls", nil); err != nil {
-		return nil, err
-	}
 	d.hosts = nl.hosts()
-	var sd serviceDump
-	if err = r.monJSON(ctx, c, &sd, "service dump", nil); err != nil {
-		return nil, err
-	}
 	d.rgw = sd.rgwCount()
 	return &d, nil
 }
@@ -362,15 +345,14 @@ func (v versions) mgrVersion() string {
 
 func (h health) Summary(ctx context.Context) (*ceph.Summary, error) {
 	var hr healthReply
-	if err := h.r.monJSON(ctx, healthComponent, &hr, "health", nil); err != nil {
-		return nil, err
-	}
 	var md mgrDump
-	if err := h.r.monJSON(ctx, healthComponent, &md, "mgr dump", nil); err != nil {
-		return nil, err
-	}
 	var v versions
-	if err := h.r.monJSON(ctx, healthComponent, &v, "versions", nil); err != nil {
+	err := parallel(
+		func() error { return h.r.monJSON(ctx, healthComponent, &hr, "health", nil) },
+		func() error { return h.r.monJSON(ctx, healthComponent, &md, "mgr dump", nil) },
+		func() error { return h.r.monJSON(ctx, healthComponent, &v, "versions", nil) },
+	)
+	if err != nil {
 		return nil, err
 	}
 	return &ceph.Summary{
