@@ -304,12 +304,16 @@ func TestTaskPolling(t *testing.T) {
 
 // Polling a task that never ends honours the call's deadline.
 func TestTaskPollingHonoursContext(t *testing.T) {
+	var polls atomic.Int64
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/api/pool":
+		switch r.Method + " " + r.URL.Path {
+		case "GET /api/pool":
+			fmt.Fprint(w, `[]`)
+		case "POST /api/pool":
 			w.WriteHeader(http.StatusAccepted)
 			fmt.Fprint(w, `{"name":"pool/create","metadata":{"pool_name":"p"}}`)
-		case "/api/task":
+		case "GET /api/task":
+			polls.Add(1)
 			if r.URL.Query().Get("name") != "pool/create" {
 				t.Errorf("task poll with name %q", r.URL.Query().Get("name"))
 			}
@@ -324,6 +328,9 @@ func TestTaskPollingHonoursContext(t *testing.T) {
 	defer cancel()
 	err := c.Pools.Create(ctx, "p", &ceph.PoolCreateOptions{PGNum: 8})
 	wantCode(t, err, ceph.DeadlineExceeded)
+	if polls.Load() < 2 {
+		t.Errorf("%d task polls, want several before the deadline", polls.Load())
+	}
 }
 
 // A server that does not serve the version the client asks for answers

@@ -113,11 +113,13 @@ func TestDashboardErrorShapes(t *testing.T) {
 // success=false carries {detail, code, component, status}.
 func TestDashboardTaskException(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/api/pool/p":
+		switch r.Method + " " + r.URL.Path {
+		case "GET /api/pool":
+			fmt.Fprint(w, `[{"pool_name": "p"}]`)
+		case "DELETE /api/pool/p":
 			w.WriteHeader(http.StatusAccepted)
 			fmt.Fprint(w, `{"name": "pool/delete", "metadata": {"pool_name": ["p"]}}`)
-		case "/api/task":
+		case "GET /api/task":
 			fmt.Fprint(w, `{"executing_tasks": [], "finished_tasks": [
 				{"name": "pool/delete", "metadata": {"pool_name": ["other"]}, "success": true, "ret_value": null, "exception": null},
 				{"name": "pool/delete", "metadata": {"pool_name": ["p"]}, "begin_time": "2026-01-01T00:00:00.000000Z",

@@ -88,12 +88,25 @@ func nonZero[T comparable](v T) *T {
 // to creating an existing pool (and then changes its applications) and to
 // deleting a missing one, while the library's contract is AlreadyExists and
 // NotFound, so writes look the pool up first, as the rados transport does.
+//
+// It lists the pool names (GET /api/pool?attrs=pool_name) rather than
+// getting the pool: the dashboard's GET /api/pool/{name} also reads the
+// pool's RBD configuration through librbd, which blocks for 30 s and fails
+// with 500 on a pool whose PGs are not active (an erasure-coded pool on
+// too few OSDs), exactly the pools a caller may want to delete.
 func (s poolsService) exists(ctx context.Context, name string) (bool, error) {
-	_, err := s.Get(ctx, name, nil)
-	if ceph.CodeOf(err) == ceph.NotFound {
-		return false, nil
+	var pools []struct {
+		PoolName string `json:"pool_name"`
 	}
-	return err == nil, err
+	if _, err := s.c.call(ctx, epPoolList, nil, url.Values{"attrs": {"pool_name"}}, nil, &pools); err != nil {
+		return false, err
+	}
+	for _, p := range pools {
+		if p.PoolName == name {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (s poolsService) Create(ctx context.Context, name string, opts *ceph.PoolCreateOptions) error {
