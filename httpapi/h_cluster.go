@@ -6,22 +6,33 @@ import (
 	"github.com/cephapi/cephapi/auth"
 )
 
-// healthSection is one key of a health report and the scope that may read
-// it (dashboard controllers/health.py, HealthData.all_health); "" is
-// always present.
-type healthSection struct {
-	key   string
-	scope string
-	value any
+// healthSections are the keys of a health report, in the dashboard's order,
+// with the scope that may read each (controllers/health.py,
+// HealthData.all_health); "" is always present. Minimal and full reports
+// share the keys and differ only in the values.
+var healthSections = [...]struct{ key, scope string }{
+	{"health", ""},
+	{"mon_status", auth.ScopeMonitor},
+	{"fs_map", auth.ScopeCephFS},
+	{"osd_map", auth.ScopeOSD},
+	{"scrub_status", auth.ScopeOSD},
+	{"pg_info", auth.ScopeOSD},
+	{"mgr_map", auth.ScopeManager},
+	{"pools", auth.ScopePool},
+	{"df", auth.ScopePool},
+	{"client_perf", auth.ScopePool},
+	{"hosts", auth.ScopeHosts},
+	{"rgw", auth.ScopeRGW},
+	{"iscsi_daemons", auth.ScopeISCSI},
 }
 
 // healthView keeps the sections the caller may read, exactly as the
-// dashboard's all_health does.
-func (c *call) healthView(sections []healthSection) map[string]any {
-	out := make(map[string]any, len(sections))
-	for _, sec := range sections {
+// dashboard's all_health does. values are in healthSections' order.
+func (c *call) healthView(values [len(healthSections)]any) map[string]any {
+	out := make(map[string]any, len(values))
+	for i, sec := range healthSections {
 		if sec.scope == "" || c.allowed(sec.scope, auth.Read) {
-			out[sec.key] = sec.value
+			out[sec.key] = values[i]
 		}
 	}
 	return out
@@ -32,21 +43,8 @@ func (s *Server) healthMinimal(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.healthView([]healthSection{
-		{"health", "", h.Health},
-		{"mon_status", auth.ScopeMonitor, h.MonStatus},
-		{"fs_map", auth.ScopeCephFS, h.FSMap},
-		{"osd_map", auth.ScopeOSD, h.OSDMap},
-		{"scrub_status", auth.ScopeOSD, h.ScrubStatus},
-		{"pg_info", auth.ScopeOSD, h.PGInfo},
-		{"mgr_map", auth.ScopeManager, h.MgrMap},
-		{"pools", auth.ScopePool, nonNil(h.Pools)},
-		{"df", auth.ScopePool, h.DF},
-		{"client_perf", auth.ScopePool, h.ClientPerf},
-		{"hosts", auth.ScopeHosts, h.Hosts},
-		{"rgw", auth.ScopeRGW, h.RGW},
-		{"iscsi_daemons", auth.ScopeISCSI, h.ISCSIDaemons},
-	}), nil
+	return c.healthView([...]any{h.Health, h.MonStatus, h.FSMap, h.OSDMap, h.ScrubStatus, h.PGInfo,
+		h.MgrMap, nonNil(h.Pools), h.DF, h.ClientPerf, h.Hosts, h.RGW, h.ISCSIDaemons}), nil
 }
 
 func (s *Server) healthFull(c *call) (any, error) {
@@ -54,21 +52,8 @@ func (s *Server) healthFull(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.healthView([]healthSection{
-		{"health", "", h.Health},
-		{"mon_status", auth.ScopeMonitor, h.MonStatus},
-		{"fs_map", auth.ScopeCephFS, h.FSMap},
-		{"osd_map", auth.ScopeOSD, h.OSDMap},
-		{"scrub_status", auth.ScopeOSD, h.ScrubStatus},
-		{"pg_info", auth.ScopeOSD, h.PGInfo},
-		{"mgr_map", auth.ScopeManager, h.MgrMap},
-		{"pools", auth.ScopePool, nonNil(h.Pools)},
-		{"df", auth.ScopePool, h.DF},
-		{"client_perf", auth.ScopePool, h.ClientPerf},
-		{"hosts", auth.ScopeHosts, h.Hosts},
-		{"rgw", auth.ScopeRGW, h.RGW},
-		{"iscsi_daemons", auth.ScopeISCSI, h.ISCSIDaemons},
-	}), nil
+	return c.healthView([...]any{h.Health, h.MonStatus, h.FSMap, h.OSDMap, h.ScrubStatus, h.PGInfo,
+		h.MgrMap, nonNil(h.Pools), h.DF, h.ClientPerf, h.Hosts, h.RGW, h.ISCSIDaemons}), nil
 }
 
 func nonNil[T any](s []T) []T {
