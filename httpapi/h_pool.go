@@ -228,7 +228,9 @@ func (s *Server) poolUpdate(c *call) (any, error) {
 		Compression: b.compression(), QuotaMaxBytes: int64p(b.QuotaMaxBytes),
 		QuotaMaxObjects: int64p(b.QuotaMaxObjects), Configuration: cfg,
 	}
-	if b.Pool != nil && *b.Pool != name {
+	if b.Pool != nil {
+		// Renaming a pool to its own name fails in Ceph (EEXIST), and so
+		// through the transport; it is not silently ignored.
 		opts.NewName = b.Pool
 	}
 	if b.RuleName != nil {
@@ -260,6 +262,30 @@ func (s *Server) poolDelete(c *call) (any, error) {
 // deleteByPath builds a DELETE handler for a resource named by a path value.
 func deleteByPath(param string, f func(ctx context.Context, name string) error) handlerFunc {
 	return func(c *call) (any, error) { return nothing(f(c.ctx(), c.r.PathValue(param))) }
+}
+
+// crushRuleInfo answers the dashboard's UI helper: rule names, the CRUSH
+// tree's nodes and the ids of its roots.
+func (s *Server) crushRuleInfo(c *call) (any, error) {
+	rules, err := s.client.CrushRules.List(c.ctx())
+	if err != nil {
+		return nil, err
+	}
+	tree, err := s.client.OSDs.Tree(c.ctx())
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(rules))
+	for _, r := range rules {
+		names = append(names, r.RuleName)
+	}
+	roots := []int{}
+	for _, n := range tree.Nodes {
+		if n.Type == "root" {
+			roots = append(roots, n.ID)
+		}
+	}
+	return map[string]any{"names": names, "nodes": nonNil(tree.Nodes), "roots": roots}, nil
 }
 
 func (s *Server) crushRuleCreate(c *call) (any, error) {

@@ -51,6 +51,10 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: "/api/crush_rule", Scope: auth.ScopePool, handle: s.crushRuleCreate},
 		{Method: "GET", Path: "/api/crush_rule/{name}", Scope: auth.ScopePool, handle: byPath("name", s.client.CrushRules.Get)},
 		{Method: "DELETE", Path: "/api/crush_rule/{name}", Scope: auth.ScopePool, handle: deleteByPath("name", s.client.CrushRules.Delete)},
+		// The dashboard UI helper (controllers/crush_rule.py CrushRuleUi.info):
+		// the only place the dashboard serves the CRUSH tree; transport/rest
+		// reads OSDs.Tree from it.
+		{Method: "GET", Path: "/ui-api/crush_rule/info", Scope: auth.ScopePool, handle: s.crushRuleInfo},
 		{Method: "GET", Path: "/api/erasure_code_profile", Scope: auth.ScopePool, handle: s.ecpList},
 		{Method: "POST", Path: "/api/erasure_code_profile", Scope: auth.ScopePool, handle: s.ecpCreate},
 		{Method: "GET", Path: "/api/erasure_code_profile/{name}", Scope: auth.ScopePool, handle: s.ecpGet},
