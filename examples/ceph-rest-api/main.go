@@ -39,6 +39,7 @@ import (
 	"github.com/cephapi/cephapi/httpapi"
 	"github.com/cephapi/cephapi/httpapi/legacy"
 	"github.com/cephapi/cephapi/transport/memory"
+	"github.com/cephapi/cephapi/transport/rest"
 )
 
 func main() {
@@ -87,7 +88,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	str(&cfg.tlsCert, "", "tls-cert", "", "TLS certificate file (with --tls-key: serve HTTPS)")
 	str(&cfg.tlsKey, "", "tls-key", "", "TLS private key file")
 	fs.DurationVar(&cfg.tokenTTL, "token-ttl", 8*time.Hour, "lifetime of issued tokens")
-	fs.DurationVar(&cfg.opTimeout, "op-timeout", 10*time.Second, "bound on each call into Ceph (rados transport)")
+	fs.DurationVar(&cfg.opTimeout, "op-timeout", 10*time.Second, "bound on each call into Ceph (rados) and on the upstream check at start-up (rest)")
 	str(&cfg.adminPasswordFile, "", "admin-password-file", "", "file holding the admin password (else $CEPH_REST_API_PASSWORD, else generated)")
 	str(&cfg.upstream, "", "upstream", "", "dashboard URL (rest transport)")
 	str(&cfg.upstreamUser, "", "upstream-user", "admin", "dashboard user (rest transport)")
@@ -113,6 +114,43 @@ var openers = map[string]func(ctx context.Context, cfg *config, getenv func(stri
 	"memory": func(context.Context, *config, func(string) string) (*cephapi.Client, error) {
 		return memory.New(), nil
 	},
+	"rest": openRest,
+}
+
+// openRest connects to an upstream dashboard: the server then acts as a
+// gateway (for example, the legacy /api/v0.1 in front of a modern cluster).
+// The password never comes from the command line.
+func openRest(ctx context.Context, cfg *config, getenv func(string) string) (*cephapi.Client, error) {
+	if cfg.upstream == "" {
+		return nil, errors.New("--transport rest needs --upstream URL")
+	}
+	var password string
+	if cfg.upstreamPasswordFile != "" {
+		p, err := readSecretFile(cfg.upstreamPasswordFile)
+		if err != nil {
+			return nil, fmt.Errorf("upstream password: %w", err)
+		}
+		password = p
+	} else if password = getenv("CEPH_REST_API_UPSTREAM_PASSWORD"); password == "" {
+		return nil, errors.New("the upstream password comes from --upstream-password-file or $CEPH_REST_API_UPSTREAM_PASSWORD")
+	}
+	opts := []rest.Option{rest.WithCredentials(cfg.upstreamUser, password), rest.WithUserAgent("ceph-rest-api gateway")}
+	if cfg.upstreamInsecure {
+		opts = append(opts, rest.WithInsecureSkipVerify())
+	}
+	c, err := rest.New(cfg.upstream, opts...)
+	if err != nil {
+		return nil, err
+	}
+	// Fail at start-up, not on the first request, when the upstream is
+	// unreachable or refuses the credentials.
+	cctx, cancel := context.WithTimeout(ctx, cfg.opTimeout)
+	defer cancel()
+	if _, err := c.Health.Report(cctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 func readSecretFile(path string) (string, error) {

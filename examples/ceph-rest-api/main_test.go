@@ -159,3 +159,57 @@ func TestBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// The gateway: our server in front of another dashboard-compatible API
+// (here our own server over the memory transport; TestGatewayDashboard in
+// real_test.go runs it in front of the real dashboard).
+func TestGateway(t *testing.T) {
+	upstream, _ := start(t, nil, map[string]string{"CEPH_REST_API_PASSWORD": "up-pass"})
+	pwFile := filepath.Join(t.TempDir(), "upw")
+	if err := os.WriteFile(pwFile, []byte("up-pass\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := start(t, []string{"--transport", "rest", "--upstream", upstream, "--upstream-user", "admin", "--upstream-password-file", pwFile},
+		map[string]string{"CEPH_REST_API_PASSWORD": "gw-pass"})
+	code, body := get(t, base+"/api/v0.1/health")
+	if code != 200 || body != "HEALTH_OK\n" {
+		t.Fatalf("health through the gateway = %d %q", code, body)
+	}
+	code, body = get(t, base+"/api/v0.1/osd/tree")
+	if code != 200 || !strings.Contains(body, "host dev") {
+		t.Fatalf("osd tree through the gateway = %d %q", code, body)
+	}
+	if got := login(t, base, "gw-pass"); got != http.StatusCreated {
+		t.Errorf("login to the gateway = %d", got)
+	}
+}
+
+func TestGatewayErrors(t *testing.T) {
+	upstream, _ := start(t, nil, map[string]string{"CEPH_REST_API_PASSWORD": "up-pass"})
+	env := func(k string) string {
+		return map[string]string{"CEPH_REST_API_UPSTREAM_PASSWORD": "wrong"}[k]
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  func(string) string
+	}{
+		{"no upstream", []string{"--transport", "rest"}, env},
+		{"no password", []string{"--transport", "rest", "--upstream", upstream}, func(string) string { return "" }},
+		{"wrong password", []string{"--transport", "rest", "--upstream", upstream}, env},
+		{"dead upstream", []string{"--transport", "rest", "--upstream", "http://127.0.0.1:1", "--op-timeout", "2s"}, env},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			done := make(chan error, 1)
+			go func() { done <- run(context.Background(), tt.args, tt.env, io.Discard, io.Discard, nil) }()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Fatal("run succeeded")
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatal("run did not fail in bounded time")
+			}
+		})
+	}
+}
