@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -306,45 +305,6 @@ func (s *Server) crushRuleCreate(c *call) (any, error) {
 	}))
 }
 
-// ecpJSON flattens a profile with its extra plugin keys, as the dashboard
-// returns `osd erasure-code-profile get` (k and m as numbers).
-func ecpJSON(p *ceph.ErasureCodeProfile) map[string]any {
-	out := make(map[string]any, 8+len(p.Extra))
-	for k, v := range p.Extra {
-		out[k] = v
-	}
-	out["name"], out["k"], out["m"], out["plugin"] = p.Name, p.K, p.M, p.Plugin
-	for k, v := range map[string]string{
-		"technique": p.Technique, "crush-failure-domain": p.CrushFailureDomain,
-		"crush-root": p.CrushRoot, "crush-device-class": p.CrushDeviceClass,
-	} {
-		if v != "" {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-func (s *Server) ecpList(c *call) (any, error) {
-	ps, err := s.client.ErasureCodeProfiles.List(c.ctx())
-	if err != nil {
-		return nil, err
-	}
-	out := make([]map[string]any, 0, len(ps))
-	for i := range ps {
-		out = append(out, ecpJSON(&ps[i]))
-	}
-	return out, nil
-}
-
-func (s *Server) ecpGet(c *call) (any, error) {
-	p, err := s.client.ErasureCodeProfiles.Get(c.ctx(), c.r.PathValue("name"))
-	if err != nil {
-		return nil, err
-	}
-	return ecpJSON(p), nil
-}
-
 // ecpCreate takes the name and any profile keys (the dashboard's
 // create(name, **kwargs)); values may be strings or numbers.
 func (s *Server) ecpCreate(c *call) (any, error) {
@@ -352,54 +312,18 @@ func (s *Server) ecpCreate(c *call) (any, error) {
 	if err := c.decode(&raw, false); err != nil {
 		return nil, err
 	}
-	str := func(v any) (string, error) {
-		switch t := v.(type) {
-		case string:
-			return t, nil
-		case float64:
-			return strconv.FormatFloat(t, 'f', -1, 64), nil
-		case bool:
-			return strconv.FormatBool(t), nil
-		}
-		return "", fmt.Errorf("not a scalar")
+	kv, err := ceph.ScalarMap(raw)
+	if err != nil {
+		return nil, err
 	}
-	name, _ := raw["name"].(string)
+	name := kv["name"]
 	if name == "" {
 		return nil, missing("name")
 	}
-	opts := &ceph.ErasureCodeProfileCreateOptions{Extra: map[string]string{}}
-	for k, v := range raw {
-		if k == "name" {
-			continue
-		}
-		sv, err := str(v)
-		if err != nil {
-			return nil, ceph.Errorf(ceph.InvalidArgument, "erasure_code_profile", "invalid value for '%s'", k)
-		}
-		switch k {
-		case "k", "m":
-			n, err := strconv.Atoi(strings.TrimSpace(sv))
-			if err != nil {
-				return nil, ceph.Errorf(ceph.InvalidArgument, "erasure_code_profile", "invalid value for '%s': %q is not an integer", k, sv)
-			}
-			if k == "k" {
-				opts.K = n
-			} else {
-				opts.M = n
-			}
-		case "plugin":
-			opts.Plugin = sv
-		case "technique":
-			opts.Technique = sv
-		case "crush-failure-domain":
-			opts.CrushFailureDomain = sv
-		case "crush-root":
-			opts.CrushRoot = sv
-		case "crush-device-class":
-			opts.CrushDeviceClass = sv
-		default:
-			opts.Extra[k] = sv
-		}
+	delete(kv, "name")
+	opts, err := ceph.ErasureCodeProfileOptionsFromMap(kv)
+	if err != nil {
+		return nil, err
 	}
 	return nothing(s.client.ErasureCodeProfiles.Create(c.ctx(), name, opts))
 }

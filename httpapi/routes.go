@@ -55,9 +55,9 @@ func (s *Server) routeTable() []Route {
 		// the only place the dashboard serves the CRUSH tree; transport/rest
 		// reads OSDs.Tree from it.
 		{Method: "GET", Path: "/ui-api/crush_rule/info", Scope: auth.ScopePool, handle: s.crushRuleInfo},
-		{Method: "GET", Path: "/api/erasure_code_profile", Scope: auth.ScopePool, handle: s.ecpList},
+		{Method: "GET", Path: "/api/erasure_code_profile", Scope: auth.ScopePool, handle: get(s.client.ErasureCodeProfiles.List)},
 		{Method: "POST", Path: "/api/erasure_code_profile", Scope: auth.ScopePool, handle: s.ecpCreate},
-		{Method: "GET", Path: "/api/erasure_code_profile/{name}", Scope: auth.ScopePool, handle: s.ecpGet},
+		{Method: "GET", Path: "/api/erasure_code_profile/{name}", Scope: auth.ScopePool, handle: byPath("name", s.client.ErasureCodeProfiles.Get)},
 		{Method: "DELETE", Path: "/api/erasure_code_profile/{name}", Scope: auth.ScopePool, handle: deleteByPath("name", s.client.ErasureCodeProfiles.Delete)},
 
 		// Cluster configuration (controllers/cluster_configuration.py).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/cephapi/cephapi/ceph"
@@ -180,25 +179,6 @@ type ecProfilesService struct{ *backend }
 
 var ecPlugins = []string{"jerasure", "isa", "lrc", "shec", "clay"}
 
-func profileValue(name string, m map[string]string) ceph.ErasureCodeProfile {
-	p := ceph.ErasureCodeProfile{Name: name, Plugin: m["plugin"], Technique: m["technique"],
-		CrushFailureDomain: m["crush-failure-domain"], CrushRoot: m["crush-root"],
-		CrushDeviceClass: m["crush-device-class"]}
-	p.K, _ = strconv.Atoi(m["k"])
-	p.M, _ = strconv.Atoi(m["m"])
-	for k, v := range m {
-		switch k {
-		case "k", "m", "plugin", "technique", "crush-failure-domain", "crush-root", "crush-device-class":
-		default:
-			if p.Extra == nil {
-				p.Extra = map[string]string{}
-			}
-			p.Extra[k] = v
-		}
-	}
-	return p
-}
-
 func (s ecProfilesService) List(ctx context.Context) ([]ceph.ErasureCodeProfile, error) {
 	if err := s.enter(ctx, "ErasureCodeProfiles.List"); err != nil {
 		return nil, err
@@ -208,7 +188,7 @@ func (s ecProfilesService) List(ctx context.Context) ([]ceph.ErasureCodeProfile,
 	defer c.mu.RUnlock()
 	out := make([]ceph.ErasureCodeProfile, 0, len(c.profiles))
 	for _, n := range sortedKeys(c.profiles) {
-		out = append(out, profileValue(n, c.profiles[n]))
+		out = append(out, ceph.ErasureCodeProfileFromMap(n, c.profiles[n]))
 	}
 	return out, nil
 }
@@ -224,7 +204,7 @@ func (s ecProfilesService) Get(ctx context.Context, name string) (*ceph.ErasureC
 	if !ok {
 		return nil, ceph.Errorf(ceph.NotFound, "erasure_code_profile", "unknown erasure code profile '%s'", name)
 	}
-	p := profileValue(name, m)
+	p := ceph.ErasureCodeProfileFromMap(name, m)
 	return &p, nil
 }
 
@@ -248,16 +228,7 @@ func (s ecProfilesService) Create(ctx context.Context, name string, opts *ceph.E
 		"k": "2", "m": "2", "plugin": "jerasure", "crush-root": "default",
 		"crush-failure-domain": "host", "crush-device-class": "",
 	}
-	maps.Copy(m, opts.Extra)
-	if opts.K > 0 {
-		m["k"] = strconv.Itoa(opts.K)
-	}
-	if opts.M > 0 {
-		m["m"] = strconv.Itoa(opts.M)
-	}
-	if opts.Plugin != "" {
-		m["plugin"] = opts.Plugin
-	}
+	maps.Copy(m, opts.Map())
 	if !slices.Contains(ecPlugins, m["plugin"]) {
 		return ceph.Errorf(ceph.InvalidArgument, "erasure_code_profile", "erasure code plugin %s is not available", m["plugin"])
 	}

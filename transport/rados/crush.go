@@ -3,7 +3,6 @@ package rados
 import (
 	"context"
 	"sort"
-	"strconv"
 
 	"github.com/cephapi/cephapi/ceph"
 )
@@ -78,36 +77,6 @@ type ecProfiles struct{ r *runner }
 
 var _ ceph.ErasureCodeProfiles = ecProfiles{}
 
-// toProfile converts a profile's key=value map (numbers as strings) the way
-// the dashboard does: k and m as numbers, the rest as strings.
-func toProfile(name string, kv map[string]string) ceph.ErasureCodeProfile {
-	p := ceph.ErasureCodeProfile{Name: name}
-	for k, v := range kv {
-		switch k {
-		case "k":
-			p.K, _ = strconv.Atoi(v)
-		case "m":
-			p.M, _ = strconv.Atoi(v)
-		case "plugin":
-			p.Plugin = v
-		case "technique":
-			p.Technique = v
-		case "crush-failure-domain":
-			p.CrushFailureDomain = v
-		case "crush-root":
-			p.CrushRoot = v
-		case "crush-device-class":
-			p.CrushDeviceClass = v
-		default:
-			if p.Extra == nil {
-				p.Extra = map[string]string{}
-			}
-			p.Extra[k] = v
-		}
-	}
-	return p
-}
-
 func (e ecProfiles) List(ctx context.Context) ([]ceph.ErasureCodeProfile, error) {
 	d, err := e.r.osdDump(ctx, ecpComponent)
 	if err != nil {
@@ -120,7 +89,7 @@ func (e ecProfiles) List(ctx context.Context) ([]ceph.ErasureCodeProfile, error)
 	sort.Strings(names)
 	out := make([]ceph.ErasureCodeProfile, 0, len(names))
 	for _, n := range names {
-		out = append(out, toProfile(n, d.ErasureCodeProfiles[n]))
+		out = append(out, ceph.ErasureCodeProfileFromMap(n, d.ErasureCodeProfiles[n]))
 	}
 	return out, nil
 }
@@ -130,7 +99,7 @@ func (e ecProfiles) Get(ctx context.Context, name string) (*ceph.ErasureCodeProf
 	if err := e.r.monJSON(ctx, ecpComponent, &kv, "osd erasure-code-profile get", args{"name": name}); err != nil {
 		return nil, err
 	}
-	p := toProfile(name, kv)
+	p := ceph.ErasureCodeProfileFromMap(name, kv)
 	return &p, nil
 }
 
@@ -147,39 +116,15 @@ func (e ecProfiles) exists(ctx context.Context, name string) (bool, error) {
 	return false, nil
 }
 
-// profileArgs is the key=value list of `osd erasure-code-profile set`.
+// profileArgs is the key=value list of `osd erasure-code-profile set`,
+// sorted so the command is deterministic.
 func profileArgs(o *ceph.ErasureCodeProfileCreateOptions) []string {
-	if o == nil {
-		return []string{}
+	m := o.Map()
+	kv := make([]string, 0, len(m))
+	for k, v := range m {
+		kv = append(kv, k+"="+v)
 	}
-	var kv []string
-	add := func(k, v string) {
-		if v != "" {
-			kv = append(kv, k+"="+v)
-		}
-	}
-	if o.K > 0 {
-		add("k", strconv.Itoa(o.K))
-	}
-	if o.M > 0 {
-		add("m", strconv.Itoa(o.M))
-	}
-	add("plugin", o.Plugin)
-	add("technique", o.Technique)
-	add("crush-failure-domain", o.CrushFailureDomain)
-	add("crush-root", o.CrushRoot)
-	add("crush-device-class", o.CrushDeviceClass)
-	keys := make([]string, 0, len(o.Extra))
-	for k := range o.Extra {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		add(k, o.Extra[k])
-	}
-	if kv == nil {
-		kv = []string{}
-	}
+	sort.Strings(kv)
 	return kv
 }
 

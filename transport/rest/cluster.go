@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -222,64 +221,17 @@ func (s crushService) Delete(ctx context.Context, name string) error {
 
 type ecpService struct{ c *client }
 
-// profileFrom reads a profile as the dashboard returns it: the profile's
-// keys flat, k and m as numbers (or strings), everything else a string.
-func profileFrom(raw map[string]any) ceph.ErasureCodeProfile {
-	p := ceph.ErasureCodeProfile{Extra: map[string]string{}}
-	num := func(v any) int {
-		switch t := v.(type) {
-		case float64:
-			return int(t)
-		case string:
-			n, _ := strconv.Atoi(strings.TrimSpace(t))
-			return n
-		}
-		return 0
-	}
-	for k, v := range raw {
-		switch k {
-		case "name":
-			p.Name = scalar(v)
-		case "k":
-			p.K = num(v)
-		case "m":
-			p.M = num(v)
-		case "plugin":
-			p.Plugin = scalar(v)
-		case "technique":
-			p.Technique = scalar(v)
-		case "crush-failure-domain":
-			p.CrushFailureDomain = scalar(v)
-		case "crush-root":
-			p.CrushRoot = scalar(v)
-		case "crush-device-class":
-			p.CrushDeviceClass = scalar(v)
-		default:
-			p.Extra[k] = scalar(v)
-		}
-	}
-	return p
-}
-
 func (s ecpService) List(ctx context.Context) ([]ceph.ErasureCodeProfile, error) {
-	raw, err := get[[]map[string]any](ctx, s.c, epECPList, nil, nil)
+	// ceph.ErasureCodeProfile reads the dashboard's flat form itself.
+	raw, err := get[[]ceph.ErasureCodeProfile](ctx, s.c, epECPList, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ceph.ErasureCodeProfile, 0, len(*raw))
-	for _, m := range *raw {
-		out = append(out, profileFrom(m))
-	}
-	return out, nil
+	return *raw, nil
 }
 
 func (s ecpService) Get(ctx context.Context, name string) (*ceph.ErasureCodeProfile, error) {
-	raw, err := get[map[string]any](ctx, s.c, epECPGet, []string{name}, nil)
-	if err != nil {
-		return nil, err
-	}
-	p := profileFrom(*raw)
-	return &p, nil
+	return get[ceph.ErasureCodeProfile](ctx, s.c, epECPGet, []string{name}, nil)
 }
 
 // Create sends the profile's keys as the dashboard's form does (k and m as
@@ -301,22 +253,8 @@ func (s ecpService) Create(ctx context.Context, name string, opts *ceph.ErasureC
 		return ceph.Errorf(ceph.AlreadyExists, "erasure_code_profile", "erasure-code profile %s already exists", name)
 	}
 	body := map[string]any{"name": name}
-	for k, v := range opts.Extra {
+	for k, v := range opts.Map() {
 		body[k] = v
-	}
-	if opts.K != 0 {
-		body["k"] = strconv.Itoa(opts.K)
-	}
-	if opts.M != 0 {
-		body["m"] = strconv.Itoa(opts.M)
-	}
-	for k, v := range map[string]string{
-		"plugin": opts.Plugin, "technique": opts.Technique, "crush-failure-domain": opts.CrushFailureDomain,
-		"crush-root": opts.CrushRoot, "crush-device-class": opts.CrushDeviceClass,
-	} {
-		if v != "" {
-			body[k] = v
-		}
 	}
 	return exec(ctx, s.c, epECPCreate, nil, nil, body)
 }
