@@ -30,6 +30,10 @@ const (
 	// DefaultMaxResponseBytes bounds every response body read (64 MiB: a
 	// full health report of a large cluster is a few MiB).
 	DefaultMaxResponseBytes = 64 << 20
+	// DefaultCallTimeout bounds a call (its requests, re-login and task
+	// polling) whose context has no deadline of its own, so that a server
+	// that never answers cannot hang the caller.
+	DefaultCallTimeout = 5 * time.Minute
 	// DefaultUserAgent is sent unless WithUserAgent changes it.
 	DefaultUserAgent = "cephapi-rest/1"
 )
@@ -48,6 +52,7 @@ type config struct {
 	userAgent      string
 	pollInterval   time.Duration
 	maxBytes       int64
+	callTimeout    time.Duration
 }
 
 // WithCredentials logs in with user and password (POST /api/auth) on the
@@ -90,6 +95,10 @@ func WithTaskPollInterval(d time.Duration) Option { return func(c *config) { c.p
 // DefaultMaxResponseBytes); a larger body fails the call with TooLarge.
 func WithMaxResponseBytes(n int64) Option { return func(c *config) { c.maxBytes = n } }
 
+// WithCallTimeout bounds each call whose context has no deadline (default
+// DefaultCallTimeout). A context deadline always wins.
+func WithCallTimeout(d time.Duration) Option { return func(c *config) { c.callTimeout = d } }
+
 // client is the HTTP side shared by every service of one *cephapi.Client.
 type client struct {
 	base         *url.URL // always ends in "/"
@@ -99,6 +108,7 @@ type client struct {
 	userAgent    string
 	pollInterval time.Duration
 	maxBytes     int64
+	callTimeout  time.Duration
 
 	mu      sync.Mutex
 	token   string
@@ -169,7 +179,10 @@ func newClient(baseURL string, opts ...Option) (*client, error) {
 	cl := &client{
 		base: u, hc: hc, user: cfg.user, pass: cfg.password, haveCreds: cfg.haveCreds,
 		userAgent: cfg.userAgent, pollInterval: cfg.pollInterval, maxBytes: cfg.maxBytes,
-		token: cfg.token,
+		token: cfg.token, callTimeout: cfg.callTimeout,
+	}
+	if cl.callTimeout <= 0 {
+		cl.callTimeout = DefaultCallTimeout
 	}
 	if cl.userAgent == "" {
 		cl.userAgent = DefaultUserAgent
@@ -441,6 +454,11 @@ func (c *client) call(ctx context.Context, ep endpoint, args []string, query url
 	r, err := c.newRequest(ep, args, query, body)
 	if err != nil {
 		return nil, err
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.callTimeout)
+		defer cancel()
 	}
 	return c.do(ctx, r, out)
 }
