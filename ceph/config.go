@@ -12,7 +12,8 @@ type ConfigValue struct {
 }
 
 // ConfigOption is a cluster configuration option with its schema and the
-// values set in the configuration database.
+// values set in the configuration database. EnumValues is left out when
+// empty, as the dashboard (the mgr's config_options) does.
 type ConfigOption struct {
 	Name               string   `json:"name"`
 	Type               string   `json:"type"`
@@ -24,7 +25,7 @@ type ConfigOption struct {
 	Tags               []string `json:"tags"`
 	Services           []string `json:"services"`
 	SeeAlso            []string `json:"see_also"`
-	EnumValues         []string `json:"enum_values"`
+	EnumValues         []string `json:"enum_values,omitempty"`
 	Min                any      `json:"min"`
 	Max                any      `json:"max"`
 	CanUpdateAtRuntime bool     `json:"can_update_at_runtime"`

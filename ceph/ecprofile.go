@@ -31,6 +31,14 @@ func ErasureCodeProfileFromMap(name string, kv map[string]string) ErasureCodePro
 		case "crush-root":
 			p.CrushRoot = v
 		case "crush-device-class":
+			if v == "" {
+				// the monitor stores an empty class for every profile set
+				// without one; keep the key, as the dashboard shows it
+				if p.Extra == nil {
+					p.Extra = map[string]string{}
+				}
+				p.Extra[k] = v
+			}
 			p.CrushDeviceClass = v
 		case "name":
 		default:

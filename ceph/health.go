@@ -181,6 +181,10 @@ type OSDMapEntry struct {
 	// and v1), as `ceph osd dump` prints them; nil when unknown.
 	PublicAddrs  *AddrVec `json:"public_addrs,omitempty"`
 	ClusterAddrs *AddrVec `json:"cluster_addrs,omitempty"`
+	// HeartbeatBackAddrs and HeartbeatFrontAddrs are the heartbeat address
+	// vectors, likewise.
+	HeartbeatBackAddrs  *AddrVec `json:"heartbeat_back_addrs,omitempty"`
+	HeartbeatFrontAddrs *AddrVec `json:"heartbeat_front_addrs,omitempty"`
 }
 
 // OSDMap is the part of the OSD map that health and status report.

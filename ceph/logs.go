@@ -51,6 +51,10 @@ type PerfCounter struct {
 	Priority    int     `json:"priority"`
 	Units       int     `json:"units"`
 	Value       float64 `json:"value"`
+	// Count is the number of samples of a long-running average (Type has
+	// bit 4), whose Value is their sum; absent for other counters, as in
+	// the dashboard.
+	Count *uint64 `json:"count,omitempty"`
 }
 
 // DaemonPerfCounters is the answer for one daemon: its service name and

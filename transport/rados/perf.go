@@ -83,6 +83,16 @@ func counterValue(v any) float64 {
 	return 0
 }
 
+// avgCount is the sample count of a long-running average.
+func avgCount(v any) uint64 {
+	if x, ok := v.(map[string]any); ok {
+		if n, ok := x["avgcount"].(float64); ok && n > 0 {
+			return uint64(n)
+		}
+	}
+	return 0
+}
+
 // flatten joins schema and values into "section.counter" paths.
 func flatten(schema perfSchema, dump perfDump, minPrio int) map[string]ceph.PerfCounter {
 	out := map[string]ceph.PerfCounter{}
@@ -91,10 +101,15 @@ func flatten(schema perfSchema, dump perfDump, minPrio int) map[string]ceph.Perf
 			if s.Priority < minPrio {
 				continue
 			}
-			out[section+"."+name] = ceph.PerfCounter{
+			c := ceph.PerfCounter{
 				Description: s.Description, Nick: s.Nick, Type: s.Type, Priority: s.Priority,
 				Units: unitsInt(s.Units), Value: counterValue(dump[section][name]),
 			}
+			if s.Type&perfCounterLongRunAvg != 0 {
+				n := avgCount(dump[section][name])
+				c.Count = &n
+			}
+			out[section+"."+name] = c
 		}
 	}
 	return out
@@ -188,7 +203,9 @@ func (p *perfCounters) Daemon(ctx context.Context, typ, id string) (*ceph.Daemon
 		return nil, err
 	}
 	now := p.now()
-	all := flatten(schema, dump, -1)
+	// only the counters the daemons report to the manager, as the
+	// dashboard (mgr_stats_threshold, PRIO_USEFUL by default)
+	all := flatten(schema, dump, prioUseful)
 	values := make(map[string]float64, len(all))
 	for k, c := range all {
 		values[k] = c.Value

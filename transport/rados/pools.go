@@ -61,12 +61,16 @@ func (p pools) list(ctx context.Context, stats bool) ([]ceph.Pool, error) {
 		return nil, err
 	}
 	var byName map[string]map[string]ceph.PoolStat
+	var pgByPool map[int]map[string]int
 	if stats {
 		df, err := p.r.df(ctx, poolComponent)
 		if err != nil {
 			return nil, err
 		}
 		byName = poolStatsByName(df)
+		if pgByPool, err = p.pgStatus(ctx); err != nil {
+			return nil, err
+		}
 	}
 	names := ruleNames(rules)
 	out := make([]ceph.Pool, 0, len(d.Pools))
@@ -76,6 +80,10 @@ func (p pools) list(ctx context.Context, stats bool) ([]ceph.Pool, error) {
 			pool.Stats = byName[rp.PoolName]
 			if pool.Stats == nil {
 				pool.Stats = map[string]ceph.PoolStat{}
+			}
+			pool.PGStatus = pgByPool[pool.Pool]
+			if pool.PGStatus == nil {
+				pool.PGStatus = map[string]int{}
 			}
 		}
 		out = append(out, pool)
@@ -372,7 +380,29 @@ func (p pools) Configuration(ctx context.Context, name string) ([]ceph.PoolConfi
 	return p.rbdConfig(ctx, name)
 }
 
-// pgStates is `pg ls-by-pool`.
+// pgStatus counts the PGs of every pool by state (`pg dump pgs_brief`),
+// as the dashboard's pg_status (the mgr's pg_summary by_pool).
+func (p pools) pgStatus(ctx context.Context) (map[int]map[string]int, error) {
+	var st pgStates
+	if err := p.r.monJSON(ctx, poolComponent, &st, "pg dump", args{"dumpcontents": []string{"pgs_brief"}}); err != nil {
+		return nil, err
+	}
+	out := map[int]map[string]int{}
+	for _, pg := range st.PGStats {
+		pool, _, ok := strings.Cut(pg.PGID, ".")
+		id, err := strconv.Atoi(pool)
+		if !ok || err != nil {
+			continue
+		}
+		if out[id] == nil {
+			out[id] = map[string]int{}
+		}
+		out[id][pg.State]++
+	}
+	return out, nil
+}
+
+// pgStates is `pg ls-by-pool` (and `pg dump pgs_brief`).
 type pgStates struct {
 	PGStats []struct {
 		PGID  string `json:"pgid"`
