@@ -30,6 +30,23 @@ type runner struct {
 	mu       sync.RWMutex // guards closed and the start of a call
 	closed   bool
 	inflight sync.WaitGroup
+	// cache keeps the hot reads' answers (nil: no cache); every call but
+	// the known reads invalidates it (see cache.go).
+	cache *cache
+}
+
+// readCommands are the commands that change nothing in the cluster: only
+// they leave the cache alone. Any other command, including one missing
+// here by mistake, invalidates it (a cost, never a stale answer).
+var readCommands = map[string]bool{
+	"config dump": true, "device ls-by-daemon": true, "df": true, "fs dump": true,
+	"health": true, "log last": true, "mgr dump": true, "node ls": true,
+	"osd crush get-device-class": true, "osd crush rule dump": true, "osd dump": true,
+	"osd erasure-code-profile get": true, "osd erasure-code-profile ls": true,
+	"osd metadata": true, "osd pool ls": true, "osd pool stats": true, "osd tree": true,
+	"perf dump": true, "perf histogram dump": true, "perf schema": true, "pg dump": true,
+	"pg ls-by-pool": true, "pg stat": true, "quorum_status": true, "service dump": true,
+	"versions": true,
 }
 
 // do runs fn, a call into librados, like call, for calls with no output.
@@ -57,6 +74,27 @@ type reply struct {
 // returns as soon as ctx is done; the librados op timeouts bound the
 // goroutine left behind.
 func (r *runner) call(ctx context.Context, component string, fn func() ([]byte, string, error)) ([]byte, string, error) {
+	return r.exec(ctx, component, false, fn)
+}
+
+// read is call for a command that changes nothing: prefix must be in
+// readCommands for the cache to be left alone.
+func (r *runner) read(ctx context.Context, component, prefix string, fn func() ([]byte, string, error)) ([]byte, string, error) {
+	return r.exec(ctx, component, readCommands[prefix], fn)
+}
+
+// exec is call; unless read, it invalidates the cache when the call starts
+// and again when fn has returned (also when ctx ended first and fn was left
+// running), so that no answer fetched before a write outlives it.
+func (r *runner) exec(ctx context.Context, component string, read bool, fn func() ([]byte, string, error)) ([]byte, string, error) {
+	if !read && r.cache != nil {
+		r.cache.invalidate()
+		inner := fn
+		fn = func() ([]byte, string, error) {
+			defer r.cache.invalidate()
+			return inner()
+		}
+	}
 	if err := ceph.CheckContext(ctx, component); err != nil {
 		return nil, "", err
 	}
@@ -122,7 +160,7 @@ func encode(prefix, format string, a args) []byte {
 // mon runs a monitor command with JSON output and returns the output.
 func (r *runner) mon(ctx context.Context, component, prefix string, a args) ([]byte, error) {
 	cmd := encode(prefix, "json", a)
-	out, _, err := r.call(ctx, component, func() ([]byte, string, error) { return r.c.MonCommand(cmd) })
+	out, _, err := r.read(ctx, component, prefix, func() ([]byte, string, error) { return r.c.MonCommand(cmd) })
 	return out, err
 }
 
@@ -148,7 +186,7 @@ func (r *runner) monJSON(ctx context.Context, component string, v any, prefix st
 // mgrJSON runs a manager command and decodes its JSON output into v.
 func (r *runner) mgrJSON(ctx context.Context, component string, v any, prefix string, a args) error {
 	cmd := encode(prefix, "json", a)
-	out, _, err := r.call(ctx, component, func() ([]byte, string, error) { return r.c.MgrCommand([][]byte{cmd}) })
+	out, _, err := r.read(ctx, component, prefix, func() ([]byte, string, error) { return r.c.MgrCommand([][]byte{cmd}) })
 	if err != nil {
 		return err
 	}
@@ -164,7 +202,7 @@ func (r *runner) mgrJSON(ctx context.Context, component string, v any, prefix st
 // osdJSON runs a command on one OSD and decodes its JSON output into v.
 func (r *runner) osdJSON(ctx context.Context, component string, id int, v any, prefix string, a args) error {
 	cmd := encode(prefix, "json", a)
-	out, _, err := r.call(ctx, component, func() ([]byte, string, error) { return r.c.OsdCommand(id, [][]byte{cmd}) })
+	out, _, err := r.read(ctx, component, prefix, func() ([]byte, string, error) { return r.c.OsdCommand(id, [][]byte{cmd}) })
 	if err != nil {
 		return err
 	}

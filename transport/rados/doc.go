@@ -21,6 +21,19 @@
 // Config) bound the call left running underneath, so a stopped monitor gives
 // an Unavailable error in bounded time, never a hung call.
 //
+// # Cache
+//
+// The hot reads (Health.Minimal, Full, Summary and Report, OSDs.List and
+// Tree, Monitors.Status) are served from memory for at most
+// Config.CacheTTL (DefaultCacheTTL, 1s) after the fetch that produced
+// them started; concurrent reads share one fetch, and past half the TTL
+// one reader refreshes the answer in the background while the others keep
+// the current one. Every command this client sends that is not a known
+// read (writes, raw commands, librbd calls) empties the cache when it
+// starts and when it ends, so a read that follows a write through the same
+// client always sees it. Changes made by others are seen within the TTL.
+// WithCacheTTL(0) turns the cache off.
+//
 // # Errors
 //
 // librados errors carry an errno; classify maps it, in one table, to the

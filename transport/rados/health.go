@@ -55,6 +55,10 @@ func (h *healthReply) report() *ceph.HealthReport {
 }
 
 func (h health) Report(ctx context.Context) (*ceph.HealthReport, error) {
+	return cached(ctx, h.r.cache, healthComponent, "health/report", h.report)
+}
+
+func (h health) report(ctx context.Context) (*ceph.HealthReport, error) {
 	var hr healthReply
 	if err := h.r.monJSON(ctx, healthComponent, &hr, "health", args{"detail": "detail"}); err != nil {
 		return nil, err
@@ -228,7 +232,7 @@ func (h health) gather(ctx context.Context) (*healthData, error) {
 	var sd serviceDump
 	// the maps are independent: ask for them at once
 	err := parallel(
-		func() (err error) { d.health, err = h.Report(ctx); return },
+		func() (err error) { d.health, err = h.report(ctx); return },
 		func() (err error) { d.mon, err = r.monStatus(ctx, c); return },
 		func() error { return r.monJSON(ctx, c, &d.fs, "fs dump", nil) },
 		func() (err error) { d.osd, err = r.osdDump(ctx, c); return },
@@ -315,6 +319,10 @@ func (d *healthData) minimal() *ceph.HealthMinimal {
 }
 
 func (h health) Minimal(ctx context.Context) (*ceph.HealthMinimal, error) {
+	return cached(ctx, h.r.cache, healthComponent, "health/minimal", h.minimal)
+}
+
+func (h health) minimal(ctx context.Context) (*ceph.HealthMinimal, error) {
 	d, err := h.gather(ctx)
 	if err != nil {
 		return nil, err
@@ -323,6 +331,10 @@ func (h health) Minimal(ctx context.Context) (*ceph.HealthMinimal, error) {
 }
 
 func (h health) Full(ctx context.Context) (*ceph.HealthFull, error) {
+	return cached(ctx, h.r.cache, healthComponent, "health/full", h.full)
+}
+
+func (h health) full(ctx context.Context) (*ceph.HealthFull, error) {
 	d, err := h.gather(ctx)
 	if err != nil {
 		return nil, err
@@ -344,6 +356,10 @@ func (v versions) mgrVersion() string {
 }
 
 func (h health) Summary(ctx context.Context) (*ceph.Summary, error) {
+	return cached(ctx, h.r.cache, healthComponent, "health/summary", h.summary)
+}
+
+func (h health) summary(ctx context.Context) (*ceph.Summary, error) {
 	var hr healthReply
 	var md mgrDump
 	var v versions

@@ -29,6 +29,10 @@ func (q *quorumStatus) report() *ceph.MonitorReport {
 }
 
 func (m monitors) Status(ctx context.Context) (*ceph.MonitorReport, error) {
+	return cached(ctx, m.r.cache, "monitor", "monitor/status", m.status)
+}
+
+func (m monitors) status(ctx context.Context) (*ceph.MonitorReport, error) {
 	var q quorumStatus
 	if err := m.r.monJSON(ctx, "monitor", &q, "quorum_status", nil); err != nil {
 		return nil, err

@@ -86,6 +86,10 @@ func (o osds) tree(ctx context.Context) (*osd.Tree, error) {
 }
 
 func (o osds) List(ctx context.Context) ([]osd.OSD, error) {
+	return cached(ctx, o.r.cache, osdComponent, "osd/list", o.list)
+}
+
+func (o osds) list(ctx context.Context) ([]osd.OSD, error) {
 	d, err := o.r.osdDump(ctx, osdComponent)
 	if err != nil {
 		return nil, err
@@ -160,7 +164,9 @@ func (o osds) Get(ctx context.Context, id int) (*osd.Details, error) {
 	}, nil
 }
 
-func (o osds) Tree(ctx context.Context) (*osd.Tree, error) { return o.tree(ctx) }
+func (o osds) Tree(ctx context.Context) (*osd.Tree, error) {
+	return cached(ctx, o.r.cache, osdComponent, "osd/tree", o.tree)
+}
 
 func idStrings(ids []int) []string {
 	out := make([]string, len(ids))

@@ -37,6 +37,11 @@ type Config struct {
 	// Options are more configuration options set before connecting
 	// (name -> value, as in ceph.conf).
 	Options map[string]string
+	// CacheTTL is how long the answers of the hot reads (health, summary,
+	// OSD list and tree, monitors) are served from memory: 0 means
+	// DefaultCacheTTL, a negative value turns the cache off. Writes through
+	// this client invalidate the cache at once (see cache.go).
+	CacheTTL time.Duration
 }
 
 // Option tunes New.
@@ -47,6 +52,16 @@ func WithMonOpTimeout(d time.Duration) Option { return func(c *Config) { c.MonOp
 
 // WithOSDOpTimeout sets Config.OSDOpTimeout.
 func WithOSDOpTimeout(d time.Duration) Option { return func(c *Config) { c.OSDOpTimeout = d } }
+
+// WithCacheTTL sets Config.CacheTTL; d <= 0 turns the cache off.
+func WithCacheTTL(d time.Duration) Option {
+	return func(c *Config) {
+		if d <= 0 {
+			d = -1
+		}
+		c.CacheTTL = d
+	}
+}
 
 // WithConfigOption sets one more configuration option before connecting.
 func WithConfigOption(name, value string) Option {
@@ -121,7 +136,12 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 			return nil, classify(err, fmt.Sprintf("cannot set %s", k), comp)
 		}
 	}
-	r := &runner{c: conn}
+	if cfg.CacheTTL == 0 {
+		cfg.CacheTTL = DefaultCacheTTL
+	}
+	// a shared fetch runs several monitor commands, each bounded by
+	// MonOpTimeout, some one after the other
+	r := &runner{c: conn, cache: newCache(cfg.CacheTTL, 2*cfg.MonOpTimeout)}
 	if err := r.do(ctx, comp, conn.Connect); err != nil {
 		// the abandoned Connect is bounded by client_mount_timeout
 		go func() { r.close(); conn.Shutdown() }()

@@ -1,0 +1,173 @@
+package rados
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/cephapi/cephapi/ceph"
+)
+
+// DefaultCacheTTL is how long a cached answer of a hot read (health, OSD
+// list, summary, ...) may be served before it is fetched again, unless
+// WithCacheTTL says otherwise.
+const DefaultCacheTTL = time.Second
+
+// cache keeps the answers of the hot reads for a short, bounded time, so
+// that a burst of dashboard polls costs one round of monitor commands, not
+// one per request.
+//
+// Three rules keep it correct:
+//
+//   - Bounded staleness: an answer is served for at most ttl after the
+//     fetch that produced it started; then the next read fetches again.
+//   - Read your writes: every command the runner sends that is not a known
+//     read (every write, every raw command, every librbd call) bumps a
+//     generation and drops every entry, both when it starts and when it
+//     ends, so a read that starts after a write returned never sees an
+//     answer fetched before the write was applied, and a fetch that
+//     overlapped a write is not stored.
+//   - Collapsed fetches: concurrent reads of one key share one fetch
+//     (a small singleflight, keyed by key and generation). A waiter whose
+//     context ends returns at once with Canceled/DeadlineExceeded; the
+//     shared fetch goes on for the others under its own context, bounded by
+//     fetchTimeout, and is not canceled by any one caller.
+//
+// Errors are never stored: the next read after a failed fetch fetches
+// again (concurrent readers still share the failed fetch).
+//
+// Cached values are shared by every caller: they must be treated as
+// read-only (the HTTP layer only encodes them).
+type cache struct {
+	ttl          time.Duration
+	fetchTimeout time.Duration
+	now          func() time.Time
+
+	mu      sync.Mutex
+	gen     uint64
+	entries map[string]cacheEntry
+	flights map[flightKey]*flight
+}
+
+type cacheEntry struct {
+	val any
+	at  time.Time // when the fetch that produced val started
+}
+
+type flightKey struct {
+	key string
+	gen uint64
+}
+
+type flight struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+// newCache returns a cache serving answers for ttl; ttl <= 0 returns nil,
+// the disabled cache (every read fetches).
+func newCache(ttl, fetchTimeout time.Duration) *cache {
+	if ttl <= 0 {
+		return nil
+	}
+	if fetchTimeout <= 0 {
+		fetchTimeout = defaultFetchTimeout
+	}
+	return &cache{ttl: ttl, fetchTimeout: fetchTimeout, now: time.Now,
+		entries: map[string]cacheEntry{}, flights: map[flightKey]*flight{}}
+}
+
+// defaultFetchTimeout bounds a shared fetch when the runner gives none.
+const defaultFetchTimeout = 30 * time.Second
+
+// invalidate drops every entry and makes fetches in flight unstorable.
+// Safe on a nil cache.
+func (c *cache) invalidate() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.gen++
+	clear(c.entries)
+	c.mu.Unlock()
+}
+
+// cached returns the answer of key: from c when it is fresh, else from
+// fetch, shared with every concurrent caller of the same key. A nil c
+// always calls fetch with ctx.
+func cached[T any](ctx context.Context, c *cache, component, key string, fetch func(context.Context) (T, error)) (T, error) {
+	var zero T
+	if c == nil {
+		return fetch(ctx)
+	}
+	if err := ceph.CheckContext(ctx, component); err != nil {
+		return zero, err
+	}
+	c.mu.Lock()
+	now := c.now()
+	fk := flightKey{key, c.gen}
+	if e, ok := c.entries[key]; ok {
+		if age := now.Sub(e.at); age < c.ttl {
+			// Refresh ahead: past half its life, the first reader starts
+			// a fetch in the background and every reader keeps the
+			// current answer, so that under steady load no reader waits
+			// for a fetch and none gets an answer older than ttl.
+			if age >= c.ttl/2 && c.flights[fk] == nil {
+				startFlight(ctx, c, fk, now, fetch)
+			}
+			c.mu.Unlock()
+			return e.val.(T), nil
+		}
+		delete(c.entries, key)
+	}
+	f := c.flights[fk]
+	if f == nil {
+		f = startFlight(ctx, c, fk, now, fetch)
+	}
+	c.mu.Unlock()
+
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		return zero, ceph.CheckContext(ctx, component)
+	}
+	if f.err != nil {
+		return zero, f.err
+	}
+	return f.val.(T), nil
+}
+
+// startFlight starts the shared fetch fk; c.mu must be held.
+func startFlight[T any](ctx context.Context, c *cache, fk flightKey, now time.Time, fetch func(context.Context) (T, error)) *flight {
+	f := &flight{done: make(chan struct{})}
+	c.flights[fk] = f
+	go c.run(fk, f, now, func(fctx context.Context) (any, error) { return fetch(fctx) }, context.WithoutCancel(ctx))
+	return f
+}
+
+// run performs one shared fetch under its own bounded context (parent
+// keeps the values of the first caller's context, never its cancellation)
+// and stores the answer when no write happened meanwhile.
+func (c *cache) run(fk flightKey, f *flight, start time.Time, fetch func(context.Context) (any, error), parent context.Context) {
+	ctx, cancel := context.WithTimeout(parent, c.fetchTimeout)
+	defer cancel()
+	defer close(f.done)
+	defer func() {
+		// a panic in fetch must not leave waiters hanging
+		if v := recover(); v != nil {
+			f.val, f.err = nil, errorf(ceph.Internal, "cache", "fetch of %s panicked: %v", fk.key, v)
+			c.mu.Lock()
+			delete(c.flights, fk)
+			c.mu.Unlock()
+		}
+	}()
+	val, err := fetch(ctx)
+	f.val, f.err = val, err
+	c.mu.Lock()
+	delete(c.flights, fk)
+	if err == nil && c.gen == fk.gen {
+		c.entries[fk.key] = cacheEntry{val: val, at: start}
+	}
+	c.mu.Unlock()
+}
