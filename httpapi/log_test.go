@@ -58,3 +58,31 @@ func TestAccessLogKeepsSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessLogLevels checks that successful reads are logged at Debug
+// (they are polled many times a second) and that writes and failed reads
+// stay at Info.
+func TestAccessLogLevels(t *testing.T) {
+	var buf syncBuffer
+	f := newFixture(t, WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))))
+	tests := []struct {
+		name   string
+		req    req
+		logged bool
+	}{
+		{"successful GET", req{method: "GET", path: "/api/pool", token: f.admin}, false},
+		{"GET without credentials", req{method: "GET", path: "/api/pool"}, true},
+		{"GET of a missing path", req{method: "GET", path: "/api/nothing-here", token: f.admin}, true},
+		{"POST", req{method: "POST", path: "/api/auth", body: `{"username":"admin","password":"wrong"}`}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := strings.Count(buf.String(), `msg="http request"`)
+			f.do(tt.req)
+			after := strings.Count(buf.String(), `msg="http request"`)
+			if got := after > before; got != tt.logged {
+				t.Errorf("logged at Info = %v, want %v:\n%s", got, tt.logged, buf.String())
+			}
+		})
+	}
+}

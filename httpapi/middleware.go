@@ -128,8 +128,11 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// accessLog logs one line per request. It never logs the query string
-// (tokens may travel in it) nor any header.
+// accessLog logs one line per request: at Info for writes and failures,
+// at Debug for successful reads (GET and HEAD below 400), which dashboards
+// poll several times a second and which cost a formatted line and a write
+// each (about 8% of the CPU of a cached GET under load). It never logs
+// the query string (tokens may travel in it) nor any header.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -138,7 +141,11 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 			rec = &recorder{ResponseWriter: w}
 		}
 		next.ServeHTTP(rec, r)
-		if !s.log.Enabled(r.Context(), slog.LevelInfo) {
+		level := slog.LevelInfo
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && rec.status < 400 {
+			level = slog.LevelDebug
+		}
+		if !s.log.Enabled(r.Context(), level) {
 			return
 		}
 		attrs := []slog.Attr{
@@ -157,7 +164,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 				attrs = append(attrs, slog.String("user", i.user))
 			}
 		}
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "http request", attrs...)
+		s.log.LogAttrs(r.Context(), level, "http request", attrs...)
 	})
 }
 
