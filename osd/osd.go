@@ -2,6 +2,7 @@ package osd
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,16 @@ type OSDStats struct {
 	SnapTrimQueueLen int    `json:"snap_trim_queue_len"`
 	NumSnapTrimming  int    `json:"num_snap_trimming"`
 	Statfs           Statfs `json:"statfs"`
+	// More of `pg dump osds`, as the dashboard passes them on; zero when
+	// the transport does not know them. The raw documents (alerts,
+	// op_queue_age_hist, perf_stat) are left out when unknown.
+	KBUsedOmap         int64           `json:"kb_used_omap"`
+	KBUsedMeta         int64           `json:"kb_used_meta"`
+	NumPerPoolOmapOSDs int             `json:"num_per_pool_omap_osds"`
+	NumShardsRepaired  int64           `json:"num_shards_repaired"`
+	Alerts             json.RawMessage `json:"alerts,omitempty"`
+	OpQueueAgeHist     json.RawMessage `json:"op_queue_age_hist,omitempty"`
+	PerfStat           json.RawMessage `json:"perf_stat,omitempty"`
 }
 
 // Statfs is an OSD's store statistics in bytes.
@@ -32,6 +43,13 @@ type Statfs struct {
 	Available  int64 `json:"available"`
 	Allocated  int64 `json:"allocated"`
 	DataStored int64 `json:"data_stored"`
+	// The BlueStore details of the same statfs; zero when unknown.
+	DataCompressed          int64 `json:"data_compressed"`
+	DataCompressedAllocated int64 `json:"data_compressed_allocated"`
+	DataCompressedOriginal  int64 `json:"data_compressed_original"`
+	OmapAllocated           int64 `json:"omap_allocated"`
+	InternalMetadata        int64 `json:"internal_metadata"`
+	InternallyReserved      int64 `json:"internally_reserved"`
 }
 
 // TreeNode is a node of the CRUSH tree (`ceph osd tree`): a bucket (root,
