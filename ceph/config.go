@@ -1,6 +1,9 @@
 package ceph
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // ConfigSections are the sections a cluster configuration value can be set in.
 var ConfigSections = []string{"global", "mon", "mgr", "osd", "mds", "client"}
@@ -12,8 +15,7 @@ type ConfigValue struct {
 }
 
 // ConfigOption is a cluster configuration option with its schema and the
-// values set in the configuration database. EnumValues is left out when
-// empty, as the dashboard (the mgr's config_options) does.
+// values set in the configuration database.
 type ConfigOption struct {
 	Name               string   `json:"name"`
 	Type               string   `json:"type"`
@@ -25,7 +27,7 @@ type ConfigOption struct {
 	Tags               []string `json:"tags"`
 	Services           []string `json:"services"`
 	SeeAlso            []string `json:"see_also"`
-	EnumValues         []string `json:"enum_values,omitempty"`
+	EnumValues         []string `json:"enum_values"`
 	Min                any      `json:"min"`
 	Max                any      `json:"max"`
 	CanUpdateAtRuntime bool     `json:"can_update_at_runtime"`
@@ -34,6 +36,24 @@ type ConfigOption struct {
 	// (then the key is left out, as the dashboard does).
 	Value  []ConfigValue `json:"value,omitempty"`
 	Source string        `json:"source,omitempty"`
+}
+
+// MarshalJSON writes enum_values for string options only (an empty list
+// when there are none), as Ceph's option schema and the dashboard do.
+func (o ConfigOption) MarshalJSON() ([]byte, error) {
+	type plain ConfigOption
+	out := struct {
+		plain
+		EnumValues *[]string `json:"enum_values,omitempty"`
+	}{plain: plain(o)}
+	if o.Type == "str" {
+		ev := o.EnumValues
+		if ev == nil {
+			ev = []string{}
+		}
+		out.EnumValues = &ev
+	}
+	return json.Marshal(out)
 }
 
 // ClusterConfig manages the cluster configuration database.

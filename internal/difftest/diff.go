@@ -24,7 +24,8 @@ type Side struct {
 	Token string
 	// Vars are substituted for "{name}" in a case's path and body, so that
 	// each side writes to its own objects; in answers each value is
-	// replaced back by "{name}" before values are compared. Values should
+	// replaced back by "{name}" (in answers to requests whose path or body
+	// names it) before values are compared. Values should
 	// be long and distinct (a pool name, not a letter); only values that are
 	// plain names (4 characters or more) are replaced back.
 	Vars map[string]string
@@ -59,11 +60,19 @@ func (s *Side) Expand(str string) string {
 	return str
 }
 
-// normalize replaces the side's Vars' values by "{name}", longest first.
-func (s *Side) normalize(b []byte) []byte {
+// normalize replaces the values of the side's Vars that the templates
+// use by "{name}", longest first (an answer to a request that names no
+// variable is left alone: a variable's value may be a name other requests
+// see as plain data).
+func (s *Side) normalize(b []byte, templates ...string) []byte {
 	keys := make([]string, 0, len(s.Vars))
 	for k := range s.Vars {
-		keys = append(keys, k)
+		for _, t := range templates {
+			if strings.Contains(t, "{"+k+"}") {
+				keys = append(keys, k)
+				break
+			}
+		}
 	}
 	sort.Slice(keys, func(i, j int) bool { return len(s.Vars[keys[i]]) > len(s.Vars[keys[j]]) })
 	for _, k := range keys {
@@ -122,7 +131,7 @@ func (s *Side) Do(ctx context.Context, method, path, version, body string, noAut
 	}
 	out := &Response{Status: rsp.StatusCode, Body: b, JSON: true, Duration: time.Since(start)}
 	if len(bytes.TrimSpace(b)) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(s.normalize(b)))
+		dec := json.NewDecoder(bytes.NewReader(s.normalize(b, path, body)))
 		if err := dec.Decode(&out.Doc); err != nil {
 			out.JSON, out.Doc = false, nil
 		}

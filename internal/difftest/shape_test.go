@@ -133,7 +133,11 @@ func TestCompare(t *testing.T) {
 
 func TestSideNormalize(t *testing.T) {
 	s := &Side{Vars: map[string]string{"pool": "dt-ours-pool-1", "flags": `["a","b"]`, "x": "ab"}}
-	got := string(s.normalize([]byte(`{"pool_name": "dt-ours-pool-1", "flags": ["a","b"], "ab": 1}`)))
+	body := []byte(`{"pool_name": "dt-ours-pool-1", "flags": ["a","b"], "ab": 1}`)
+	if got := string(s.normalize(body, "/api/pool")); got != string(body) {
+		t.Errorf("normalize without variables = %s", got)
+	}
+	got := string(s.normalize(body, "/api/pool/{pool}", `{"f": {flags}, "x": "{x}"}`))
 	want := `{"pool_name": "{pool}", "flags": ["a","b"], "ab": 1}`
 	if got != want {
 		t.Errorf("normalize = %s, want %s", got, want)

@@ -2,6 +2,8 @@ package rados
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/cephapi/cephapi/ceph"
@@ -59,8 +61,51 @@ func (c config) load(ctx context.Context) ([]ceph.ConfigOption, string, error) {
 	if err := jsonUnmarshal(out, &h); err != nil {
 		return nil, "", badReply(configComponent, "config help", err)
 	}
-	c.schema.options, c.schema.fsid = h.Options, q.MonMap.FSID
-	return h.Options, q.MonMap.FSID, nil
+	opts, err := c.withDebugOptions(ctx, q.QuorumLeaderName, h.Options)
+	if err != nil {
+		return nil, "", err
+	}
+	c.schema.options, c.schema.fsid = opts, q.MonMap.FSID
+	return opts, q.MonMap.FSID, nil
+}
+
+// withDebugOptions adds the debug_* logging levels, which the whole-schema
+// `config help` leaves out and the dashboard (the mgr's schema) lists:
+// their names come from the leader's `config show`, each schema from the
+// cluster's `config help NAME`. Once per connection (the schema is kept).
+func (c config) withDebugOptions(ctx context.Context, leader string, opts []ceph.ConfigOption) ([]ceph.ConfigOption, error) {
+	have := make(map[string]bool, len(opts))
+	for _, o := range opts {
+		have[o.Name] = true
+	}
+	cmd := encode("config show", "json", nil)
+	out, _, err := c.r.call(ctx, configComponent, func() ([]byte, string, error) {
+		return c.r.c.MonCommandTarget(leader, [][]byte{cmd})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var shown map[string]any
+	if err := jsonUnmarshal(out, &shown); err != nil {
+		return nil, badReply(configComponent, "config show", err)
+	}
+	var names []string
+	for n := range shown {
+		if strings.HasPrefix(n, "debug_") && !have[n] {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		var o ceph.ConfigOption
+		if err := c.r.monJSON(ctx, configComponent, &o, "config help", args{"key": n}); err != nil {
+			return nil, err
+		}
+		if o.Name == n {
+			opts = append(opts, o)
+		}
+	}
+	return opts, nil
 }
 
 // withValues returns copies of opts with the values of the configuration

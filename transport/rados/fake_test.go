@@ -148,7 +148,7 @@ func (f *fakeCommander) writes() []string {
 
 func isRead(prefix string) bool {
 	for _, r := range []string{"osd dump", "osd pool ls", "osd crush rule dump", "df", "osd tree", "pg dump",
-		"health", "quorum_status", "mgr dump", "config dump", "osd erasure-code-profile ls",
+		"health", "quorum_status", "mgr dump", "config dump", "config help", "osd erasure-code-profile ls",
 		"osd erasure-code-profile get", "osd crush get-device-class", "osd metadata", "tell "} {
 		if prefix == r || strings.HasPrefix(prefix, "tell ") {
 			return true

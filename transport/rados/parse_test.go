@@ -343,6 +343,9 @@ func TestConfig(t *testing.T) {
 	ctx := context.Background()
 	r, f := newTestRunner(t)
 	f.on("tell mon.a config help", string(mustRead(t, "config_help_subset.json")), "", 0)
+	// debug_* levels are not in the whole-schema help: asked one by one
+	f.on("tell mon.a config show", `{"debug_osd": "1/5", "osd_max_backfills": "1"}`, "", 0)
+	f.on("config help", `{"name": "debug_osd", "type": "str", "level": "advanced", "default": "1/5", "can_update_at_runtime": true}`, "", 0)
 	c := config{r: r, schema: &schemaCache{}}
 	o, err := c.Get(ctx, "osd_max_backfills")
 	if err != nil {
@@ -350,6 +353,9 @@ func TestConfig(t *testing.T) {
 	}
 	if !reflect.DeepEqual(o.Value, []ceph.ConfigValue{{Section: "osd", Value: "3"}}) || o.Source != "mon" {
 		t.Fatalf("option: %+v", o)
+	}
+	if d, err := c.Get(ctx, "debug_osd"); err != nil || d.Type != "str" || d.Default != "1/5" {
+		t.Fatalf("debug_osd: %+v %v", d, err)
 	}
 	fsid, err := c.Get(ctx, "fsid")
 	if err != nil || len(fsid.Value) != 1 || fsid.Value[0].Section != "mgr" {
