@@ -2,6 +2,7 @@ package ceph
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 )
@@ -18,6 +19,9 @@ type MonInfo struct {
 	Priority    int            `json:"priority"`
 	Weight      int            `json:"weight"`
 	Stats       map[string]any `json:"stats,omitempty"`
+	// CrushLocation is Ceph's text of the monitor's CRUSH location ("{}"
+	// when none); empty when unknown.
+	CrushLocation string `json:"crush_location,omitempty"`
 }
 
 // MonMap is the monitor map.
@@ -29,6 +33,15 @@ type MonMap struct {
 	MinMonRelease     int       `json:"min_mon_release"`
 	MinMonReleaseName string    `json:"min_mon_release_name"`
 	Mons              []MonInfo `json:"mons"`
+	// More of Ceph's monmap dump, passed on as Ceph prints it (16.2 spells
+	// two keys with ": " at the end); absent when the transport does not
+	// know them.
+	Features          json.RawMessage `json:"features,omitempty"`
+	ElectionStrategy  json.RawMessage `json:"election_strategy,omitempty"`
+	DisallowedLeaders json.RawMessage `json:"disallowed_leaders: ,omitempty"`
+	RemovedRanks      json.RawMessage `json:"removed_ranks: ,omitempty"`
+	StretchMode       json.RawMessage `json:"stretch_mode,omitempty"`
+	TiebreakerMon     json.RawMessage `json:"tiebreaker_mon,omitempty"`
 }
 
 // MonStatus is `ceph mon_status` / `quorum_status` of the leader.
