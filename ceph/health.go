@@ -1,6 +1,9 @@
 package ceph
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // HealthStatus is the overall state of the cluster.
 type HealthStatus string
@@ -208,6 +211,24 @@ type OSDMap struct {
 	RequireMinCompatClient string `json:"require_min_compat_client,omitempty"`
 	MinCompatClient        string `json:"min_compat_client,omitempty"`
 	RequireOSDRelease      string `json:"require_osd_release,omitempty"`
+	// The rest of `ceph osd dump`, passed on as Ceph prints it (the
+	// dashboard's health/full has them); absent when the transport does not
+	// know them.
+	FlagsNum          json.RawMessage `json:"flags_num,omitempty"`
+	PoolMax           json.RawMessage `json:"pool_max,omitempty"`
+	ClusterSnapshot   json.RawMessage `json:"cluster_snapshot,omitempty"`
+	CrushNodeFlags    json.RawMessage `json:"crush_node_flags,omitempty"`
+	DeviceClassFlags  json.RawMessage `json:"device_class_flags,omitempty"`
+	StretchMode       json.RawMessage `json:"stretch_mode,omitempty"`
+	PGUpmap           json.RawMessage `json:"pg_upmap,omitempty"`
+	PGUpmapItems      json.RawMessage `json:"pg_upmap_items,omitempty"`
+	PrimaryTemp       json.RawMessage `json:"primary_temp,omitempty"`
+	Blocklist         json.RawMessage `json:"blocklist,omitempty"`
+	RangeBlocklist    json.RawMessage `json:"range_blocklist,omitempty"`
+	OSDXInfo          json.RawMessage `json:"osd_xinfo,omitempty"`
+	NewPurgedSnaps    json.RawMessage `json:"new_purged_snaps,omitempty"`
+	NewRemovedSnaps   json.RawMessage `json:"new_removed_snaps,omitempty"`
+	RemovedSnapsQueue json.RawMessage `json:"removed_snaps_queue,omitempty"`
 }
 
 // OSDMapSummary is the minimal form of the OSD map: per OSD only in, up and state.

@@ -32,6 +32,12 @@ type PoolUsage struct {
 	CompressUnderBytes int64   `json:"compress_under_bytes"`
 	StoredRaw          int64   `json:"stored_raw"`
 	AvailRaw           int64   `json:"avail_raw"`
+	// The data/omap split of Stored and BytesUsed (`ceph df`); zero when
+	// the transport does not know it.
+	StoredData    int64 `json:"stored_data"`
+	StoredOmap    int64 `json:"stored_omap"`
+	DataBytesUsed int64 `json:"data_bytes_used"`
+	OmapBytesUsed int64 `json:"omap_bytes_used"`
 }
 
 // PoolStat is one statistic with its latest value and recent rate history, as

@@ -63,6 +63,16 @@ func missingUnder(prefix string, fields []string, reason string) []Known {
 var monStatusFields = []string{"extra_probe_peers", "feature_map", "features", "monmap/mons/[]/stats",
 	"outside_quorum", "stretch_mode", "sync_provider"}
 
+// fullMapsMissing are the parts of the mgr's maps health/full lacks.
+var fullMapsMissing = missingUnder("", []string{
+	"osd_map/crush", "osd_map/crush_map_text", "osd_map/erasure_code_profiles", "osd_map/osd_metadata",
+	"osd_map/pools", "osd_map/tree",
+	"mgr_map/active_addrs", "mgr_map/active_change", "mgr_map/active_clients", "mgr_map/active_gid",
+	"mgr_map/active_mgr_features", "mgr_map/always_on_modules", "mgr_map/available_modules",
+	"mgr_map/last_failure_osd_epoch",
+	"fs_map/compat", "fs_map/default_fscid", "fs_map/feature_flags",
+}, whyFullMaps)
+
 // readCases are GET requests of every core-slice read endpoint.
 func readCases() []Case {
 	return []Case{
@@ -72,12 +82,8 @@ func readCases() []Case {
 		{Name: "health/full", Path: "/api/health/full",
 			Values: []string{"health/status", "health/checks/[]/type", "osd_map/osds/[]/osd", "osd_map/pools/[]/pool_name", "mon_status/monmap/mons/[]/name", "fs_map/filesystems/[]", "mgr_map/active_name", "pools/[]/pool_name"},
 			Maps:   []string{"pg_info/statuses", "mgr_map/available_modules/[]/module_options", "mgr_map/services", "mgr_map/always_on_modules", "osd_map/pools/[]/application_metadata", "pools/[]/application_metadata", "osd_map/pools/[]/options", "pools/[]/options"},
-			Known: append(missingUnder("mon_status", monStatusFields, whyMonStatus),
-				Known{Kind: Missing, Path: "osd_map/*", Reason: whyFullMaps},
+			Known: append(append(missingUnder("mon_status", monStatusFields, whyMonStatus), fullMapsMissing...),
 				Known{Kind: Value, Path: "osd_map/pools/[]/pool_name", Reason: whyFullMaps},
-				Known{Kind: Missing, Path: "mgr_map/*", Reason: whyFullMaps},
-				Known{Kind: Missing, Path: "fs_map/*", Reason: whyFullMaps},
-				Known{Kind: Missing, Path: "df/pools/[]/stats/*", Reason: whyFullMaps},
 				Known{Path: "pools/[]/**", Reason: whyFullMaps + "; its pools are the OSD map's raw pools (type and crush_rule numbers, application_metadata an object), ours the pool list's"})},
 		{Name: "summary", Path: "/api/summary",
 			Values: []string{"health_status", "mgr_id", "mgr_host", "have_mon_connection", "version"}},
