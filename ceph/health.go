@@ -120,6 +120,13 @@ type MgrMap struct {
 	Standbys   []MgrStandby      `json:"standbys"`
 	Modules    []string          `json:"modules,omitempty"`
 	Services   map[string]string `json:"services,omitempty"`
+	// More of `ceph mgr dump`, raw as Ceph prints it; absent when the
+	// transport does not know them.
+	ActiveAddrs         json.RawMessage `json:"active_addrs,omitempty"`
+	ActiveChange        json.RawMessage `json:"active_change,omitempty"`
+	ActiveClients       json.RawMessage `json:"active_clients,omitempty"`
+	ActiveMgrFeatures   json.RawMessage `json:"active_mgr_features,omitempty"`
+	LastFailureOSDEpoch json.RawMessage `json:"last_failure_osd_epoch,omitempty"`
 }
 
 // MgrStandby is a standby manager daemon.
@@ -133,6 +140,10 @@ type FSMap struct {
 	Epoch       int               `json:"epoch"`
 	Filesystems []FSMapFilesystem `json:"filesystems"`
 	Standbys    []MDSInfo         `json:"standbys"`
+	// More of `ceph fs dump`, raw as Ceph prints it; absent when unknown.
+	Compat       json.RawMessage `json:"compat,omitempty"`
+	FeatureFlags json.RawMessage `json:"feature_flags,omitempty"`
+	DefaultFSCID json.RawMessage `json:"default_fscid,omitempty"`
 }
 
 // FSMapFilesystem is one file system in the FSMap.

@@ -67,10 +67,7 @@ var monStatusFields = []string{"extra_probe_peers", "feature_map", "features", "
 var fullMapsMissing = missingUnder("", []string{
 	"osd_map/crush", "osd_map/crush_map_text", "osd_map/erasure_code_profiles", "osd_map/osd_metadata",
 	"osd_map/pools", "osd_map/tree",
-	"mgr_map/active_addrs", "mgr_map/active_change", "mgr_map/active_clients", "mgr_map/active_gid",
-	"mgr_map/active_mgr_features", "mgr_map/always_on_modules", "mgr_map/available_modules",
-	"mgr_map/last_failure_osd_epoch",
-	"fs_map/compat", "fs_map/default_fscid", "fs_map/feature_flags",
+	"mgr_map/active_gid", "mgr_map/always_on_modules", "mgr_map/available_modules",
 }, whyFullMaps)
 
 // readCases are GET requests of every core-slice read endpoint.
