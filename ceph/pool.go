@@ -2,6 +2,7 @@ package ceph
 
 import (
 	"context"
+	"encoding/json"
 )
 
 // PoolType is replicated or erasure.
@@ -48,9 +49,48 @@ type PoolStat struct {
 	Rates  [][2]float64 `json:"rates"`
 }
 
+// PoolMapFields are the fields of an OSD-map pool that the domain does not
+// interpret (cache tiering, hit sets, pool snapshots, stretch-mode peering,
+// ...), passed on raw as Ceph prints them, as the dashboard does; absent
+// when the transport does not know them.
+type PoolMapFields struct {
+	AUID                              json.RawMessage `json:"auid,omitempty"`
+	CacheMinEvictAge                  json.RawMessage `json:"cache_min_evict_age,omitempty"`
+	CacheMinFlushAge                  json.RawMessage `json:"cache_min_flush_age,omitempty"`
+	CacheMode                         json.RawMessage `json:"cache_mode,omitempty"`
+	CacheTargetDirtyHighRatioMicro    json.RawMessage `json:"cache_target_dirty_high_ratio_micro,omitempty"`
+	CacheTargetDirtyRatioMicro        json.RawMessage `json:"cache_target_dirty_ratio_micro,omitempty"`
+	CacheTargetFullRatioMicro         json.RawMessage `json:"cache_target_full_ratio_micro,omitempty"`
+	ExpectedNumObjects                json.RawMessage `json:"expected_num_objects,omitempty"`
+	GradeTable                        json.RawMessage `json:"grade_table,omitempty"`
+	HitSetCount                       json.RawMessage `json:"hit_set_count,omitempty"`
+	HitSetGradeDecayRate              json.RawMessage `json:"hit_set_grade_decay_rate,omitempty"`
+	HitSetParams                      json.RawMessage `json:"hit_set_params,omitempty"`
+	HitSetPeriod                      json.RawMessage `json:"hit_set_period,omitempty"`
+	HitSetSearchLastN                 json.RawMessage `json:"hit_set_search_last_n,omitempty"`
+	LastPGMergeMeta                   json.RawMessage `json:"last_pg_merge_meta,omitempty"`
+	MinReadRecencyForPromote          json.RawMessage `json:"min_read_recency_for_promote,omitempty"`
+	MinWriteRecencyForPromote         json.RawMessage `json:"min_write_recency_for_promote,omitempty"`
+	PeeringCrushBucketBarrier         json.RawMessage `json:"peering_crush_bucket_barrier,omitempty"`
+	PeeringCrushBucketCount           json.RawMessage `json:"peering_crush_bucket_count,omitempty"`
+	PeeringCrushBucketMandatoryMember json.RawMessage `json:"peering_crush_bucket_mandatory_member,omitempty"`
+	PeeringCrushBucketTarget          json.RawMessage `json:"peering_crush_bucket_target,omitempty"`
+	PoolSnaps                         json.RawMessage `json:"pool_snaps,omitempty"`
+	ReadTier                          json.RawMessage `json:"read_tier,omitempty"`
+	RemovedSnaps                      json.RawMessage `json:"removed_snaps,omitempty"`
+	SnapEpoch                         json.RawMessage `json:"snap_epoch,omitempty"`
+	TargetMaxBytes                    json.RawMessage `json:"target_max_bytes,omitempty"`
+	TargetMaxObjects                  json.RawMessage `json:"target_max_objects,omitempty"`
+	TierOf                            json.RawMessage `json:"tier_of,omitempty"`
+	Tiers                             json.RawMessage `json:"tiers,omitempty"`
+	UseGMTHitset                      json.RawMessage `json:"use_gmt_hitset,omitempty"`
+	WriteTier                         json.RawMessage `json:"write_tier,omitempty"`
+}
+
 // Pool is a RADOS pool as the dashboard returns it: the OSD map's pool entry
 // with the type and CRUSH rule as names and the applications as a list.
 type Pool struct {
+	PoolMapFields
 	Pool                 int            `json:"pool"`
 	PoolName             string         `json:"pool_name"`
 	Type                 PoolType       `json:"type"`

@@ -31,7 +31,6 @@ const (
 
 // More reasons, one per documented difference.
 const (
-	whyRawPool    = "OSD-map pool fields the domain's Pool does not model (cache tiering, hit sets, pool snapshots, stretch-mode peering, tiers, grade_table, last_pg_merge_meta, removed_snaps): docs/dashboard-differences.md#pools"
 	whyFullMaps   = "health/full: the dashboard dumps the mgr's whole maps; ours models the parts the dashboard UI reads (docs/dashboard-differences.md#health-full)"
 	whyMonStatus  = "mon_status is built from quorum_status: feature bits, feature_map, stretch mode, election strategy, sync and probe fields are not modelled (docs/dashboard-differences.md#monitor)"
 	whyHostNode   = "the host entry of an OSD is our CRUSH tree node type, which also carries the leaf fields (crush_weight, depth, reweight, primary_affinity) as zeros"
@@ -40,12 +39,6 @@ const (
 	whyNewPoolCfg = "right after creation the rados transport leaves a pool's RBD configuration out until every PG of the pool is active (librbd reads would block until the OSD op timeout); the dashboard reads it at once"
 	whyNoToken    = "the dashboard answers 401 with the framework body {status, detail, request_id}; ours adds code unauthenticated and component null (docs/dashboard-differences.md#error-bodies)"
 )
-
-// rawPoolFields are the OSD-map pool fields of whyRawPool.
-var rawPoolFields = []string{"auid", "cache_*", "expected_num_objects", "grade_table", "hit_set_*",
-	"last_pg_merge_meta", "min_read_recency_for_promote", "min_write_recency_for_promote",
-	"peering_crush_bucket_*", "pool_snaps", "read_tier", "removed_snaps", "snap_epoch",
-	"target_max_*", "tier_of", "tiers", "use_gmt_hitset", "write_tier"}
 
 // missingUnder accepts the named fields missing under prefix.
 func missingUnder(prefix string, fields []string, reason string) []Known {
@@ -93,13 +86,13 @@ func readCases() []Case {
 
 		{Name: "pool list", Path: "/api/pool",
 			Values: []string{"[]/pool_name", "[]/pool", "[]/type", "[]/size", "[]/min_size", "[]/crush_rule", "[]/pg_num", "[]/application_metadata"},
-			Maps:   []string{"[]/options"}, Known: missingUnder("[]", rawPoolFields, whyRawPool)},
+			Maps:   []string{"[]/options"}},
 		{Name: "pool list stats", Path: "/api/pool?stats=true",
 			Values: []string{"[]/pool_name", "[]/type", "[]/crush_rule", "[]/pg_status"},
-			Maps:   []string{"[]/options", "[]/pg_status"}, Known: missingUnder("[]", rawPoolFields, whyRawPool)},
+			Maps:   []string{"[]/options", "[]/pg_status"}},
 		{Name: "pool get", Path: "/api/pool/device_health_metrics",
 			Values: []string{"pool_name", "pool", "type", "size", "min_size", "crush_rule", "pg_num", "application_metadata", "flags_names"},
-			Maps:   []string{"options"}, Known: missingUnder("", rawPoolFields, whyRawPool)},
+			Maps:   []string{"options"}},
 		{Name: "pool configuration", Path: "/api/pool/device_health_metrics/configuration",
 			Values: []string{"[]/name"}},
 		{Name: "crush_rule list", Path: "/api/crush_rule",
@@ -180,14 +173,13 @@ func writeCases() []Case {
 			Status: created, Await: "/api/pool/{pool}"},
 		{Name: "pool get created", Path: "/api/pool/{pool}",
 			Values: []string{"pool_name", "type", "size", "min_size", "crush_rule", "pg_num", "application_metadata"},
-			Maps:   []string{"options"}, Known: append(missingUnder("", rawPoolFields, whyRawPool),
-				Known{Kind: Missing, Path: "configuration", Reason: whyNewPoolCfg})},
+			Maps:   []string{"options"}, Known: []Known{{Kind: Missing, Path: "configuration", Reason: whyNewPoolCfg}}},
 		{Name: "pool update", Method: http.MethodPut, Path: "/api/pool/{pool}",
 			Body:   `{"quota_max_objects": 1000, "application_metadata": ["rbd", "rgw"]}`,
 			Status: []int{http.StatusOK, http.StatusAccepted}, AwaitTasks: true},
 		{Name: "pool get updated", Path: "/api/pool/{pool}",
 			Values: []string{"pool_name", "quota_max_objects", "application_metadata"},
-			Maps:   []string{"options"}, Known: missingUnder("", rawPoolFields, whyRawPool)},
+			Maps:   []string{"options"}},
 		{Name: "pool delete", Method: http.MethodDelete, Path: "/api/pool/{pool}",
 			Status: []int{http.StatusNoContent, http.StatusAccepted}, Await: "/api/pool/{pool}", AwaitStatus: http.StatusNotFound},
 

@@ -18,6 +18,7 @@ type osdDump struct {
 // rawPool is a pool as the OSD map holds it (type and rule as numbers,
 // applications as a map).
 type rawPool struct {
+	ceph.PoolMapFields
 	Pool                 int                          `json:"pool"`
 	PoolName             string                       `json:"pool_name"`
 	Type                 int                          `json:"type"`
@@ -68,7 +69,8 @@ func (p rawPool) toPool(ruleNames map[int]string) ceph.Pool {
 		opts = map[string]any{}
 	}
 	return ceph.Pool{
-		Pool: p.Pool, PoolName: p.PoolName, Type: typ, Size: p.Size, MinSize: p.MinSize,
+		PoolMapFields: p.PoolMapFields,
+		Pool:          p.Pool, PoolName: p.PoolName, Type: typ, Size: p.Size, MinSize: p.MinSize,
 		CrushRule: ruleNames[p.CrushRule], PGNum: p.PGNum, PGPlacementNum: p.PGPlacementNum,
 		PGNumTarget: p.PGNumTarget, PGPlacementNumTarget: p.PGPlacementNumTarget,
 		PGAutoscaleMode: p.PGAutoscaleMode, ErasureCodeProfile: p.ErasureCodeProfile,
