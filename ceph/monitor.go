@@ -53,6 +53,18 @@ type MonStatus struct {
 	Quorum        []int  `json:"quorum"`
 	QuorumAge     int64  `json:"quorum_age"`
 	MonMap        MonMap `json:"monmap"`
+	MonStatusDetail
+}
+
+// MonStatusDetail is the rest of a monitor's own mon_status, raw as Ceph
+// prints it; absent when the transport does not know it.
+type MonStatusDetail struct {
+	OutsideQuorum   json.RawMessage `json:"outside_quorum,omitempty"`
+	ExtraProbePeers json.RawMessage `json:"extra_probe_peers,omitempty"`
+	SyncProvider    json.RawMessage `json:"sync_provider,omitempty"`
+	Features        json.RawMessage `json:"features,omitempty"`
+	FeatureMap      json.RawMessage `json:"feature_map,omitempty"`
+	StretchMode     json.RawMessage `json:"stretch_mode,omitempty"`
 }
 
 // MonitorReport is the dashboard's /api/monitor answer.

@@ -32,7 +32,7 @@ const (
 // More reasons, one per documented difference.
 const (
 	whyFullMaps   = "health/full: the dashboard dumps the mgr's whole maps; ours models the parts the dashboard UI reads (docs/dashboard-differences.md#health-full)"
-	whyMonStatus  = "mon_status is built from quorum_status: feature bits, feature_map, stretch mode, election strategy, sync and probe fields are not modelled (docs/dashboard-differences.md#monitor)"
+	whyMonStatus  = "the monitors' stats (the session counts the mgr adds to each monitor) are not in the monmap or the leader's mon_status that the rados transport reads (docs/dashboard-differences.md#monitor)"
 	whyHostNode   = "the host entry of an OSD is our CRUSH tree node type, which also carries the leaf fields (crush_weight, depth, reweight, primary_affinity) as zeros"
 	whyHistOnly   = "/api/osd/{id}/histogram: ours keeps only the osd section of `perf histogram dump` (the only logger with histograms in Ceph 16); the dashboard passes every section, all empty objects"
 	whyPerfHist   = "the 2-D histogram counters (osd.op_*_latency_*_bytes_histogram) are not in `perf schema`, which the rados transport reads; the dashboard has them from the daemons' reports"
@@ -53,8 +53,7 @@ func missingUnder(prefix string, fields []string, reason string) []Known {
 	return out
 }
 
-var monStatusFields = []string{"extra_probe_peers", "feature_map", "features", "monmap/mons/[]/stats",
-	"outside_quorum", "stretch_mode", "sync_provider"}
+var monStatusFields = []string{"monmap/mons/[]/stats"}
 
 // fullMapsMissing are the parts of the mgr's maps health/full lacks.
 var fullMapsMissing = missingUnder("", []string{

@@ -142,7 +142,31 @@ func (r *runner) monStatus(ctx context.Context, component string) (*ceph.MonStat
 	if err := r.monJSON(ctx, component, &q, "quorum_status", nil); err != nil {
 		return nil, err
 	}
-	return q.monStatus(), nil
+	st := q.monStatus()
+	if err := r.leaderDetail(ctx, component, q.QuorumLeaderName, st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// leaderDetail adds what only the leader's own mon_status has (features,
+// outside_quorum, ...): mon_status is a command of each monitor, not of
+// the cluster, in Pacific.
+func (r *runner) leaderDetail(ctx context.Context, component, leader string, st *ceph.MonStatus) error {
+	if leader == "" {
+		return nil
+	}
+	cmd := encode("mon_status", "json", nil)
+	out, _, err := r.call(ctx, component, func() ([]byte, string, error) {
+		return r.c.MonCommandTarget(leader, [][]byte{cmd})
+	})
+	if err != nil {
+		return err
+	}
+	if err := jsonUnmarshal(out, &st.MonStatusDetail); err != nil {
+		return badReply(component, "mon_status", err)
+	}
+	return nil
 }
 
 func (q *quorumStatus) monStatus() *ceph.MonStatus {

@@ -6,13 +6,13 @@ import (
 	"github.com/cephapi/cephapi/ceph"
 )
 
-// monitors reads the quorum with `quorum_status`.
+// monitors reads the quorum with `quorum_status` and the leader's own
+// `mon_status`.
 type monitors struct{ r *runner }
 
 var _ ceph.Monitors = monitors{}
 
-func (q *quorumStatus) report() *ceph.MonitorReport {
-	st := q.monStatus()
+func report(st *ceph.MonStatus) *ceph.MonitorReport {
 	in := map[int]bool{}
 	for _, r := range st.Quorum {
 		in[r] = true
@@ -33,9 +33,9 @@ func (m monitors) Status(ctx context.Context) (*ceph.MonitorReport, error) {
 }
 
 func (m monitors) status(ctx context.Context) (*ceph.MonitorReport, error) {
-	var q quorumStatus
-	if err := m.r.monJSON(ctx, "monitor", &q, "quorum_status", nil); err != nil {
+	st, err := m.r.monStatus(ctx, "monitor")
+	if err != nil {
 		return nil, err
 	}
-	return q.report(), nil
+	return report(st), nil
 }
