@@ -43,6 +43,10 @@ type cache struct {
 	fetchTimeout time.Duration
 	now          func() time.Time
 
+	// background admits one librados call of background refreshes at a
+	// time (see inBackground).
+	background chan struct{}
+
 	mu      sync.Mutex
 	gen     uint64
 	entries map[string]cacheEntry
@@ -74,7 +78,7 @@ func newCache(ttl, fetchTimeout time.Duration) *cache {
 	if fetchTimeout <= 0 {
 		fetchTimeout = defaultFetchTimeout
 	}
-	return &cache{ttl: ttl, fetchTimeout: fetchTimeout, now: time.Now,
+	return &cache{ttl: ttl, fetchTimeout: fetchTimeout, now: time.Now, background: make(chan struct{}, 1),
 		entries: map[string]cacheEntry{}, flights: map[flightKey]*flight{}}
 }
 
@@ -109,12 +113,14 @@ func cached[T any](ctx context.Context, c *cache, component, key string, fetch f
 	fk := flightKey{key, c.gen}
 	if e, ok := c.entries[key]; ok {
 		if age := now.Sub(e.at); age < c.ttl {
-			// Refresh ahead: past half its life, the first reader starts
-			// a fetch in the background and every reader keeps the
+			// Refresh ahead: past 4/5 of its life, the first reader
+			// starts a fetch in the background and every reader keeps the
 			// current answer, so that under steady load no reader waits
-			// for a fetch and none gets an answer older than ttl.
-			if age >= c.ttl/2 && c.flights[fk] == nil {
-				startFlight(ctx, c, fk, now, fetch)
+			// for a fetch and none gets an answer older than ttl. (Not
+			// earlier: each fetch costs the monitors and the manager CPU
+			// that, on a small host, the requests being served need.)
+			if age >= c.ttl*4/5 && c.flights[fk] == nil {
+				startFlight(context.WithValue(ctx, backgroundKey{}, true), c, fk, now, fetch)
 			}
 			c.mu.Unlock()
 			return e.val.(T), nil
@@ -136,6 +142,28 @@ func cached[T any](ctx context.Context, c *cache, component, key string, fetch f
 		return zero, f.err
 	}
 	return f.val.(T), nil
+}
+
+// backgroundKey marks the context of a refresh ahead.
+type backgroundKey struct{}
+
+// inBackground wraps fn, a call into librados, so that the calls of
+// background refreshes (ctx marked by cached) run one at a time. A Go
+// thread in a cgo call keeps its P until the runtime's monitor takes it
+// back, which can take 10 ms or more when it has been idle; a refresh that
+// sent its ~10 commands at once would hold every P of a small host for
+// that long and stall every request being served. One at a time, the
+// other Ps go on serving; the refresh takes longer, but nobody waits for
+// it. Calls of other contexts are not affected.
+func (c *cache) inBackground(ctx context.Context, fn func() ([]byte, string, error)) func() ([]byte, string, error) {
+	if c == nil || ctx.Value(backgroundKey{}) == nil {
+		return fn
+	}
+	return func() ([]byte, string, error) {
+		c.background <- struct{}{}
+		defer func() { <-c.background }()
+		return fn()
+	}
 }
 
 // startFlight starts the shared fetch fk; c.mu must be held.

@@ -54,7 +54,7 @@ func TestCacheHitMissExpiry(t *testing.T) {
 	}{
 		{"first read fetches", 0, 1},
 		{"second read is a hit", 0, 1},
-		{"still fresh before half the TTL", 499 * time.Millisecond, 1},
+		{"fresh, no refresh yet", 499 * time.Millisecond, 1},
 		{"expired at the TTL", 501 * time.Millisecond, 2},
 		{"fresh again", 400 * time.Millisecond, 2},
 	}
@@ -87,7 +87,7 @@ func TestCacheRefreshAhead(t *testing.T) {
 	if v, _ := cached(ctx, c, "test", "k", fetch); v != 1 {
 		t.Fatalf("got %d", v)
 	}
-	clk.advance(600 * time.Millisecond) // past half the TTL
+	clk.advance(850 * time.Millisecond) // past 4/5 of the TTL
 	if v, _ := cached(ctx, c, "test", "k", fetch); v != 1 {
 		t.Fatalf("refresh ahead: got %d, want the current answer 1 at once", v)
 	}
@@ -99,7 +99,7 @@ func TestCacheRefreshAhead(t *testing.T) {
 	}
 	// past the TTL the old answer is never served: readers wait for the
 	// refresh
-	clk.advance(400 * time.Millisecond)
+	clk.advance(150 * time.Millisecond)
 	got := make(chan int64, 1)
 	go func() { v, _ := cached(ctx, c, "test", "k", fetch); got <- v }()
 	select {
@@ -451,5 +451,49 @@ func benchMinimal(b *testing.B, ttl time.Duration) {
 		if _, err := h.Minimal(ctx); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Every fetch behind a cached read sends only read commands: a command
+// missing from readCommands would invalidate the cache on each fetch, and
+// the cache would silently never hold anything.
+func TestCacheFetchesOnlyRead(t *testing.T) {
+	r, f := newTestRunner(t)
+	r.cache, _ = newTestCache(time.Hour)
+	s := newServices(r, &schemaCache{})
+	ctx := context.Background()
+	reads := []struct {
+		name string
+		read func() error
+	}{
+		{"Health.Minimal", func() error { _, err := s.Health.Minimal(ctx); return err }},
+		{"Health.Full", func() error { _, err := s.Health.Full(ctx); return err }},
+		{"Health.Summary", func() error { _, err := s.Health.Summary(ctx); return err }},
+		{"Health.Report", func() error { _, err := s.Health.Report(ctx); return err }},
+		{"OSDs.List", func() error { _, err := s.OSDs.List(ctx); return err }},
+		{"OSDs.Tree", func() error { _, err := s.OSDs.Tree(ctx); return err }},
+		{"Monitors.Status", func() error { _, err := s.Monitors.Status(ctx); return err }},
+	}
+	for _, rd := range reads {
+		t.Run(rd.name, func(t *testing.T) {
+			if err := rd.read(); err != nil {
+				t.Fatal(err)
+			}
+			f.mu.Lock()
+			n := len(f.calls)
+			f.mu.Unlock()
+			if err := rd.read(); err != nil {
+				t.Fatal(err)
+			}
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if len(f.calls) != n {
+				var sent []any
+				for _, c := range f.calls[n:] {
+					sent = append(sent, c["prefix"])
+				}
+				t.Errorf("second read sent %v: a command of the first is missing from readCommands", sent)
+			}
+		})
 	}
 }

@@ -40,7 +40,7 @@ type runner struct {
 // here by mistake, invalidates it (a cost, never a stale answer).
 var readCommands = map[string]bool{
 	"config dump": true, "device ls-by-daemon": true, "df": true, "fs dump": true,
-	"health": true, "log last": true, "mgr dump": true, "node ls": true,
+	"health": true, "log last": true, "mgr dump": true, "mon_status": true, "node ls": true,
 	"osd crush get-device-class": true, "osd crush rule dump": true, "osd dump": true,
 	"osd erasure-code-profile get": true, "osd erasure-code-profile ls": true,
 	"osd metadata": true, "osd pool ls": true, "osd pool stats": true, "osd tree": true,
@@ -87,6 +87,7 @@ func (r *runner) read(ctx context.Context, component, prefix string, fn func() (
 // and again when fn has returned (also when ctx ended first and fn was left
 // running), so that no answer fetched before a write outlives it.
 func (r *runner) exec(ctx context.Context, component string, read bool, fn func() ([]byte, string, error)) ([]byte, string, error) {
+	fn = r.cache.inBackground(ctx, fn)
 	if !read && r.cache != nil {
 		r.cache.invalidate()
 		inner := fn

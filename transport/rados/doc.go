@@ -26,7 +26,7 @@
 // The hot reads (Health.Minimal, Full, Summary and Report, OSDs.List and
 // Tree, Monitors.Status) are served from memory for at most
 // Config.CacheTTL (DefaultCacheTTL, 1s) after the fetch that produced
-// them started; concurrent reads share one fetch, and past half the TTL
+// them started; concurrent reads share one fetch, and past 4/5 of the TTL
 // one reader refreshes the answer in the background while the others keep
 // the current one. Every command this client sends that is not a known
 // read (writes, raw commands, librbd calls) empties the cache when it

@@ -157,7 +157,7 @@ func (r *runner) leaderDetail(ctx context.Context, component, leader string, st 
 		return nil
 	}
 	cmd := encode("mon_status", "json", nil)
-	out, _, err := r.call(ctx, component, func() ([]byte, string, error) {
+	out, _, err := r.read(ctx, component, "mon_status", func() ([]byte, string, error) {
 		return r.c.MonCommandTarget(leader, [][]byte{cmd})
 	})
 	if err != nil {
