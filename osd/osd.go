@@ -152,6 +152,40 @@ type HistogramData struct {
 // Histogram is `perf histogram dump` of one OSD.
 type Histogram struct {
 	OSD map[string]HistogramData `json:"osd"`
+	// Other are the dump's other sections (one per perf counter logger,
+	// empty objects in Ceph 16), raw; written next to "osd" as the
+	// dashboard does. Nil when the transport does not know them.
+	Other map[string]json.RawMessage `json:"-"`
+}
+
+// MarshalJSON writes the other sections and "osd" side by side.
+func (h Histogram) MarshalJSON() ([]byte, error) {
+	out := make(map[string]any, len(h.Other)+1)
+	for k, v := range h.Other {
+		out[k] = v
+	}
+	out["osd"] = h.OSD
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads "osd" into OSD and keeps every other section in
+// Other.
+func (h *Histogram) UnmarshalJSON(b []byte) error {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	*h = Histogram{}
+	if raw, ok := all["osd"]; ok {
+		if err := json.Unmarshal(raw, &h.OSD); err != nil {
+			return err
+		}
+		delete(all, "osd")
+	}
+	if len(all) > 0 {
+		h.Other = all
+	}
+	return nil
 }
 
 // MarkAction is what Mark does to OSDs.
