@@ -8,11 +8,11 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cephapi/cephapi/internal/devcluster"
 )
 
 // The program on a real cluster: CEPH_CONF names it (scripts/test-real
@@ -187,34 +187,7 @@ func TestRealMonitorStop(t *testing.T) {
 		t.Fatalf("before: %d %s", status, body)
 	}
 
-	pidb, err := os.ReadFile(dir + "/run/mon.a.pid")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(pidb)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	restart := func() {
-		// the daemons must not see the client's CEPH_* variables
-		cmd := exec.Command("ceph-mon", "-c", conf, "-i", "a")
-		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("restart mon.a: %v: %s", err, out)
-		}
-	}
-	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	for syscall.Kill(pid, 0) == nil {
-		time.Sleep(50 * time.Millisecond)
-	}
-	restarted := false
-	defer func() {
-		if !restarted {
-			restart()
-		}
-	}()
+	restart := devcluster.StopMonitor(t, dir, conf)
 
 	// A cache may answer from what it holds for a short while; the first
 	// answer that is not 200 must come within the timeout (plus slack for
@@ -248,7 +221,6 @@ func TestRealMonitorStop(t *testing.T) {
 	}
 
 	restart()
-	restarted = true
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		status, body, _ := apiGet(t, base, token, "/api/health/minimal")

@@ -6,12 +6,11 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cephapi/cephapi/internal/devcluster"
 
 	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/ceph"
@@ -290,10 +289,7 @@ func TestRealUnreachable(t *testing.T) {
 // context deadline is honoured sooner, and that the client recovers by
 // itself once the monitor is back.
 func TestRealMonitorStop(t *testing.T) {
-	dir, conf := os.Getenv("CEPH_DEV_DIR"), os.Getenv("CEPH_CONF")
-	if dir == "" || conf == "" {
-		t.Skip("CEPH_DEV_DIR is not set: only a cluster of scripts/ceph-dev-cluster is stopped")
-	}
+	dir, conf := devcluster.Dir(t)
 	ctx := context.Background()
 	const timeout = 3 * time.Second
 	c, err := New(ctx, Config{ConfFile: conf, MonOpTimeout: timeout})
@@ -304,34 +300,7 @@ func TestRealMonitorStop(t *testing.T) {
 	if _, err := c.Health.Report(ctx); err != nil {
 		t.Fatal(err)
 	}
-	pidb, err := os.ReadFile(dir + "/run/mon.a.pid")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(pidb)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	restart := func() {
-		// the daemons must not see the client's CEPH_* variables
-		cmd := exec.Command("ceph-mon", "-c", conf, "-i", "a")
-		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("restart mon.a: %v: %s", err, out)
-		}
-	}
-	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	for syscall.Kill(pid, 0) == nil {
-		time.Sleep(50 * time.Millisecond)
-	}
-	restarted := false
-	defer func() {
-		if !restarted {
-			restart()
-		}
-	}()
+	restart := devcluster.StopMonitor(t, dir, conf)
 
 	start := time.Now()
 	_, err = c.Health.Report(ctx)
@@ -350,7 +319,6 @@ func TestRealMonitorStop(t *testing.T) {
 	}
 
 	restart()
-	restarted = true
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		_, err := c.Health.Report(ctx)
