@@ -49,7 +49,7 @@ func TestWrkSideBySide(t *testing.T) {
 		if n := find(`Non-2xx or 3xx responses: (\d+)`); n != "?" {
 			t.Fatalf("wrk saw %s error responses from %s", n, url)
 		}
-		return find(`Requests/sec:\s+([\d.]+)`), find(`50%\s+(\S+)`), find(`99%\s+(\S+)`)
+		return find(`Requests/sec:\s+([\d.]+)`), find(`(?m)^\s*50%\s+(\S+)`), find(`(?m)^\s*99%\s+(\S+)`)
 	}
 
 	var table strings.Builder
