@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -224,5 +225,35 @@ func TestLockout(t *testing.T) {
 	}
 	if len(s.failures) != 0 {
 		t.Errorf("failures tracked for unknown users: %v", s.failures)
+	}
+}
+
+// plainStore hides MemoryStore's optional RolePermissions, so
+// UserPermissions takes the copying path.
+type plainStore struct{ Store }
+
+func TestUserPermissionsWithAndWithoutSharedRoles(t *testing.T) {
+	ctx := context.Background()
+	m, err := NewMemoryStore("admin", "pw", WithBcryptCost(bcrypt.MinCost))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.AddUser("ro", "pw", "read-only"); err != nil {
+		t.Fatal(err)
+	}
+	u, err := m.User(ctx, "ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared, err := UserPermissions(ctx, m, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, err := UserPermissions(ctx, plainStore{m}, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(shared, copied) || len(shared["pool"]) != 1 || shared["pool"][0] != Read {
+		t.Fatalf("shared %v, copied %v", shared, copied)
 	}
 }
