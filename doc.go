@@ -17,8 +17,8 @@
 //
 //	c := memory.New()
 //	defer c.Close()
-//	if err := c.OSDs.Mark(ctx, []int{0}, osd.Out); err != nil { ... }
-//	h, _ := c.Health.Report(ctx) // HEALTH_WARN: osd.0 is out
+//	if err := c.OSDs.Mark(ctx, []int{0}, osd.Down); err != nil { ... }
+//	h, _ := c.Health.Report(ctx) // HEALTH_WARN, with the check OSD_DOWN
 //
 // Errors are *ceph.Error values with a closed set of codes; test them with
 // errors.Is(err, ceph.ErrNotFound) and friends. Package httpapi turns any
