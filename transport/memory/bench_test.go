@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/transport/memory"
 )
 
@@ -12,65 +13,58 @@ import (
 // cost per operation should grow linearly from 1k to 10k OSDs.
 var benchSizes = []struct{ hosts, perHost int }{{100, 10}, {1000, 10}}
 
-func BenchmarkOSDList(b *testing.B) {
+// benchSized runs op as a sub-benchmark "osds=N" on a generated cluster of
+// each of benchSizes; osds is N, and an error from op fails it.
+func benchSized(b *testing.B, op func(ctx context.Context, c *cephapi.Client, osds int) error) {
 	for _, s := range benchSizes {
 		c := memory.New(memory.WithGenerated(s.hosts, s.perHost, 100))
 		ctx := context.Background()
-		b.Run(fmt.Sprintf("osds=%d", s.hosts*s.perHost), func(b *testing.B) {
+		n := s.hosts * s.perHost
+		b.Run(fmt.Sprintf("osds=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				osds, err := c.OSDs.List(ctx)
-				if err != nil || len(osds) != s.hosts*s.perHost {
-					b.Fatalf("List: %d OSDs, %v", len(osds), err)
-				}
-			}
-		})
-	}
-}
-
-func BenchmarkHealthFull(b *testing.B) {
-	for _, s := range benchSizes {
-		c := memory.New(memory.WithGenerated(s.hosts, s.perHost, 100))
-		ctx := context.Background()
-		b.Run(fmt.Sprintf("osds=%d", s.hosts*s.perHost), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				h, err := c.Health.Full(ctx)
-				if err != nil || h.Health.Status != "HEALTH_OK" {
-					b.Fatalf("Full: %v %v", h.Health.Status, err)
-				}
-			}
-		})
-	}
-}
-
-func BenchmarkHealthMinimal(b *testing.B) {
-	for _, s := range benchSizes {
-		c := memory.New(memory.WithGenerated(s.hosts, s.perHost, 100))
-		ctx := context.Background()
-		b.Run(fmt.Sprintf("osds=%d", s.hosts*s.perHost), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := c.Health.Minimal(ctx); err != nil {
+				if err := op(ctx, c, n); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
+}
+
+func BenchmarkOSDList(b *testing.B) {
+	benchSized(b, func(ctx context.Context, c *cephapi.Client, n int) error {
+		osds, err := c.OSDs.List(ctx)
+		if err != nil || len(osds) != n {
+			return fmt.Errorf("List: %d OSDs, %v", len(osds), err)
+		}
+		return nil
+	})
+}
+
+func BenchmarkHealthFull(b *testing.B) {
+	benchSized(b, func(ctx context.Context, c *cephapi.Client, _ int) error {
+		h, err := c.Health.Full(ctx)
+		if err != nil {
+			return err
+		}
+		if h.Health.Status != "HEALTH_OK" {
+			return fmt.Errorf("Full: %v", h.Health.Status)
+		}
+		return nil
+	})
+}
+
+func BenchmarkHealthMinimal(b *testing.B) {
+	benchSized(b, func(ctx context.Context, c *cephapi.Client, _ int) error {
+		_, err := c.Health.Minimal(ctx)
+		return err
+	})
 }
 
 // BenchmarkHealthReport is the check derivation alone.
 func BenchmarkHealthReport(b *testing.B) {
-	for _, s := range benchSizes {
-		c := memory.New(memory.WithGenerated(s.hosts, s.perHost, 100))
-		ctx := context.Background()
-		b.Run(fmt.Sprintf("osds=%d", s.hosts*s.perHost), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := c.Health.Report(ctx); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchSized(b, func(ctx context.Context, c *cephapi.Client, _ int) error {
+		_, err := c.Health.Report(ctx)
+		return err
+	})
 }

@@ -214,76 +214,64 @@ func (c *cluster) rmConfigLocked(name, section string) {
 // Set makes values the option's complete set of sections. An empty value
 // removes its section, like a section that is not given.
 func (s configService) Set(ctx context.Context, name string, values []ceph.ConfigValue) error {
-	if err := s.enter(ctx, "Config.Set", name, values); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.checkRuntimeLocked([]string{name}); err != nil {
-		return err
-	}
-	i := c.schemaIndex[name]
-	want := map[string]string{}
-	for _, v := range values {
-		if v.Value == "" {
-			continue
-		}
-		norm, err := c.parseConfigValue(i, v.Value)
-		if err != nil {
+	return s.update(ctx, "Config.Set", []any{name, values}, func(c *cluster) error {
+		if err := c.checkRuntimeLocked([]string{name}); err != nil {
 			return err
 		}
-		want[v.Section] = norm
-	}
-	for _, sec := range sortedKeys(c.config[name]) {
-		if _, ok := want[sec]; !ok {
-			c.rmConfigLocked(name, sec)
+		i := c.schemaIndex[name]
+		want := map[string]string{}
+		for _, v := range values {
+			if v.Value == "" {
+				continue
+			}
+			norm, err := c.parseConfigValue(i, v.Value)
+			if err != nil {
+				return err
+			}
+			want[v.Section] = norm
 		}
-	}
-	for _, sec := range sortedKeys(want) {
-		c.setConfigLocked(name, sec, want[sec])
-	}
-	c.healthChangedLocked()
-	return nil
+		for _, sec := range sortedKeys(c.config[name]) {
+			if _, ok := want[sec]; !ok {
+				c.rmConfigLocked(name, sec)
+			}
+		}
+		for _, sec := range sortedKeys(want) {
+			c.setConfigLocked(name, sec, want[sec])
+		}
+		c.healthChangedLocked()
+		return nil
+	})
 }
 
 func (s configService) SetMany(ctx context.Context, values map[string]ceph.ConfigValue) error {
-	if err := s.enter(ctx, "Config.SetMany", values); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	names := sortedKeys(values)
-	if err := c.checkRuntimeLocked(names); err != nil {
-		return err
-	}
-	norm := make(map[string]string, len(names))
-	for _, n := range names {
-		v, err := c.parseConfigValue(c.schemaIndex[n], values[n].Value)
-		if err != nil {
+	return s.update(ctx, "Config.SetMany", []any{values}, func(c *cluster) error {
+		names := sortedKeys(values)
+		if err := c.checkRuntimeLocked(names); err != nil {
 			return err
 		}
-		norm[n] = v
-	}
-	for _, n := range names {
-		c.setConfigLocked(n, values[n].Section, norm[n])
-	}
-	c.healthChangedLocked()
-	return nil
+		norm := make(map[string]string, len(names))
+		for _, n := range names {
+			v, err := c.parseConfigValue(c.schemaIndex[n], values[n].Value)
+			if err != nil {
+				return err
+			}
+			norm[n] = v
+		}
+		for _, n := range names {
+			c.setConfigLocked(n, values[n].Section, norm[n])
+		}
+		c.healthChangedLocked()
+		return nil
+	})
 }
 
 func (s configService) Delete(ctx context.Context, name, section string) error {
-	if err := s.enter(ctx, "Config.Delete", name, section); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, err := c.optionIndex(name); err != nil {
-		return err
-	}
-	c.rmConfigLocked(name, section)
-	c.healthChangedLocked()
-	return nil
+	return s.update(ctx, "Config.Delete", []any{name, section}, func(c *cluster) error {
+		if _, err := c.optionIndex(name); err != nil {
+			return err
+		}
+		c.rmConfigLocked(name, section)
+		c.healthChangedLocked()
+		return nil
+	})
 }

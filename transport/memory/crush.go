@@ -108,69 +108,59 @@ func (s crushRulesService) Get(ctx context.Context, name string) (*ceph.CrushRul
 // existing name gives AlreadyExists (Ceph answers 0 "rule x already
 // exists", leaving the old rule in place).
 func (s crushRulesService) Create(ctx context.Context, name string, opts *ceph.CrushRuleCreateOptions) error {
-	if err := s.enter(ctx, "CrushRules.Create", name, opts); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	kv := []any{"name", name, "root", opts.Root, "type", opts.FailureDomain}
 	if opts.DeviceClass != "" {
 		kv = append(kv, "class", opts.DeviceClass)
 	}
-	done := c.auditLocked(command("osd crush rule create-replicated", kv...))
-	if _, ok := c.ruleByName[name]; ok {
-		return ceph.Errorf(ceph.AlreadyExists, "crush_rule", "rule %s already exists", name)
-	}
-	root, ok := c.bucketByName[opts.Root]
-	if !ok {
-		return ceph.Errorf(ceph.NotFound, "crush_rule", "root item %s does not exist", opts.Root)
-	}
-	if _, ok := crushTypeIDs[opts.FailureDomain]; !ok {
-		return ceph.Errorf(ceph.InvalidArgument, "crush_rule", "unknown type %s", opts.FailureDomain)
-	}
-	if opts.DeviceClass != "" {
-		found := false
-		for _, o := range c.osds {
-			if o != nil && o.class == opts.DeviceClass {
-				found = true
-				break
+	cmd := command("osd crush rule create-replicated", kv...)
+	return s.write(ctx, "CrushRules.Create", []any{name, opts}, cmd, func(c *cluster) error {
+		if _, ok := c.ruleByName[name]; ok {
+			return ceph.Errorf(ceph.AlreadyExists, "crush_rule", "rule %s already exists", name)
+		}
+		root, ok := c.bucketByName[opts.Root]
+		if !ok {
+			return ceph.Errorf(ceph.NotFound, "crush_rule", "root item %s does not exist", opts.Root)
+		}
+		if _, ok := crushTypeIDs[opts.FailureDomain]; !ok {
+			return ceph.Errorf(ceph.InvalidArgument, "crush_rule", "unknown type %s", opts.FailureDomain)
+		}
+		if opts.DeviceClass != "" {
+			found := false
+			for _, o := range c.osds {
+				if o != nil && o.class == opts.DeviceClass {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return ceph.Errorf(ceph.InvalidArgument, "crush_rule", "device class %s does not exist", opts.DeviceClass)
 			}
 		}
-		if !found {
-			return ceph.Errorf(ceph.InvalidArgument, "crush_rule", "device class %s does not exist", opts.DeviceClass)
-		}
-	}
-	c.addRuleLocked(name, 1, root, opts.DeviceClass, opts.FailureDomain, 1, 10)
-	c.osdmapChangedLocked()
-	done()
-	return nil
+		c.addRuleLocked(name, 1, root, opts.DeviceClass, opts.FailureDomain, 1, 10)
+		c.osdmapChangedLocked()
+		return nil
+	})
 }
 
 // Delete removes a rule; a rule a pool uses gives Busy, as Ceph's EBUSY.
 func (s crushRulesService) Delete(ctx context.Context, name string) error {
-	if err := s.enter(ctx, "CrushRules.Delete", name); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	done := c.auditLocked(command("osd crush rule rm", "name", name))
-	id, ok := c.ruleByName[name]
-	if !ok {
-		return ceph.Errorf(ceph.NotFound, "crush_rule", "rule %s does not exist", name)
-	}
-	for _, p := range c.pools {
-		if p.rule == id {
-			return ceph.Errorf(ceph.Busy, "crush_rule", "crush ruleset %s %d is in use", name, id)
+	cmd := command("osd crush rule rm", "name", name)
+	return s.write(ctx, "CrushRules.Delete", []any{name}, cmd, func(c *cluster) error {
+		id, ok := c.ruleByName[name]
+		if !ok {
+			return ceph.Errorf(ceph.NotFound, "crush_rule", "rule %s does not exist", name)
 		}
-	}
-	delete(c.rules, id)
-	delete(c.ruleByName, name)
-	c.crushVersion++
-	c.osdmapChangedLocked()
-	done()
-	return nil
+		for _, p := range c.pools {
+			if p.rule == id {
+				return ceph.Errorf(ceph.Busy, "crush_rule", "crush ruleset %s %d is in use", name, id)
+			}
+		}
+		delete(c.rules, id)
+		delete(c.ruleByName, name)
+		c.crushVersion++
+		c.osdmapChangedLocked()
+		return nil
+	})
 }
 
 // --- ceph.ErasureCodeProfiles --------------------------------------------------------
@@ -274,28 +264,23 @@ func (s ecProfilesService) Create(ctx context.Context, name string, opts *ceph.E
 }
 
 func (s ecProfilesService) Delete(ctx context.Context, name string) error {
-	if err := s.enter(ctx, "ErasureCodeProfiles.Delete", name); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	done := c.auditLocked(command("osd erasure-code-profile rm", "name", name))
-	if _, ok := c.profiles[name]; !ok {
-		return ceph.Errorf(ceph.NotFound, "erasure_code_profile", "erasure-code-profile %s does not exist", name)
-	}
-	var users []string
-	for _, p := range c.sortedPools() {
-		if p.ecProfile == name {
-			users = append(users, p.name)
+	cmd := command("osd erasure-code-profile rm", "name", name)
+	return s.write(ctx, "ErasureCodeProfiles.Delete", []any{name}, cmd, func(c *cluster) error {
+		if _, ok := c.profiles[name]; !ok {
+			return ceph.Errorf(ceph.NotFound, "erasure_code_profile", "erasure-code-profile %s does not exist", name)
 		}
-	}
-	if len(users) > 0 {
-		return ceph.Errorf(ceph.Busy, "erasure_code_profile", "%s pool(s) are using the erasure code profile '%s'",
-			strings.Join(users, ","), name)
-	}
-	delete(c.profiles, name)
-	c.osdmapChangedLocked()
-	done()
-	return nil
+		var users []string
+		for _, p := range c.sortedPools() {
+			if p.ecProfile == name {
+				users = append(users, p.name)
+			}
+		}
+		if len(users) > 0 {
+			return ceph.Errorf(ceph.Busy, "erasure_code_profile", "%s pool(s) are using the erasure code profile '%s'",
+				strings.Join(users, ","), name)
+		}
+		delete(c.profiles, name)
+		c.osdmapChangedLocked()
+		return nil
+	})
 }

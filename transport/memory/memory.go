@@ -165,6 +165,31 @@ func (b *backend) enter(ctx context.Context, method string, args ...any) error {
 	return b.f.intercept(method, args)
 }
 
+// update is the frame of a write: enter, then f under the write lock.
+func (b *backend) update(ctx context.Context, method string, args []any, f func(c *cluster) error) error {
+	if err := b.enter(ctx, method, args...); err != nil {
+		return err
+	}
+	c := b.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return f(c)
+}
+
+// write is update for a write that is one mon command: it audits cmd's
+// dispatch before f and its completion only when f succeeds, as
+// auditLocked's callers must.
+func (b *backend) write(ctx context.Context, method string, args []any, cmd string, f func(c *cluster) error) error {
+	return b.update(ctx, method, args, func(c *cluster) error {
+		done := c.auditLocked(cmd)
+		if err := f(c); err != nil {
+			return err
+		}
+		done()
+		return nil
+	})
+}
+
 // Call is one recorded call: the method name as "Service.Method" (the
 // cephapi.Client field, then the method: "Pools.Create", "OSDs.Mark",
 // "OSDFlags.Set", "RBD.Images.Create") and its arguments after the context,

@@ -89,48 +89,38 @@ func (s mgrModulesService) Options(ctx context.Context, name string) (map[string
 }
 
 func (s mgrModulesService) Enable(ctx context.Context, name string) error {
-	if err := s.enter(ctx, "MgrModules.Enable", name); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	done := c.auditLocked(command("mgr module enable", "module", name))
-	m, err := c.moduleLocked(name)
-	if err != nil {
-		return ceph.Errorf(ceph.NotFound, "mgr_modules", "all mgr daemons do not support module '%s', pass --force to force enablement", name)
-	}
-	if !m.enabled && !alwaysOnModules[name] {
-		m.enabled = true
-		c.mgrEpoch++
-		c.clogLocked("[DBG]", "mgrmap e%d: x(active, since 0s)", c.mgrEpoch)
-	}
-	done()
-	return nil
+	cmd := command("mgr module enable", "module", name)
+	return s.write(ctx, "MgrModules.Enable", []any{name}, cmd, func(c *cluster) error {
+		m, err := c.moduleLocked(name)
+		if err != nil {
+			return ceph.Errorf(ceph.NotFound, "mgr_modules", "all mgr daemons do not support module '%s', pass --force to force enablement", name)
+		}
+		if !m.enabled && !alwaysOnModules[name] {
+			m.enabled = true
+			c.mgrEpoch++
+			c.clogLocked("[DBG]", "mgrmap e%d: x(active, since 0s)", c.mgrEpoch)
+		}
+		return nil
+	})
 }
 
 func (s mgrModulesService) Disable(ctx context.Context, name string) error {
-	if err := s.enter(ctx, "MgrModules.Disable", name); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	done := c.auditLocked(command("mgr module disable", "module", name))
-	m, err := c.moduleLocked(name)
-	if err != nil {
-		return err
-	}
-	if alwaysOnModules[name] {
-		return ceph.Errorf(ceph.InvalidArgument, "mgr_modules", "module '%s' cannot be disabled (always-on)", name)
-	}
-	if m.enabled {
-		m.enabled = false
-		c.mgrEpoch++
-		c.clogLocked("[DBG]", "mgrmap e%d: x(active, since 0s)", c.mgrEpoch)
-	}
-	done()
-	return nil
+	cmd := command("mgr module disable", "module", name)
+	return s.write(ctx, "MgrModules.Disable", []any{name}, cmd, func(c *cluster) error {
+		m, err := c.moduleLocked(name)
+		if err != nil {
+			return err
+		}
+		if alwaysOnModules[name] {
+			return ceph.Errorf(ceph.InvalidArgument, "mgr_modules", "module '%s' cannot be disabled (always-on)", name)
+		}
+		if m.enabled {
+			m.enabled = false
+			c.mgrEpoch++
+			c.clogLocked("[DBG]", "mgrmap e%d: x(active, since 0s)", c.mgrEpoch)
+		}
+		return nil
+	})
 }
 
 // coerceModuleValue converts v (from JSON or Go) to the option's type.
@@ -205,31 +195,27 @@ func coerceModuleValue(o ceph.MgrModuleOption, v any) (any, error) {
 // SetOptions sets the module's options; names the module does not have are
 // ignored, as the dashboard does.
 func (s mgrModulesService) SetOptions(ctx context.Context, name string, values map[string]any) error {
-	if err := s.enter(ctx, "MgrModules.SetOptions", name, values); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	m, err := c.moduleLocked(name)
-	if err != nil {
-		return err
-	}
-	set := map[string]any{}
-	for _, k := range sortedKeys(values) {
-		o, ok := m.options[k]
-		if !ok {
-			continue
-		}
-		v, err := coerceModuleValue(o, values[k])
+	return s.update(ctx, "MgrModules.SetOptions", []any{name, values}, func(c *cluster) error {
+		m, err := c.moduleLocked(name)
 		if err != nil {
 			return err
 		}
-		set[k] = v
-	}
-	for _, k := range sortedKeys(set) {
-		c.auditLocked(command("config set", "who", "mgr", "name", "mgr/"+name+"/"+k, "value", fmt.Sprint(set[k])))()
-		m.values[k] = set[k]
-	}
-	return nil
+		set := map[string]any{}
+		for _, k := range sortedKeys(values) {
+			o, ok := m.options[k]
+			if !ok {
+				continue
+			}
+			v, err := coerceModuleValue(o, values[k])
+			if err != nil {
+				return err
+			}
+			set[k] = v
+		}
+		for _, k := range sortedKeys(set) {
+			c.auditLocked(command("config set", "who", "mgr", "name", "mgr/"+name+"/"+k, "value", fmt.Sprint(set[k])))()
+			m.values[k] = set[k]
+		}
+		return nil
+	})
 }

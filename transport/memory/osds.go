@@ -276,141 +276,121 @@ func idStrings(ids []int) []string {
 // anything changes (real Ceph answers 0 with "osd.N does not exist." for
 // in/out/down; the API reports the mistake instead).
 func (s osdsService) Mark(ctx context.Context, ids []int, action osd.MarkAction) error {
-	if err := s.enter(ctx, "OSDs.Mark", ids, action); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var done func()
+	var cmd string
 	if action == osd.Lost {
-		done = c.auditLocked(command("osd lost", "id", ids[0], "yes_i_really_mean_it", true))
+		cmd = command("osd lost", "id", ids[0], "yes_i_really_mean_it", true)
 	} else {
-		done = c.auditLocked(command("osd "+string(action), "ids", idStrings(ids)))
+		cmd = command("osd "+string(action), "ids", idStrings(ids))
 	}
-	entries := make([]*osdEntry, 0, len(ids))
-	for _, id := range ids {
+	return s.write(ctx, "OSDs.Mark", []any{ids, action}, cmd, func(c *cluster) error {
+		entries := make([]*osdEntry, 0, len(ids))
+		for _, id := range ids {
+			o, err := c.osdOrErr(id)
+			if err != nil {
+				return err
+			}
+			entries = append(entries, o)
+		}
+		changed := false
+		for _, o := range entries {
+			switch action {
+			case osd.Out:
+				if !o.in {
+					continue
+				}
+				o.in, o.reweight = false, 0
+				if o.up {
+					c.clogLocked("[INF]", "Client client.admin marked osd.%d out, while it was still marked up", o.id)
+				} else {
+					c.clogLocked("[INF]", "Client client.admin marked osd.%d out, after it was down for %d seconds", o.id,
+						int(c.now().Sub(o.downSince).Seconds()))
+				}
+			case osd.In:
+				if o.in {
+					continue
+				}
+				o.in, o.reweight = true, 1
+			case osd.Down:
+				if !o.up {
+					continue
+				}
+				o.up = false
+				o.downAt = c.epoch + 1
+				o.downSince = c.now()
+			case osd.Lost:
+				if o.up {
+					return ceph.Errorf(ceph.Busy, "osd", "osd.%d is not down", o.id)
+				}
+				o.lostAt = c.epoch + 1
+			}
+			changed = true
+		}
+		if changed {
+			c.osdmapChangedLocked()
+		}
+		return nil
+	})
+}
+
+func (s osdsService) Reweight(ctx context.Context, id int, weight float64) error {
+	cmd := command("osd reweight", "id", id, "weight", weight)
+	return s.write(ctx, "OSDs.Reweight", []any{id, weight}, cmd, func(c *cluster) error {
 		o, err := c.osdOrErr(id)
 		if err != nil {
 			return err
 		}
-		entries = append(entries, o)
-	}
-	changed := false
-	for _, o := range entries {
-		switch action {
-		case osd.Out:
-			if !o.in {
-				continue
-			}
-			o.in, o.reweight = false, 0
-			if o.up {
-				c.clogLocked("[INF]", "Client client.admin marked osd.%d out, while it was still marked up", o.id)
-			} else {
-				c.clogLocked("[INF]", "Client client.admin marked osd.%d out, after it was down for %d seconds", o.id,
-					int(c.now().Sub(o.downSince).Seconds()))
-			}
-		case osd.In:
-			if o.in {
-				continue
-			}
-			o.in, o.reweight = true, 1
-		case osd.Down:
-			if !o.up {
-				continue
-			}
-			o.up = false
-			o.downAt = c.epoch + 1
-			o.downSince = c.now()
-		case osd.Lost:
-			if o.up {
-				return ceph.Errorf(ceph.Busy, "osd", "osd.%d is not down", o.id)
-			}
-			o.lostAt = c.epoch + 1
+		if o.reweight == weight {
+			return nil
 		}
-		changed = true
-	}
-	if changed {
+		o.reweight = weight
+		o.in = weight > 0
 		c.osdmapChangedLocked()
-	}
-	done()
-	return nil
-}
-
-func (s osdsService) Reweight(ctx context.Context, id int, weight float64) error {
-	if err := s.enter(ctx, "OSDs.Reweight", id, weight); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	done := c.auditLocked(command("osd reweight", "id", id, "weight", weight))
-	o, err := c.osdOrErr(id)
-	if err != nil {
-		return err
-	}
-	if o.reweight == weight {
-		done()
 		return nil
-	}
-	o.reweight = weight
-	o.in = weight > 0
-	c.osdmapChangedLocked()
-	done()
-	return nil
+	})
 }
 
 func (s osdsService) Scrub(ctx context.Context, id int, deep bool) error {
-	if err := s.enter(ctx, "OSDs.Scrub", id, deep); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	prefix := "osd scrub"
 	if deep {
 		prefix = "osd deep-scrub"
 	}
-	done := c.auditLocked(command(prefix, "who", strconv.Itoa(id)))
-	o, err := c.osdOrErr(id)
-	if err != nil {
-		return err
-	}
-	if !o.up {
-		return ceph.Errorf(ceph.Unavailable, "osd", "osd.%d is not up", id)
-	}
-	if deep {
-		o.deepScrubs++
-	} else {
-		o.scrubs++
-	}
-	done()
-	return nil
+	cmd := command(prefix, "who", strconv.Itoa(id))
+	return s.write(ctx, "OSDs.Scrub", []any{id, deep}, cmd, func(c *cluster) error {
+		o, err := c.osdOrErr(id)
+		if err != nil {
+			return err
+		}
+		if !o.up {
+			return ceph.Errorf(ceph.Unavailable, "osd", "osd.%d is not up", id)
+		}
+		if deep {
+			o.deepScrubs++
+		} else {
+			o.scrubs++
+		}
+		return nil
+	})
 }
 
 func (s osdsService) SetDeviceClass(ctx context.Context, id int, class string) error {
-	if err := s.enter(ctx, "OSDs.SetDeviceClass", id, class); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	o, err := c.osdOrErr(id)
-	if err != nil {
-		return err
-	}
-	done := c.auditLocked(command("osd crush rm-device-class", "ids", []string{strconv.Itoa(id)}))
-	if class != "" {
+	return s.update(ctx, "OSDs.SetDeviceClass", []any{id, class}, func(c *cluster) error {
+		o, err := c.osdOrErr(id)
+		if err != nil {
+			return err
+		}
+		done := c.auditLocked(command("osd crush rm-device-class", "ids", []string{strconv.Itoa(id)}))
+		if class != "" {
+			done()
+			done = c.auditLocked(command("osd crush set-device-class", "class", class, "ids", []string{strconv.Itoa(id)}))
+		}
+		if o.class != class {
+			o.class = class
+			c.crushVersion++
+			c.osdmapChangedLocked()
+		}
 		done()
-		done = c.auditLocked(command("osd crush set-device-class", "class", class, "ids", []string{strconv.Itoa(id)}))
-	}
-	if o.class != class {
-		o.class = class
-		c.crushVersion++
-		c.osdmapChangedLocked()
-	}
-	done()
-	return nil
+		return nil
+	})
 }
 
 func (s osdsService) Devices(ctx context.Context, id int) ([]osd.Device, error) {
@@ -805,63 +785,51 @@ func (c *cluster) purgeLocked(o *osdEntry) error {
 }
 
 func (s lifecycleService) Destroy(ctx context.Context, id int) error {
-	if err := s.enter(ctx, "OSDLifecycle.Destroy", id); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	o, err := c.osdOrErr(id)
-	if err != nil {
-		return err
-	}
-	return c.destroyLocked(o)
+	return s.update(ctx, "OSDLifecycle.Destroy", []any{id}, func(c *cluster) error {
+		o, err := c.osdOrErr(id)
+		if err != nil {
+			return err
+		}
+		return c.destroyLocked(o)
+	})
 }
 
 func (s lifecycleService) Purge(ctx context.Context, id int) error {
-	if err := s.enter(ctx, "OSDLifecycle.Purge", id); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	o, err := c.osdOrErr(id)
-	if err != nil {
-		return err
-	}
-	return c.purgeLocked(o)
+	return s.update(ctx, "OSDLifecycle.Purge", []any{id}, func(c *cluster) error {
+		o, err := c.osdOrErr(id)
+		if err != nil {
+			return err
+		}
+		return c.purgeLocked(o)
+	})
 }
 
 // Delete removes an OSD as an orchestrator does: unless Force, it checks
 // safe-to-delete first; then it marks the OSD out, stops it (down) and
 // destroys it (PreserveID) or purges it.
 func (s lifecycleService) Delete(ctx context.Context, id int, opts *osd.DeleteOptions) error {
-	if err := s.enter(ctx, "OSDLifecycle.Delete", id, opts); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	o, err := c.osdOrErr(id)
-	if err != nil {
-		return err
-	}
-	if !opts.Force {
-		if r := c.safeToDeleteLocked(); !r.IsSafeToDelete {
-			return ceph.Errorf(ceph.FailedPrecondition, "osd", "%s", r.Message)
+	return s.update(ctx, "OSDLifecycle.Delete", []any{id, opts}, func(c *cluster) error {
+		o, err := c.osdOrErr(id)
+		if err != nil {
+			return err
 		}
-	}
-	if o.in || o.up {
-		o.in, o.reweight = false, 0
-		if o.up {
-			o.up = false
-			o.downAt = c.epoch + 1
-			o.downSince = c.now()
+		if !opts.Force {
+			if r := c.safeToDeleteLocked(); !r.IsSafeToDelete {
+				return ceph.Errorf(ceph.FailedPrecondition, "osd", "%s", r.Message)
+			}
 		}
-		c.osdmapChangedLocked()
-	}
-	if opts.PreserveID {
-		return c.destroyLocked(o)
-	}
-	return c.purgeLocked(o)
+		if o.in || o.up {
+			o.in, o.reweight = false, 0
+			if o.up {
+				o.up = false
+				o.downAt = c.epoch + 1
+				o.downSince = c.now()
+			}
+			c.osdmapChangedLocked()
+		}
+		if opts.PreserveID {
+			return c.destroyLocked(o)
+		}
+		return c.purgeLocked(o)
+	})
 }

@@ -272,267 +272,258 @@ func (c *cluster) checkRBDKeysLocked(cfg map[string]string) error {
 // different pool in place would be a lie to the caller, so the API, like
 // the dashboard's task, reports it.)
 func (s poolsService) Create(ctx context.Context, name string, opts *ceph.PoolCreateOptions) error {
-	if err := s.enter(ctx, "Pools.Create", name, opts); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	typ := opts.Type
 	if typ == "" {
 		typ = ceph.Replicated
 	}
-	done := c.auditLocked(command("osd pool create", "pool", name, "pg_num", opts.PGNum, "pgp_num", opts.PGNum, "pool_type", string(typ)))
-	if _, ok := c.poolByName[name]; ok {
-		return ceph.Errorf(ceph.AlreadyExists, "pool", "pool '%s' already exists", name)
-	}
-	var (
-		size, minSize, stripe int
-		ecProfile             string
-		r                     *rule
-		err                   error
-	)
-	switch typ {
-	case ceph.Erasure:
-		ecProfile = opts.ErasureCodeProfile
-		if ecProfile == "" {
-			ecProfile = "default"
+	cmd := command("osd pool create", "pool", name, "pg_num", opts.PGNum, "pgp_num", opts.PGNum, "pool_type", string(typ))
+	return s.write(ctx, "Pools.Create", []any{name, opts}, cmd, func(c *cluster) error {
+		if _, ok := c.poolByName[name]; ok {
+			return ceph.Errorf(ceph.AlreadyExists, "pool", "pool '%s' already exists", name)
 		}
-		prof, ok := c.profiles[ecProfile]
-		if !ok {
-			return ceph.Errorf(ceph.NotFound, "pool", "specified erasure code profile %s does not exist", ecProfile)
-		}
-		k, _ := strconv.Atoi(prof["k"])
-		m, _ := strconv.Atoi(prof["m"])
-		size = k + m
-		minSize = k + min(1, m-1)
-		if opts.MinSize > 0 {
-			if opts.MinSize < k || opts.MinSize > size {
-				return ceph.Errorf(ceph.InvalidArgument, "pool", "pool min_size must be between %d and %d", k, size)
+		var (
+			size, minSize, stripe int
+			ecProfile             string
+			r                     *rule
+			err                   error
+		)
+		switch typ {
+		case ceph.Erasure:
+			ecProfile = opts.ErasureCodeProfile
+			if ecProfile == "" {
+				ecProfile = "default"
+			}
+			prof, ok := c.profiles[ecProfile]
+			if !ok {
+				return ceph.Errorf(ceph.NotFound, "pool", "specified erasure code profile %s does not exist", ecProfile)
+			}
+			k, _ := strconv.Atoi(prof["k"])
+			m, _ := strconv.Atoi(prof["m"])
+			size = k + m
+			minSize = k + min(1, m-1)
+			if opts.MinSize > 0 {
+				if opts.MinSize < k || opts.MinSize > size {
+					return ceph.Errorf(ceph.InvalidArgument, "pool", "pool min_size must be between %d and %d", k, size)
+				}
+				minSize = opts.MinSize
+			}
+			stripe = k * int(c.configInt("osd_pool_erasure_code_stripe_unit", "mon"))
+			if opts.CrushRule != "" {
+				if r, err = c.ruleByNameOrErr(opts.CrushRule); err != nil {
+					return err
+				}
+			} else if id, ok := c.ruleByName[name]; ok {
+				r = c.rules[id]
+			} else {
+				rootName := prof["crush-root"]
+				if rootName == "" {
+					rootName = "default"
+				}
+				root, ok := c.bucketByName[rootName]
+				if !ok {
+					return ceph.Errorf(ceph.NotFound, "pool", "root item %s does not exist", rootName)
+				}
+				domain := prof["crush-failure-domain"]
+				if domain == "" {
+					domain = "host"
+				}
+				r = c.addRuleLocked(name, 3, root, prof["crush-device-class"], domain, 3, size)
+			}
+		default:
+			size = opts.Size
+			if size == 0 {
+				size = int(c.configInt("osd_pool_default_size", "mon"))
 			}
 			minSize = opts.MinSize
-		}
-		stripe = k * int(c.configInt("osd_pool_erasure_code_stripe_unit", "mon"))
-		if opts.CrushRule != "" {
-			if r, err = c.ruleByNameOrErr(opts.CrushRule); err != nil {
+			if minSize == 0 {
+				minSize = c.defaultMinSize(size)
+			}
+			if minSize > size {
+				return ceph.Errorf(ceph.InvalidArgument, "pool", "pool min_size must be between 1 and size, which is set to %d", size)
+			}
+			if err := c.checkSizeOneLocked(size); err != nil {
 				return err
 			}
-		} else if id, ok := c.ruleByName[name]; ok {
-			r = c.rules[id]
-		} else {
-			rootName := prof["crush-root"]
-			if rootName == "" {
-				rootName = "default"
-			}
-			root, ok := c.bucketByName[rootName]
-			if !ok {
-				return ceph.Errorf(ceph.NotFound, "pool", "root item %s does not exist", rootName)
-			}
-			domain := prof["crush-failure-domain"]
-			if domain == "" {
-				domain = "host"
-			}
-			r = c.addRuleLocked(name, 3, root, prof["crush-device-class"], domain, 3, size)
-		}
-	default:
-		size = opts.Size
-		if size == 0 {
-			size = int(c.configInt("osd_pool_default_size", "mon"))
-		}
-		minSize = opts.MinSize
-		if minSize == 0 {
-			minSize = c.defaultMinSize(size)
-		}
-		if minSize > size {
-			return ceph.Errorf(ceph.InvalidArgument, "pool", "pool min_size must be between 1 and size, which is set to %d", size)
-		}
-		if err := c.checkSizeOneLocked(size); err != nil {
-			return err
-		}
-		if opts.CrushRule != "" {
-			if r, err = c.ruleByNameOrErr(opts.CrushRule); err != nil {
-				return err
-			}
-		} else {
-			for _, x := range c.sortedRules() {
-				if x.typ == 1 {
-					r = x
-					break
+			if opts.CrushRule != "" {
+				if r, err = c.ruleByNameOrErr(opts.CrushRule); err != nil {
+					return err
+				}
+			} else {
+				for _, x := range c.sortedRules() {
+					if x.typ == 1 {
+						r = x
+						break
+					}
+				}
+				if r == nil {
+					return ceph.Errorf(ceph.NotFound, "pool", "no replicated crush rule exists")
 				}
 			}
-			if r == nil {
-				return ceph.Errorf(ceph.NotFound, "pool", "no replicated crush rule exists")
+		}
+		if (typ == ceph.Erasure) != (r.typ == 3) {
+			return ceph.Errorf(ceph.InvalidArgument, "pool", "crush rule %s type does not match pool type %s", r.name, typ)
+		}
+		for _, f := range opts.Flags {
+			if f == "ec_overwrites" && typ != ceph.Erasure {
+				return ceph.Errorf(ceph.InvalidArgument, "pool", "ec overwrites can only be enabled for an erasure coded pool")
 			}
 		}
-	}
-	if (typ == ceph.Erasure) != (r.typ == 3) {
-		return ceph.Errorf(ceph.InvalidArgument, "pool", "crush rule %s type does not match pool type %s", r.name, typ)
-	}
-	for _, f := range opts.Flags {
-		if f == "ec_overwrites" && typ != ceph.Erasure {
-			return ceph.Errorf(ceph.InvalidArgument, "pool", "ec overwrites can only be enabled for an erasure coded pool")
+		if err := c.checkPGNumLocked(nil, opts.PGNum, size); err != nil {
+			return err
 		}
-	}
-	if err := c.checkPGNumLocked(nil, opts.PGNum, size); err != nil {
-		return err
-	}
-	if err := c.checkRBDKeysLocked(opts.Configuration); err != nil {
-		return err
-	}
-	p := c.newPoolLocked(name, typ, opts.PGNum)
-	p.size, p.minSize, p.rule, p.ecProfile, p.stripeWidth = size, minSize, r.id, ecProfile, stripe
-	if opts.PGAutoscaleMode != "" {
-		p.autoscale = opts.PGAutoscaleMode
-	}
-	for _, f := range opts.Flags {
-		if f == "ec_overwrites" {
-			p.flags |= poolFlagECOverwrites
+		if err := c.checkRBDKeysLocked(opts.Configuration); err != nil {
+			return err
 		}
-	}
-	for _, a := range opts.Applications {
-		p.apps[a] = map[string]string{}
-	}
-	applyCompression(p, opts.Compression)
-	p.quotaBytes, p.quotaObjects = opts.QuotaMaxBytes, opts.QuotaMaxObjects
-	c.setRBDConfigLocked(p, opts.Configuration) // keys checked above
-	c.osdmapChangedLocked()
-	done()
-	return nil
+		p := c.newPoolLocked(name, typ, opts.PGNum)
+		p.size, p.minSize, p.rule, p.ecProfile, p.stripeWidth = size, minSize, r.id, ecProfile, stripe
+		if opts.PGAutoscaleMode != "" {
+			p.autoscale = opts.PGAutoscaleMode
+		}
+		for _, f := range opts.Flags {
+			if f == "ec_overwrites" {
+				p.flags |= poolFlagECOverwrites
+			}
+		}
+		for _, a := range opts.Applications {
+			p.apps[a] = map[string]string{}
+		}
+		applyCompression(p, opts.Compression)
+		p.quotaBytes, p.quotaObjects = opts.QuotaMaxBytes, opts.QuotaMaxObjects
+		c.setRBDConfigLocked(p, opts.Configuration) // keys checked above
+		c.osdmapChangedLocked()
+		return nil
+	})
 }
 
 // Update changes a pool as the dashboard's edit does.
 func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUpdateOptions) error {
-	if err := s.enter(ctx, "Pools.Update", name, opts); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, err := c.poolByNameOrErr(name)
-	if err != nil {
-		return err
-	}
-	// Check everything before changing anything.
-	size, minSize, pgNum := p.size, p.minSize, p.pgNum
-	if opts.Size != nil && *opts.Size != p.size {
-		if p.typ == ceph.Erasure {
-			return ceph.Errorf(ceph.InvalidArgument, "pool", "can not change the size of an EC pool")
-		}
-		size = *opts.Size
-		minSize = c.defaultMinSize(size)
-		if err := c.checkSizeOneLocked(size); err != nil {
+	return s.update(ctx, "Pools.Update", []any{name, opts}, func(c *cluster) error {
+		p, err := c.poolByNameOrErr(name)
+		if err != nil {
 			return err
 		}
-		if size == 1 {
-			// `osd pool set size 1` also wants --yes-i-really-mean-it,
-			// which the dashboard's edit does not pass.
-			return ceph.Errorf(ceph.PermissionDenied, "pool", "WARNING: setting pool size 1 could lead to data loss without recovery. If you are *ABSOLUTELY CERTAIN* that is what you want, pass the flag --yes-i-really-mean-it.")
+		// Check everything before changing anything.
+		size, minSize, pgNum := p.size, p.minSize, p.pgNum
+		if opts.Size != nil && *opts.Size != p.size {
+			if p.typ == ceph.Erasure {
+				return ceph.Errorf(ceph.InvalidArgument, "pool", "can not change the size of an EC pool")
+			}
+			size = *opts.Size
+			minSize = c.defaultMinSize(size)
+			if err := c.checkSizeOneLocked(size); err != nil {
+				return err
+			}
+			if size == 1 {
+				// `osd pool set size 1` also wants --yes-i-really-mean-it,
+				// which the dashboard's edit does not pass.
+				return ceph.Errorf(ceph.PermissionDenied, "pool", "WARNING: setting pool size 1 could lead to data loss without recovery. If you are *ABSOLUTELY CERTAIN* that is what you want, pass the flag --yes-i-really-mean-it.")
+			}
 		}
-	}
-	if opts.MinSize != nil {
-		minSize = *opts.MinSize
-	}
-	if minSize < 1 || minSize > size {
-		return ceph.Errorf(ceph.InvalidArgument, "pool", "pool min_size must be between 1 and size, which is set to %d", size)
-	}
-	if opts.PGNum != nil {
-		pgNum = *opts.PGNum
-	}
-	if pgNum != p.pgNum || size != p.size {
-		if err := c.checkPGNumLocked(p, pgNum, size); err != nil {
+		if opts.MinSize != nil {
+			minSize = *opts.MinSize
+		}
+		if minSize < 1 || minSize > size {
+			return ceph.Errorf(ceph.InvalidArgument, "pool", "pool min_size must be between 1 and size, which is set to %d", size)
+		}
+		if opts.PGNum != nil {
+			pgNum = *opts.PGNum
+		}
+		if pgNum != p.pgNum || size != p.size {
+			if err := c.checkPGNumLocked(p, pgNum, size); err != nil {
+				return err
+			}
+		}
+		var r *rule
+		if opts.CrushRule != nil {
+			if r, err = c.ruleByNameOrErr(*opts.CrushRule); err != nil {
+				return err
+			}
+			if (p.typ == ceph.Erasure) != (r.typ == 3) {
+				return ceph.Errorf(ceph.InvalidArgument, "pool", "crush rule %s type does not match pool type %s", r.name, p.typ)
+			}
+		}
+		for _, f := range opts.Flags {
+			if f == "ec_overwrites" && p.typ != ceph.Erasure {
+				return ceph.Errorf(ceph.InvalidArgument, "pool", "ec overwrites can only be enabled for an erasure coded pool")
+			}
+		}
+		if opts.NewName != nil { // real 16.2.15: renaming a pool to its own name is EEXIST
+			if _, ok := c.poolByName[*opts.NewName]; ok {
+				return ceph.Errorf(ceph.AlreadyExists, "pool", "pool '%s' already exists", *opts.NewName)
+			}
+		}
+		if err := c.checkRBDKeysLocked(opts.Configuration); err != nil {
 			return err
 		}
-	}
-	var r *rule
-	if opts.CrushRule != nil {
-		if r, err = c.ruleByNameOrErr(*opts.CrushRule); err != nil {
-			return err
-		}
-		if (p.typ == ceph.Erasure) != (r.typ == 3) {
-			return ceph.Errorf(ceph.InvalidArgument, "pool", "crush rule %s type does not match pool type %s", r.name, p.typ)
-		}
-	}
-	for _, f := range opts.Flags {
-		if f == "ec_overwrites" && p.typ != ceph.Erasure {
-			return ceph.Errorf(ceph.InvalidArgument, "pool", "ec overwrites can only be enabled for an erasure coded pool")
-		}
-	}
-	if opts.NewName != nil { // real 16.2.15: renaming a pool to its own name is EEXIST
-		if _, ok := c.poolByName[*opts.NewName]; ok {
-			return ceph.Errorf(ceph.AlreadyExists, "pool", "pool '%s' already exists", *opts.NewName)
-		}
-	}
-	if err := c.checkRBDKeysLocked(opts.Configuration); err != nil {
-		return err
-	}
 
-	set := func(v string, val any) {
-		c.auditLocked(command("osd pool set", "pool", name, "var", v, "val", fmt.Sprint(val)))()
-	}
-	if size != p.size {
-		set("size", size)
-	}
-	if opts.MinSize != nil {
-		set("min_size", minSize)
-	}
-	p.size, p.minSize = size, minSize
-	if pgNum != p.pgNum {
-		set("pg_num", pgNum)
-		set("pgp_num", pgNum)
-		p.pgNum, p.pgpNum = pgNum, pgNum
-		p.lforPreluminous = c.epoch + 1
-	}
-	if r != nil {
-		set("crush_rule", r.name)
-		p.rule = r.id
-	}
-	for _, f := range opts.Flags {
-		if f == "ec_overwrites" {
-			set("allow_ec_overwrites", "true")
-			p.flags |= poolFlagECOverwrites
+		set := func(v string, val any) {
+			c.auditLocked(command("osd pool set", "pool", name, "var", v, "val", fmt.Sprint(val)))()
 		}
-	}
-	if opts.Applications != nil {
-		want := map[string]bool{}
-		for _, a := range *opts.Applications {
-			want[a] = true
+		if size != p.size {
+			set("size", size)
 		}
-		for _, a := range sortedKeys(p.apps) {
-			if !want[a] {
-				c.auditLocked(command("osd pool application disable", "pool", name, "app", a, "yes_i_really_mean_it", true))()
-				delete(p.apps, a)
+		if opts.MinSize != nil {
+			set("min_size", minSize)
+		}
+		p.size, p.minSize = size, minSize
+		if pgNum != p.pgNum {
+			set("pg_num", pgNum)
+			set("pgp_num", pgNum)
+			p.pgNum, p.pgpNum = pgNum, pgNum
+			p.lforPreluminous = c.epoch + 1
+		}
+		if r != nil {
+			set("crush_rule", r.name)
+			p.rule = r.id
+		}
+		for _, f := range opts.Flags {
+			if f == "ec_overwrites" {
+				set("allow_ec_overwrites", "true")
+				p.flags |= poolFlagECOverwrites
 			}
 		}
-		for _, a := range sortedKeys(want) {
-			if _, ok := p.apps[a]; !ok {
-				c.auditLocked(command("osd pool application enable", "pool", name, "app", a, "yes_i_really_mean_it", true))()
-				p.apps[a] = map[string]string{}
+		if opts.Applications != nil {
+			want := map[string]bool{}
+			for _, a := range *opts.Applications {
+				want[a] = true
+			}
+			for _, a := range sortedKeys(p.apps) {
+				if !want[a] {
+					c.auditLocked(command("osd pool application disable", "pool", name, "app", a, "yes_i_really_mean_it", true))()
+					delete(p.apps, a)
+				}
+			}
+			for _, a := range sortedKeys(want) {
+				if _, ok := p.apps[a]; !ok {
+					c.auditLocked(command("osd pool application enable", "pool", name, "app", a, "yes_i_really_mean_it", true))()
+					p.apps[a] = map[string]string{}
+				}
 			}
 		}
-	}
-	if opts.PGAutoscaleMode != nil {
-		set("pg_autoscale_mode", *opts.PGAutoscaleMode)
-		p.autoscale = *opts.PGAutoscaleMode
-	}
-	applyCompression(p, opts.Compression)
-	if opts.QuotaMaxBytes != nil {
-		c.auditLocked(command("osd pool set-quota", "pool", name, "field", "max_bytes", "val", fmt.Sprint(*opts.QuotaMaxBytes)))()
-		p.quotaBytes = *opts.QuotaMaxBytes
-	}
-	if opts.QuotaMaxObjects != nil {
-		c.auditLocked(command("osd pool set-quota", "pool", name, "field", "max_objects", "val", fmt.Sprint(*opts.QuotaMaxObjects)))()
-		p.quotaObjects = *opts.QuotaMaxObjects
-	}
-	if opts.NewName != nil && *opts.NewName != name {
-		c.auditLocked(command("osd pool rename", "srcpool", name, "destpool", *opts.NewName))()
-		delete(c.poolByName, name)
-		p.name = *opts.NewName
-		c.poolByName[p.name] = p.id
-	}
-	c.setRBDConfigLocked(p, opts.Configuration) // keys checked above
-	p.lastChange = c.epoch + 1
-	c.osdmapChangedLocked()
-	return nil
+		if opts.PGAutoscaleMode != nil {
+			set("pg_autoscale_mode", *opts.PGAutoscaleMode)
+			p.autoscale = *opts.PGAutoscaleMode
+		}
+		applyCompression(p, opts.Compression)
+		if opts.QuotaMaxBytes != nil {
+			c.auditLocked(command("osd pool set-quota", "pool", name, "field", "max_bytes", "val", fmt.Sprint(*opts.QuotaMaxBytes)))()
+			p.quotaBytes = *opts.QuotaMaxBytes
+		}
+		if opts.QuotaMaxObjects != nil {
+			c.auditLocked(command("osd pool set-quota", "pool", name, "field", "max_objects", "val", fmt.Sprint(*opts.QuotaMaxObjects)))()
+			p.quotaObjects = *opts.QuotaMaxObjects
+		}
+		if opts.NewName != nil && *opts.NewName != name {
+			c.auditLocked(command("osd pool rename", "srcpool", name, "destpool", *opts.NewName))()
+			delete(c.poolByName, name)
+			p.name = *opts.NewName
+			c.poolByName[p.name] = p.id
+		}
+		c.setRBDConfigLocked(p, opts.Configuration) // keys checked above
+		p.lastChange = c.epoch + 1
+		c.osdmapChangedLocked()
+		return nil
+	})
 }
 
 // Delete removes a pool. A missing pool gives NotFound (the mon command
@@ -540,23 +531,18 @@ func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUp
 // mon_allow_pool_delete=false gives PermissionDenied with Ceph's EPERM
 // message.
 func (s poolsService) Delete(ctx context.Context, name string) error {
-	if err := s.enter(ctx, "Pools.Delete", name); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	done := c.auditLocked(command("osd pool delete", "pool", name, "pool2", name, "yes_i_really_really_mean_it", true))
-	p, err := c.poolByNameOrErr(name)
-	if err != nil {
-		return err
-	}
-	if !c.configBool("mon_allow_pool_delete", "mon") {
-		return ceph.Errorf(ceph.PermissionDenied, "pool", "pool deletion is disabled; you must first set the mon_allow_pool_delete config option to true before you can destroy a pool")
-	}
-	delete(c.pools, p.id)
-	delete(c.poolByName, name)
-	c.osdmapChangedLocked()
-	done()
-	return nil
+	cmd := command("osd pool delete", "pool", name, "pool2", name, "yes_i_really_really_mean_it", true)
+	return s.write(ctx, "Pools.Delete", []any{name}, cmd, func(c *cluster) error {
+		p, err := c.poolByNameOrErr(name)
+		if err != nil {
+			return err
+		}
+		if !c.configBool("mon_allow_pool_delete", "mon") {
+			return ceph.Errorf(ceph.PermissionDenied, "pool", "pool deletion is disabled; you must first set the mon_allow_pool_delete config option to true before you can destroy a pool")
+		}
+		delete(c.pools, p.id)
+		delete(c.poolByName, name)
+		c.osdmapChangedLocked()
+		return nil
+	})
 }

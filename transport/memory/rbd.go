@@ -173,79 +173,75 @@ func (c *cluster) checkImageConfig(cfg map[string]string) error {
 }
 
 func (s imagesService) Create(ctx context.Context, spec rbd.ImageSpec, opts *rbd.CreateOptions) error {
-	if err := s.enter(ctx, "RBD.Images.Create", spec, opts); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, err := c.poolByNameOrErr(spec.Pool)
-	if err != nil {
-		return err
-	}
-	if spec.Namespace != "" {
-		return ceph.Errorf(ceph.NotFound, "rbd", "namespace %s does not exist in pool %s", spec.Namespace, spec.Pool)
-	}
-	if _, ok := p.images[imageKey(spec.Namespace, spec.Name)]; ok {
-		return ceph.Errorf(ceph.AlreadyExists, "rbd", "rbd image %s already exists", spec)
-	}
-	var features uint64
-	if opts.Features == nil {
-		var f uint64
-		fmt.Sscan(c.rbdDefault(p, "rbd_default_features"), &f)
-		features = f
-	} else {
-		for _, f := range opts.Features {
-			features |= rbdFeatureBits[f]
-		}
-	}
-	if err := checkFeatureDeps(features); err != nil {
-		return err
-	}
-	if opts.DataPool != "" {
-		dp, err := c.poolByNameOrErr(opts.DataPool)
+	return s.update(ctx, "RBD.Images.Create", []any{spec, opts}, func(c *cluster) error {
+		p, err := c.poolByNameOrErr(spec.Pool)
 		if err != nil {
 			return err
 		}
-		if dp.typ == ceph.Erasure && dp.flags&poolFlagECOverwrites == 0 {
-			return ceph.Errorf(ceph.InvalidArgument, "rbd", "data pool %s is erasure-coded without ec_overwrites", dp.name)
+		if spec.Namespace != "" {
+			return ceph.Errorf(ceph.NotFound, "rbd", "namespace %s does not exist in pool %s", spec.Namespace, spec.Pool)
 		}
-		features |= rbdFeatureBits["data-pool"]
-	}
-	if err := c.checkImageConfig(opts.Configuration); err != nil {
-		return err
-	}
-	objSize := opts.ObjSize
-	if objSize == 0 {
-		objSize = 4 << 20
-	}
-	unit, count := opts.StripeUnit, opts.StripeCount
-	if unit == 0 {
-		unit = objSize
-	}
-	if count == 0 {
-		count = 1
-	}
-	if unit > objSize || objSize%unit != 0 {
-		return ceph.Errorf(ceph.InvalidArgument, "rbd", "stripe unit %d must divide the object size %d", unit, objSize)
-	}
-	if unit != objSize || count != 1 {
-		features |= rbdFeatureBits["striping"]
-	}
-	p.nextImageIndex++
-	h := sha1.Sum([]byte(fmt.Sprintf("%s/%d/%s/%d", c.fsid, p.id, spec.Name, p.nextImageIndex)))
-	img := &image{
-		id: fmt.Sprintf("%x", h[:6]), name: spec.Name, namespace: spec.Namespace, size: opts.Size,
-		objSize: objSize, features: features, stripeUnit: unit, stripeCount: count,
-		dataPool: opts.DataPool, created: c.now(), config: map[string]string{},
-	}
-	for k, v := range opts.Configuration {
-		if v != "" {
-			img.config[k] = v
+		if _, ok := p.images[imageKey(spec.Namespace, spec.Name)]; ok {
+			return ceph.Errorf(ceph.AlreadyExists, "rbd", "rbd image %s already exists", spec)
 		}
-	}
-	p.images[imageKey(spec.Namespace, spec.Name)] = img
-	return nil
+		var features uint64
+		if opts.Features == nil {
+			var f uint64
+			fmt.Sscan(c.rbdDefault(p, "rbd_default_features"), &f)
+			features = f
+		} else {
+			for _, f := range opts.Features {
+				features |= rbdFeatureBits[f]
+			}
+		}
+		if err := checkFeatureDeps(features); err != nil {
+			return err
+		}
+		if opts.DataPool != "" {
+			dp, err := c.poolByNameOrErr(opts.DataPool)
+			if err != nil {
+				return err
+			}
+			if dp.typ == ceph.Erasure && dp.flags&poolFlagECOverwrites == 0 {
+				return ceph.Errorf(ceph.InvalidArgument, "rbd", "data pool %s is erasure-coded without ec_overwrites", dp.name)
+			}
+			features |= rbdFeatureBits["data-pool"]
+		}
+		if err := c.checkImageConfig(opts.Configuration); err != nil {
+			return err
+		}
+		objSize := opts.ObjSize
+		if objSize == 0 {
+			objSize = 4 << 20
+		}
+		unit, count := opts.StripeUnit, opts.StripeCount
+		if unit == 0 {
+			unit = objSize
+		}
+		if count == 0 {
+			count = 1
+		}
+		if unit > objSize || objSize%unit != 0 {
+			return ceph.Errorf(ceph.InvalidArgument, "rbd", "stripe unit %d must divide the object size %d", unit, objSize)
+		}
+		if unit != objSize || count != 1 {
+			features |= rbdFeatureBits["striping"]
+		}
+		p.nextImageIndex++
+		h := sha1.Sum([]byte(fmt.Sprintf("%s/%d/%s/%d", c.fsid, p.id, spec.Name, p.nextImageIndex)))
+		img := &image{
+			id: fmt.Sprintf("%x", h[:6]), name: spec.Name, namespace: spec.Namespace, size: opts.Size,
+			objSize: objSize, features: features, stripeUnit: unit, stripeCount: count,
+			dataPool: opts.DataPool, created: c.now(), config: map[string]string{},
+		}
+		for k, v := range opts.Configuration {
+			if v != "" {
+				img.config[k] = v
+			}
+		}
+		p.images[imageKey(spec.Namespace, spec.Name)] = img
+		return nil
+	})
 }
 
 func (c *cluster) rbdDefault(p *pool, name string) string {
@@ -259,69 +255,61 @@ func (c *cluster) rbdDefault(p *pool, name string) string {
 }
 
 func (s imagesService) Update(ctx context.Context, spec rbd.ImageSpec, opts *rbd.UpdateOptions) error {
-	if err := s.enter(ctx, "RBD.Images.Update", spec, opts); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, img, err := c.imageLocked(spec)
-	if err != nil {
-		return err
-	}
-	features := img.features
-	if opts.Features != nil {
-		var want uint64
-		for _, f := range *opts.Features {
-			want |= rbdFeatureBits[f]
-		}
-		keep := img.features &^ mutableFeatures
-		if want&^mutableFeatures != keep {
-			return ceph.Errorf(ceph.InvalidArgument, "rbd", "only exclusive-lock, object-map, fast-diff and journaling can be enabled or disabled")
-		}
-		features = want
-		if err := checkFeatureDeps(features); err != nil {
+	return s.update(ctx, "RBD.Images.Update", []any{spec, opts}, func(c *cluster) error {
+		p, img, err := c.imageLocked(spec)
+		if err != nil {
 			return err
 		}
-	}
-	if err := c.checkImageConfig(opts.Configuration); err != nil {
-		return err
-	}
-	if opts.NewName != nil && *opts.NewName != img.name {
-		if _, ok := p.images[imageKey(img.namespace, *opts.NewName)]; ok {
-			return ceph.Errorf(ceph.AlreadyExists, "rbd", "rbd image %s/%s already exists", p.name, *opts.NewName)
+		features := img.features
+		if opts.Features != nil {
+			var want uint64
+			for _, f := range *opts.Features {
+				want |= rbdFeatureBits[f]
+			}
+			keep := img.features &^ mutableFeatures
+			if want&^mutableFeatures != keep {
+				return ceph.Errorf(ceph.InvalidArgument, "rbd", "only exclusive-lock, object-map, fast-diff and journaling can be enabled or disabled")
+			}
+			features = want
+			if err := checkFeatureDeps(features); err != nil {
+				return err
+			}
 		}
-	}
-	if opts.Size != nil {
-		img.size = *opts.Size
-	}
-	img.features = features
-	for k, v := range opts.Configuration {
-		if v == "" {
-			delete(img.config, k)
-		} else {
-			img.config[k] = v
+		if err := c.checkImageConfig(opts.Configuration); err != nil {
+			return err
 		}
-	}
-	if opts.NewName != nil && *opts.NewName != img.name {
-		delete(p.images, imageKey(img.namespace, img.name))
-		img.name = *opts.NewName
-		p.images[imageKey(img.namespace, img.name)] = img
-	}
-	return nil
+		if opts.NewName != nil && *opts.NewName != img.name {
+			if _, ok := p.images[imageKey(img.namespace, *opts.NewName)]; ok {
+				return ceph.Errorf(ceph.AlreadyExists, "rbd", "rbd image %s/%s already exists", p.name, *opts.NewName)
+			}
+		}
+		if opts.Size != nil {
+			img.size = *opts.Size
+		}
+		img.features = features
+		for k, v := range opts.Configuration {
+			if v == "" {
+				delete(img.config, k)
+			} else {
+				img.config[k] = v
+			}
+		}
+		if opts.NewName != nil && *opts.NewName != img.name {
+			delete(p.images, imageKey(img.namespace, img.name))
+			img.name = *opts.NewName
+			p.images[imageKey(img.namespace, img.name)] = img
+		}
+		return nil
+	})
 }
 
 func (s imagesService) Delete(ctx context.Context, spec rbd.ImageSpec) error {
-	if err := s.enter(ctx, "RBD.Images.Delete", spec); err != nil {
-		return err
-	}
-	c := s.c
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, _, err := c.imageLocked(spec)
-	if err != nil {
-		return err
-	}
-	delete(p.images, imageKey(spec.Namespace, spec.Name))
-	return nil
+	return s.update(ctx, "RBD.Images.Delete", []any{spec}, func(c *cluster) error {
+		p, _, err := c.imageLocked(spec)
+		if err != nil {
+			return err
+		}
+		delete(p.images, imageKey(spec.Namespace, spec.Name))
+		return nil
+	})
 }
