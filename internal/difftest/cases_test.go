@@ -69,7 +69,7 @@ func readCases() []Case {
 			Maps:   []string{"pg_info/statuses"}},
 		{Name: "health/full", Path: "/api/health/full",
 			Values: []string{"health/status", "health/checks/[]/type", "osd_map/osds/[]/osd", "osd_map/pools/[]/pool_name", "mon_status/monmap/mons/[]/name", "fs_map/filesystems/[]", "mgr_map/active_name", "pools/[]/pool_name"},
-			Maps:   []string{"pg_info/statuses", "mgr_map/available_modules/[]/module_options", "mgr_map/services", "mgr_map/always_on_modules", "osd_map/pools/[]/application_metadata", "pools/[]/application_metadata", "osd_map/pools/[]/options", "pools/[]/options"},
+			Maps:   []string{"pg_info/statuses", "mon_status/feature_map", "mgr_map/available_modules/[]/module_options", "mgr_map/services", "mgr_map/always_on_modules", "osd_map/pools/[]/application_metadata", "pools/[]/application_metadata", "osd_map/pools/[]/options", "pools/[]/options"},
 			Known: append(append(missingUnder("mon_status", monStatusFields, whyMonStatus), fullMapsMissing...),
 				Known{Kind: Value, Path: "osd_map/pools/[]/pool_name", Reason: whyFullMaps},
 				Known{Path: "pools/[]/**", Reason: whyFullMaps + "; its pools are the OSD map's raw pools (type and crush_rule numbers, application_metadata an object), ours the pool list's"})},
@@ -77,6 +77,9 @@ func readCases() []Case {
 			Values: []string{"health_status", "mgr_id", "mgr_host", "have_mon_connection", "version"}},
 		{Name: "monitor", Path: "/api/monitor",
 			Values: []string{"mon_status/monmap/mons/[]/name", "mon_status/quorum", "in_quorum/[]/name", "out_quorum"},
+			// The feature map is keyed by the kinds of peers connected at
+			// that moment ("client" comes and goes with sessions).
+			Maps: []string{"mon_status/feature_map"},
 			Known: append(missingUnder("mon_status", monStatusFields, whyMonStatus),
 				Known{Kind: Missing, Path: "in_quorum/[]/stats", Reason: whyMonStatus})},
 		{Name: "logs/all", Path: "/api/logs/all"},
