@@ -65,7 +65,7 @@ var fullMapsMissing = missingUnder("", []string{
 func readCases() []Case {
 	return []Case{
 		{Name: "health/minimal", Path: "/api/health/minimal",
-			Values: []string{"health/status", "osd_map/osds/[]/up", "osd_map/osds/[]/in", "mon_status/monmap/mons/[]", "pools/[]", "hosts", "iscsi_daemons", "mgr_map/active_name", "mgr_map/standbys/[]", "client_perf/read_op_per_sec"},
+			Values: []string{"health/status", "osd_map/osds/[]/up", "osd_map/osds/[]/in", "mon_status/monmap/mons/[]", "pools/[]", "hosts", "iscsi_daemons", "mgr_map/active_name", "mgr_map/standbys/[]"},
 			Maps:   []string{"pg_info/statuses"}},
 		{Name: "health/full", Path: "/api/health/full",
 			Values: []string{"health/status", "health/checks/[]/type", "osd_map/osds/[]/osd", "osd_map/pools/[]/pool_name", "mon_status/monmap/mons/[]/name", "fs_map/filesystems/[]", "mgr_map/active_name", "pools/[]/pool_name"},
