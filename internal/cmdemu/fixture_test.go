@@ -47,22 +47,9 @@ func loadFixture(t *testing.T, dir string) *fixture {
 		readJSON(t, dir, "crush_rule_dump.json.out", &f.rules)
 	}
 
-	var h struct {
-		Status ceph.HealthStatus `json:"status"`
-		Checks map[string]struct {
-			Severity ceph.HealthStatus        `json:"severity"`
-			Summary  ceph.HealthCheckSummary  `json:"summary"`
-			Detail   []ceph.HealthCheckDetail `json:"detail"`
-			Muted    bool                     `json:"muted"`
-		} `json:"checks"`
-		Mutes []any `json:"mutes"`
-	}
+	var h ceph.MonHealth
 	readJSON(t, dir, "health_detail.json.out", &h)
-	f.health.Status = h.Status
-	f.health.Mutes = h.Mutes
-	for name, c := range h.Checks {
-		f.health.Checks = append(f.health.Checks, ceph.HealthCheck{Type: name, Severity: c.Severity, Summary: c.Summary, Detail: c.Detail, Muted: c.Muted})
-	}
+	f.health = *h.Report()
 	// The dashboard sorts checks by severity; the emulator must not rely
 	// on the order.
 	sort.Slice(f.health.Checks, func(i, j int) bool { return f.health.Checks[i].Type > f.health.Checks[j].Type })

@@ -3,7 +3,6 @@ package rados
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"strings"
 
 	"github.com/cephapi/cephapi/ceph"
@@ -17,53 +16,16 @@ type health struct{ r *runner }
 
 var _ ceph.Health = health{}
 
-// healthReply is `ceph health detail -f json`.
-type healthReply struct {
-	Status ceph.HealthStatus `json:"status"`
-	Checks map[string]struct {
-		Severity ceph.HealthStatus        `json:"severity"`
-		Summary  ceph.HealthCheckSummary  `json:"summary"`
-		Detail   []ceph.HealthCheckDetail `json:"detail"`
-		Muted    bool                     `json:"muted"`
-	} `json:"checks"`
-	Mutes []any `json:"mutes"`
-}
-
-// report turns the checks map into the dashboard's list, sorted by severity
-// (HEALTH_ERR before HEALTH_WARN) and, within one severity, by name (the
-// monitors' order).
-func (h *healthReply) report() *ceph.HealthReport {
-	rep := &ceph.HealthReport{Status: h.Status, Checks: []ceph.HealthCheck{}, Mutes: h.Mutes}
-	if rep.Mutes == nil {
-		rep.Mutes = []any{}
-	}
-	for name, c := range h.Checks {
-		d := c.Detail
-		if d == nil {
-			d = []ceph.HealthCheckDetail{}
-		}
-		rep.Checks = append(rep.Checks, ceph.HealthCheck{Type: name, Severity: c.Severity, Summary: c.Summary, Detail: d, Muted: c.Muted})
-	}
-	sort.Slice(rep.Checks, func(i, j int) bool {
-		a, b := rep.Checks[i], rep.Checks[j]
-		if a.Severity != b.Severity {
-			return a.Severity < b.Severity
-		}
-		return a.Type < b.Type
-	})
-	return rep
-}
-
 func (h health) Report(ctx context.Context) (*ceph.HealthReport, error) {
 	return cached(ctx, h.r.cache, healthComponent, "health/report", h.report)
 }
 
 func (h health) report(ctx context.Context) (*ceph.HealthReport, error) {
-	var hr healthReply
+	var hr ceph.MonHealth
 	if err := h.r.monJSON(ctx, healthComponent, &hr, "health", args{"detail": "detail"}); err != nil {
 		return nil, err
 	}
-	return hr.report(), nil
+	return hr.Report(), nil
 }
 
 // pgSummary is what health needs from the PG map.
@@ -360,7 +322,7 @@ func (h health) Summary(ctx context.Context) (*ceph.Summary, error) {
 }
 
 func (h health) summary(ctx context.Context) (*ceph.Summary, error) {
-	var hr healthReply
+	var hr ceph.MonHealth
 	var md mgrDump
 	var v versions
 	err := parallel(

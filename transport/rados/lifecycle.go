@@ -95,7 +95,7 @@ func (l lifecycle) SafeToDestroy(ctx context.Context, ids []int) (*osd.SafeToDes
 var unsafeChecks = []string{"OSD_FULL", "OSD_BACKFILLFULL", "OSD_NEARFULL"}
 
 func (l lifecycle) SafeToDelete(ctx context.Context, ids []int) (*osd.SafeToDeleteReport, error) {
-	var hr healthReply
+	var hr ceph.MonHealth
 	if err := l.r.monJSON(ctx, osdComponent, &hr, "health", nil); err != nil {
 		return nil, err
 	}
