@@ -277,13 +277,9 @@ func (m *MemoryStore) AddUser(username, password string, roles ...string) error 
 	if username == "" {
 		return ceph.Errorf(ceph.InvalidArgument, "user", "username must not be empty")
 	}
-	if password == "" {
-		return ceph.Errorf(ceph.InvalidArgument, "user", "password must not be empty")
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), m.cost)
+	hash, err := m.hash(password)
 	if err != nil {
-		// bcrypt refuses passwords longer than 72 bytes.
-		return ceph.Wrap(err, ceph.InvalidArgument, "user")
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -302,15 +298,25 @@ func (m *MemoryStore) AddUser(username, password string, roles ...string) error 
 	return nil
 }
 
-// SetPassword changes a password and records the change time, which
-// invalidates the user's existing tokens.
-func (m *MemoryStore) SetPassword(username, password string) error {
+// hash checks and bcrypt-hashes a new password.
+func (m *MemoryStore) hash(password string) ([]byte, error) {
 	if password == "" {
-		return ceph.Errorf(ceph.InvalidArgument, "user", "password must not be empty")
+		return nil, ceph.Errorf(ceph.InvalidArgument, "user", "password must not be empty")
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), m.cost)
 	if err != nil {
-		return ceph.Wrap(err, ceph.InvalidArgument, "user")
+		// bcrypt refuses passwords longer than 72 bytes.
+		return nil, ceph.Wrap(err, ceph.InvalidArgument, "user")
+	}
+	return hash, nil
+}
+
+// SetPassword changes a password and records the change time, which
+// invalidates the user's existing tokens.
+func (m *MemoryStore) SetPassword(username, password string) error {
+	hash, err := m.hash(password)
+	if err != nil {
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
