@@ -12,6 +12,15 @@
 // from codes to HTTP statuses, used by the server and, inverted, by the REST
 // client.
 //
+// # Returned values
+//
+// A value a service returns is a snapshot that nobody changes: the caller
+// must treat it as read-only, and a transport must not change it after
+// returning it. Transports that answer hot reads from a cache (the rados
+// transport) hand the same value to every caller until the cache refreshes,
+// and the HTTP server reuses its encoding of a value it has already seen
+// (the same pointer). Copy a value before changing it.
+//
 // # Validation
 //
 // The Validated* wrappers check arguments once, before any transport is

@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/osd"
 	"github.com/cephapi/cephapi/transport/memory"
 )
 
@@ -70,3 +72,51 @@ func BenchmarkBareHandler(b *testing.B) {
 }
 
 var _ ceph.Health = fakeHealth{}
+
+// sameHealth and sameOSDs answer with one value, as a transport serving
+// from its cache does (the rados transport's hot reads).
+type sameHealth struct {
+	ceph.Health
+	min *ceph.HealthMinimal
+}
+
+func (h sameHealth) Minimal(context.Context) (*ceph.HealthMinimal, error) { return h.min, nil }
+
+type sameOSDs struct {
+	osd.OSDs
+	list []osd.OSD
+}
+
+func (o sameOSDs) List(context.Context) ([]osd.OSD, error) { return o.list, nil }
+
+// cachedClient is the demo cluster behind a cache that never expires.
+func cachedClient(b testing.TB) *cephapi.Client {
+	c := benchClient()
+	ctx := context.Background()
+	min, err := c.Health.Minimal(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	list, err := c.OSDs.List(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.Health = sameHealth{c.Health, min}
+	c.OSDs = sameOSDs{c.OSDs, list}
+	return c
+}
+
+// BenchmarkHealthMinimalCached is GET /api/health/minimal when the
+// transport answers from its cache: the server writes the encoding it made
+// for the first request again.
+func BenchmarkHealthMinimalCached(b *testing.B) {
+	f := newFixtureWith(b, cachedClient(b), nil)
+	benchServe(b, f.srv, "/api/health/minimal", f.admin)
+}
+
+// BenchmarkOSDListCached is GET /api/osd when the transport answers from
+// its cache.
+func BenchmarkOSDListCached(b *testing.B) {
+	f := newFixtureWith(b, cachedClient(b), nil)
+	benchServe(b, f.srv, "/api/osd", f.admin)
+}

@@ -28,14 +28,26 @@ var healthSections = [...]struct{ key, scope string }{
 
 // healthView keeps the sections the caller may read, exactly as the
 // dashboard's all_health does. values are in healthSections' order.
-func (c *call) healthView(values [len(healthSections)]any) map[string]any {
+func healthView(values [len(healthSections)]any, visible uint64) map[string]any {
 	out := make(map[string]any, len(values))
 	for i, sec := range healthSections {
-		if sec.scope == "" || c.allowed(sec.scope, auth.Read) {
+		if visible&(1<<i) != 0 {
 			out[sec.key] = values[i]
 		}
 	}
 	return out
+}
+
+// healthVisible is the set (bit i for healthSections[i]) of the sections
+// the caller may read.
+func (c *call) healthVisible() uint64 {
+	var visible uint64
+	for i, sec := range healthSections {
+		if sec.scope == "" || c.allowed(sec.scope, auth.Read) {
+			visible |= 1 << i
+		}
+	}
+	return visible
 }
 
 func (s *Server) healthMinimal(c *call) (any, error) {
@@ -43,8 +55,11 @@ func (s *Server) healthMinimal(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.healthView([...]any{h.Health, h.MonStatus, h.FSMap, h.OSDMap, h.ScrubStatus, h.PGInfo,
-		h.MgrMap, nonNil(h.Pools), h.DF, h.ClientPerf, h.Hosts, h.RGW, h.ISCSIDaemons}), nil
+	visible := c.healthVisible()
+	return &memoized{src: h, variant: visible, view: func() any {
+		return healthView([...]any{h.Health, h.MonStatus, h.FSMap, h.OSDMap, h.ScrubStatus, h.PGInfo,
+			h.MgrMap, nonNil(h.Pools), h.DF, h.ClientPerf, h.Hosts, h.RGW, h.ISCSIDaemons}, visible)
+	}}, nil
 }
 
 func (s *Server) healthFull(c *call) (any, error) {
@@ -52,8 +67,11 @@ func (s *Server) healthFull(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.healthView([...]any{h.Health, h.MonStatus, h.FSMap, h.OSDMap, h.ScrubStatus, h.PGInfo,
-		h.MgrMap, nonNil(h.Pools), h.DF, h.ClientPerf, h.Hosts, h.RGW, h.ISCSIDaemons}), nil
+	visible := c.healthVisible()
+	return &memoized{src: h, variant: visible, view: func() any {
+		return healthView([...]any{h.Health, h.MonStatus, h.FSMap, h.OSDMap, h.ScrubStatus, h.PGInfo,
+			h.MgrMap, nonNil(h.Pools), h.DF, h.ClientPerf, h.Hosts, h.RGW, h.ISCSIDaemons}, visible)
+	}}, nil
 }
 
 func nonNil[T any](s []T) []T {
@@ -63,24 +81,36 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
+// taskPermissions are the permissions that decide which tasks a caller
+// sees in the summary, as the dashboard's Summary._task_permissions.
+var taskPermissions = [...]struct{ scope, perm string }{
+	{auth.ScopePool, auth.Create},
+	{auth.ScopePool, auth.Update},
+	{auth.ScopePool, auth.Delete},
+	{auth.ScopeRBDImage, auth.Create},
+	{auth.ScopeRBDImage, auth.Update},
+	{auth.ScopeRBDImage, auth.Delete},
+}
+
 // taskAllowed filters tasks in the summary as the dashboard's
 // Summary._task_permissions does.
 func (c *call) taskAllowed(name string) bool {
+	p := -1
 	switch name {
 	case "pool/create":
-		return c.allowed(auth.ScopePool, auth.Create)
+		p = 0
 	case "pool/edit":
-		return c.allowed(auth.ScopePool, auth.Update)
+		p = 1
 	case "pool/delete":
-		return c.allowed(auth.ScopePool, auth.Delete)
+		p = 2
 	case "rbd/create", "rbd/copy", "rbd/snap/create", "rbd/clone", "rbd/trash/restore":
-		return c.allowed(auth.ScopeRBDImage, auth.Create)
+		p = 3
 	case "rbd/edit", "rbd/snap/edit", "rbd/flatten", "rbd/snap/rollback":
-		return c.allowed(auth.ScopeRBDImage, auth.Update)
+		p = 4
 	case "rbd/delete", "rbd/snap/delete", "rbd/trash/move", "rbd/trash/remove", "rbd/trash/purge":
-		return c.allowed(auth.ScopeRBDImage, auth.Delete)
+		p = 5
 	}
-	return true
+	return p < 0 || c.allowed(taskPermissions[p].scope, taskPermissions[p].perm)
 }
 
 func (s *Server) summary(c *call) (any, error) {
@@ -88,20 +118,36 @@ func (s *Server) summary(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	tasks := s.tasks.list("", c.taskAllowed)
-	out := map[string]any{
-		"health_status":       sum.HealthStatus,
-		"mgr_id":              sum.MgrID,
-		"mgr_host":            sum.MgrHost,
-		"have_mon_connection": sum.HaveMonConnection,
-		"executing_tasks":     tasks.Executing,
-		"finished_tasks":      tasks.Finished,
-		"version":             sum.Version,
+	// The answer depends on the summary, on the task list (its generation
+	// changes with every change of the list) and on what the caller may see
+	// of both.
+	mirroring := c.allowed(auth.ScopeRBDMirroring, auth.Read)
+	var variant uint64
+	for i, p := range taskPermissions {
+		if c.allowed(p.scope, p.perm) {
+			variant |= 1 << i
+		}
 	}
-	if c.allowed(auth.ScopeRBDMirroring, auth.Read) {
-		out["rbd_mirroring"] = sum.RBDMirroring
+	if mirroring {
+		variant |= 1 << len(taskPermissions)
 	}
-	return out, nil
+	variant |= s.tasks.generation() << 16
+	return &memoized{src: sum, variant: variant, view: func() any {
+		tasks := s.tasks.list("", c.taskAllowed)
+		out := map[string]any{
+			"health_status":       sum.HealthStatus,
+			"mgr_id":              sum.MgrID,
+			"mgr_host":            sum.MgrHost,
+			"have_mon_connection": sum.HaveMonConnection,
+			"executing_tasks":     tasks.Executing,
+			"finished_tasks":      tasks.Finished,
+			"version":             sum.Version,
+		}
+		if mirroring {
+			out["rbd_mirroring"] = sum.RBDMirroring
+		}
+		return out
+	}}, nil
 }
 
 func (s *Server) taskList(c *call) (any, error) {

@@ -97,18 +97,26 @@ func (s *Server) dispatch(c *call) {
 
 func (s *Server) writeJSON(c *call, status int, v any) {
 	h := c.w.Header()
+	// The slice is shared by every answer of the route; net/http only
+	// reads it.
+	h["Content-Type"] = c.route.mediaType
 	if status == http.StatusNoContent {
-		h.Set("Content-Type", c.route.Version.MediaType())
 		c.w.WriteHeader(status)
 		return
 	}
-	b, err := json.Marshal(v)
+	var b []byte
+	var err error
+	if m, ok := v.(*memoized); ok {
+		b, err = c.route.memo.encode(m)
+	} else {
+		b, err = json.Marshal(v)
+	}
 	if err != nil {
+		delete(h, "Content-Type")
 		s.writeError(c.w, c.r, &ceph.Error{Code: ceph.Internal, Detail: "cannot encode the response", Err: err})
 		return
 	}
-	h.Set("Content-Type", c.route.Version.MediaType())
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	c.w.WriteHeader(status)
 	_, _ = c.w.Write(b)
 }
@@ -216,8 +224,16 @@ func withBody[Req any](strict bool, f func(c *call, req *Req) (any, error)) hand
 }
 
 // get builds a handler for a parameterless read.
+// Its answer is memoized: a transport that returns the same value again
+// (from its cache) gets the same bytes written without encoding them again.
 func get[T any](f func(ctx context.Context) (T, error)) handlerFunc {
-	return func(c *call) (any, error) { return f(c.ctx()) }
+	return func(c *call) (any, error) {
+		v, err := f(c.ctx())
+		if err != nil {
+			return nil, err
+		}
+		return &memoized{src: v}, nil
+	}
 }
 
 // byPath builds a handler for a read of one resource named by a path value.

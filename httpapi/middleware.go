@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cephapi/cephapi/ceph"
@@ -52,28 +53,120 @@ func validRequestID(id string) bool {
 	return true
 }
 
-func newRequestID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+// requestIDs makes request ids: a random per-server prefix and a counter,
+// unique without a call to the random source per request (ids name
+// requests in logs; they are not secrets).
+type requestIDs struct {
+	prefix [12]byte // hex of 6 random bytes
+	n      atomic.Uint64
 }
 
-// requestID takes a well-formed X-Request-Id from the client or makes one,
-// and echoes it in the response.
-func (s *Server) requestID(next http.Handler) http.Handler {
+func newRequestIDs() *requestIDs {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	ids := &requestIDs{}
+	hex.Encode(ids.prefix[:], b[:])
+	return ids
+}
+
+// next returns 24 hex digits: the prefix, then the counter.
+func (ids *requestIDs) next() string {
+	var b [24]byte
+	copy(b[:], ids.prefix[:])
+	n := ids.n.Add(1)
+	for i := len(b) - 1; i >= len(ids.prefix); i-- {
+		b[i] = "0123456789abcdef"[n&0xf]
+		n >>= 4
+	}
+	return string(b[:])
+}
+
+// Headers every answer carries, as the dashboard's: no MIME sniffing, no
+// framing by other sites. The slices are shared by all answers; net/http
+// only reads them, and a handler that sets one replaces the slice.
+var (
+	nosniffHeader = []string{"nosniff"}
+	cspHeader     = []string{"frame-ancestors 'self';"}
+)
+
+// exchange is the state of one request kept by the server's outer frame:
+// what the response was (for the log) and what the inner layers learned
+// (reqInfo, in the request's context). One allocation per request.
+type exchange struct {
+	recorder
+	info reqInfo
+}
+
+// frame is the outer middleware of every request: it takes a well-formed
+// X-Request-Id from the client or makes one and echoes it, sets the common
+// headers, turns a panic in a handler into a 500 Internal error body (the
+// server keeps running), and logs one line per request: at Info for writes
+// and failures, at Debug for successful reads (GET and HEAD below 400),
+// which dashboards poll several times a second and which cost a formatted
+// line and a write each. It never logs the query string (tokens may travel
+// in it) nor any header.
+func (s *Server) frame(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		x := &exchange{recorder: recorder{ResponseWriter: w}}
 		id := r.Header.Get("X-Request-Id")
 		if !validRequestID(id) {
-			id = newRequestID()
+			id = s.ids.next()
 		}
+		x.info.id = id
 		h := w.Header()
-		h.Set("X-Request-Id", id)
-		// As the dashboard: no MIME sniffing, no framing by other sites.
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", "frame-ancestors 'self';")
-		info := &reqInfo{id: id}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, info)))
+		h["X-Request-Id"] = []string{id}
+		h["X-Content-Type-Options"] = nosniffHeader
+		h["Content-Security-Policy"] = cspHeader
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, &x.info))
+		defer s.logRequest(x, r, start)
+		defer s.recoverPanic(x, r)
+		next.ServeHTTP(&x.recorder, r)
 	})
+}
+
+// recoverPanic answers 500 for a panic in a handler and logs it with the
+// stack. http.ErrAbortHandler goes on up, as net/http expects.
+func (s *Server) recoverPanic(x *exchange, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	s.log.ErrorContext(r.Context(), "panic in handler",
+		"request_id", x.info.id, "method", r.Method, "path", r.URL.Path,
+		"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	if x.status == 0 {
+		s.writeError(&x.recorder, r, &ceph.Error{Code: ceph.Internal, Detail: "Internal server error"})
+	}
+}
+
+// logRequest writes the access log line of x.
+func (s *Server) logRequest(x *exchange, r *http.Request, start time.Time) {
+	level := slog.LevelInfo
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && x.status < 400 {
+		level = slog.LevelDebug
+	}
+	if !s.log.Enabled(r.Context(), level) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", x.status),
+		slog.Int64("bytes", x.bytes),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("request_id", x.info.id),
+	}
+	if x.info.route != nil {
+		attrs = append(attrs, slog.String("route", x.info.route.Method+" "+x.info.route.Path))
+	}
+	if x.info.user != "" {
+		attrs = append(attrs, slog.String("user", x.info.user))
+	}
+	s.log.LogAttrs(r.Context(), level, "http request", attrs...)
 }
 
 // recorder remembers the status and size of a response.
@@ -100,73 +193,6 @@ func (rw *recorder) Write(b []byte) (int, error) {
 }
 
 func (rw *recorder) Unwrap() http.ResponseWriter { return rw.ResponseWriter }
-
-// recoverPanics turns a panic in a handler into a 500 Internal error body
-// and an error log with the stack; the server keeps running.
-func (s *Server) recoverPanics(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec, ok := w.(*recorder)
-		if !ok {
-			rec = &recorder{ResponseWriter: w}
-		}
-		defer func() {
-			v := recover()
-			if v == nil {
-				return
-			}
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.log.ErrorContext(r.Context(), "panic in handler",
-				"request_id", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
-				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			if rec.status == 0 {
-				s.writeError(rec, r, &ceph.Error{Code: ceph.Internal, Detail: "Internal server error"})
-			}
-		}()
-		next.ServeHTTP(rec, r)
-	})
-}
-
-// accessLog logs one line per request: at Info for writes and failures,
-// at Debug for successful reads (GET and HEAD below 400), which dashboards
-// poll several times a second and which cost a formatted line and a write
-// each (about 8% of the CPU of a cached GET under load). It never logs
-// the query string (tokens may travel in it) nor any header.
-func (s *Server) accessLog(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec, ok := w.(*recorder)
-		if !ok {
-			rec = &recorder{ResponseWriter: w}
-		}
-		next.ServeHTTP(rec, r)
-		level := slog.LevelInfo
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && rec.status < 400 {
-			level = slog.LevelDebug
-		}
-		if !s.log.Enabled(r.Context(), level) {
-			return
-		}
-		attrs := []slog.Attr{
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status),
-			slog.Int64("bytes", rec.bytes),
-			slog.Duration("duration", time.Since(start)),
-		}
-		if i := infoFrom(r.Context()); i != nil {
-			attrs = append(attrs, slog.String("request_id", i.id))
-			if i.route != nil {
-				attrs = append(attrs, slog.String("route", i.route.Method+" "+i.route.Path))
-			}
-			if i.user != "" {
-				attrs = append(attrs, slog.String("user", i.user))
-			}
-		}
-		s.log.LogAttrs(r.Context(), level, "http request", attrs...)
-	})
-}
 
 // notFound answers paths outside the table: 405 with Allow when the path
 // exists for other methods, else 404.

@@ -3,8 +3,6 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +30,7 @@ func (v Version) MediaType() string { return "application/vnd.ceph.api.v" + v.St
 // same major, client minor not higher (dashboard APIVersion.supports).
 func (v Version) Supports(c Version) bool { return v.Major == c.Major && c.Minor <= v.Minor }
 
-var mediaTypeRE = regexp.MustCompile(`^application/vnd\.ceph\.api\.v(\d{1,6})\.(\d{1,6})\+json$`)
+const mediaTypePrefix, mediaTypeSuffix = "application/vnd.ceph.api.v", "+json"
 
 // ParseMediaType reads the version from an Accept header. The dashboard
 // matches the whole header against the media type; we also accept it as one
@@ -41,19 +39,49 @@ var mediaTypeRE = regexp.MustCompile(`^application/vnd\.ceph\.api\.v(\d{1,6})\.(
 // header, "*/*" and "application/json", has no version: the dashboard
 // answers those 415 "Unable to find version in request header", and so do we.
 func ParseMediaType(accept string) (Version, bool) {
-	for _, part := range strings.Split(accept, ",") {
+	for accept != "" {
+		var part string
+		part, accept, _ = strings.Cut(accept, ",")
 		mt, _, _ := strings.Cut(part, ";")
-		m := mediaTypeRE.FindStringSubmatch(strings.TrimSpace(mt))
-		if m == nil {
-			continue
-		}
-		maj, err1 := strconv.Atoi(m[1])
-		min, err2 := strconv.Atoi(m[2])
-		if err1 == nil && err2 == nil {
-			return Version{maj, min}, true
+		if v, ok := parseVersionedType(strings.TrimSpace(mt)); ok {
+			return v, true
 		}
 	}
 	return Version{}, false
+}
+
+// parseVersionedType reads "application/vnd.ceph.api.v<major>.<minor>+json"
+// with 1 to 6 digits in each number.
+func parseVersionedType(mt string) (Version, bool) {
+	rest, ok := strings.CutPrefix(mt, mediaTypePrefix)
+	if !ok {
+		return Version{}, false
+	}
+	if rest, ok = strings.CutSuffix(rest, mediaTypeSuffix); !ok {
+		return Version{}, false
+	}
+	maj, min, ok := strings.Cut(rest, ".")
+	if !ok {
+		return Version{}, false
+	}
+	a, ok1 := smallNumber(maj)
+	b, ok2 := smallNumber(min)
+	return Version{a, b}, ok1 && ok2
+}
+
+// smallNumber parses 1 to 6 ASCII digits.
+func smallNumber(s string) (int, bool) {
+	if len(s) == 0 || len(s) > 6 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 // Route is one operation of the API. The table of routes is data: the
@@ -88,12 +116,18 @@ type Route struct {
 	Implemented bool
 
 	handle handlerFunc
+	// mediaType is the Content-Type header of the answers (Version's).
+	mediaType []string
+	// memo keeps the encodings of memoized answers.
+	memo *memo
 }
 
 func (rt *Route) normalize() {
 	if rt.Version == (Version{}) {
 		rt.Version = V1
 	}
+	rt.mediaType = []string{rt.Version.MediaType()}
+	rt.memo = &memo{}
 	if rt.Permission == "" {
 		rt.Permission = permissionFor(rt.Method)
 	}

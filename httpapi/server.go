@@ -46,6 +46,7 @@ type Server struct {
 	mux     *http.ServeMux
 	tasks   *taskManager
 	handler http.Handler
+	ids     *requestIDs
 }
 
 // Option configures New.
@@ -116,6 +117,7 @@ func New(client *cephapi.Client, opts ...Option) *Server {
 		taskWait:    DefaultTaskWait,
 		taskTimeout: DefaultTaskTimeout,
 		now:         time.Now,
+		ids:         newRequestIDs(),
 	}
 	for _, o := range opts {
 		o(s)
@@ -151,7 +153,7 @@ func New(client *cephapi.Client, opts ...Option) *Server {
 	if s.legacy != nil {
 		s.mux.Handle("/api/v0.1/", http.StripPrefix("/api/v0.1", s.legacy))
 	}
-	s.handler = s.requestID(s.accessLog(s.recoverPanics(s.mux)))
+	s.handler = s.frame(s.mux)
 	return s
 }
 

@@ -65,6 +65,18 @@ type taskManager struct {
 	mu        sync.Mutex
 	executing map[string]*task
 	finished  []*task
+	// gen changes with every change of the lists (a task starts, ends or
+	// is dropped), so an answer built from them can be reused until then.
+	gen uint64
+}
+
+// generation returns the generation of the task lists, after dropping the
+// finished tasks that are too old.
+func (m *taskManager) generation() uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cleanupLocked()
+	return m.gen
 }
 
 func newTaskManager(now func() time.Time, log *slog.Logger) *taskManager {
@@ -92,6 +104,7 @@ func (m *taskManager) run(name string, meta map[string]any, ctx context.Context,
 	}
 	t := &task{name: name, metadata: meta, key: key, begin: m.now(), done: make(chan struct{})}
 	m.executing[key] = t
+	m.gen++
 	m.mu.Unlock()
 
 	go func() {
@@ -111,6 +124,7 @@ func (m *taskManager) run(name string, meta map[string]any, ctx context.Context,
 		t.ret, t.err, t.end = ret, err, m.now()
 		delete(m.executing, key)
 		m.finished = append(m.finished, t)
+		m.gen++
 		m.cleanupLocked()
 		m.mu.Unlock()
 		close(t.done)
@@ -129,6 +143,9 @@ func (m *taskManager) cleanupLocked() {
 	}
 	for i := len(keep); i < len(m.finished); i++ {
 		m.finished[i] = nil
+	}
+	if len(keep) != len(m.finished) {
+		m.gen++
 	}
 	m.finished = keep
 }

@@ -1,0 +1,103 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"reflect"
+	"sync/atomic"
+)
+
+// Reads that a transport answers from a cache (the rados transport's hot
+// reads) hand out the same value, by pointer, to every caller until the
+// cache refreshes. Encoding that value is most of the CPU of such a
+// request, so the server keeps the encoding of the last few answers of a
+// route and writes it again while the transport returns the same value.
+//
+// This is safe because a value returned by a service is a read-only
+// snapshot (see package ceph): neither the transport nor any caller changes
+// it after it was returned. A transport that builds a new value per call
+// (memory, rest) never hits and pays one small comparison.
+
+// memoized is a handler result whose JSON depends only on src, which the
+// transport may return again, and on variant (for example which sections
+// the caller may see). view builds the value to encode; nil encodes src.
+type memoized struct {
+	src     any
+	variant uint64
+	view    func() any
+}
+
+// identity names a value by its address (and length, for a slice).
+type identity struct {
+	ptr uintptr
+	n   int
+}
+
+// identify returns the identity of a non-nil pointer or non-empty slice.
+// Other values (maps, which can change in place; empty slices, which may
+// all share one address) have none and are not memoized.
+func identify(v any) (identity, bool) {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer:
+		if !rv.IsNil() {
+			return identity{rv.Pointer(), -1}, true
+		}
+	case reflect.Slice:
+		if rv.Len() > 0 {
+			return identity{rv.Pointer(), rv.Len()}, true
+		}
+	}
+	return identity{}, false
+}
+
+// memoEntry is one remembered encoding. It holds src, so that its address
+// cannot be reused by another value while the entry exists.
+type memoEntry struct {
+	src     any
+	id      identity
+	variant uint64
+	body    []byte
+}
+
+// maxMemoEntries bounds the encodings a route keeps (one per variant of the
+// current value: callers with different permissions see different views).
+const maxMemoEntries = 8
+
+// memo is the per-route store. Readers load the entry list without a lock;
+// a writer replaces it whole (a lost race only costs one re-encoding).
+type memo struct {
+	entries atomic.Pointer[[]memoEntry]
+}
+
+// encode returns the JSON of m, from the store when src and variant match an
+// entry, else encoded now and stored in place of the entries of older values.
+func (mm *memo) encode(m *memoized) ([]byte, error) {
+	id, ok := identify(m.src)
+	if ok {
+		if list := mm.entries.Load(); list != nil {
+			for _, e := range *list {
+				if e.id == id && e.variant == m.variant {
+					return e.body, nil
+				}
+			}
+		}
+	}
+	v := m.src
+	if m.view != nil {
+		v = m.view()
+	}
+	body, err := json.Marshal(v)
+	if err != nil || !ok {
+		return body, err
+	}
+	next := []memoEntry{{src: m.src, id: id, variant: m.variant, body: body}}
+	if list := mm.entries.Load(); list != nil {
+		for _, e := range *list {
+			if e.id == id && len(next) < maxMemoEntries {
+				next = append(next, e)
+			}
+		}
+	}
+	mm.entries.Store(&next)
+	return body, nil
+}
