@@ -2,6 +2,7 @@ package rados
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 
@@ -148,20 +149,26 @@ func cached[T any](ctx context.Context, c *cache, component, key string, fetch f
 type backgroundKey struct{}
 
 // inBackground wraps fn, a call into librados, so that the calls of
-// background refreshes (ctx marked by cached) run one at a time. A Go
-// thread in a cgo call keeps its P until the runtime's monitor takes it
-// back, which can take 10 ms or more when it has been idle; a refresh that
-// sent its ~10 commands at once would hold every P of a small host for
-// that long and stall every request being served. One at a time, the
-// other Ps go on serving; the refresh takes longer, but nobody waits for
-// it. Calls of other contexts are not affected.
+// background refreshes (ctx marked by cached) run one at a time, and each
+// is followed by a yield. Commands wait on a C thread without holding a P
+// (see threadConn), but the monitors and the manager share the host's CPUs
+// with the server: a refresh that sent its ~10 commands at once would make
+// them compete with the requests being served, and the parsing of all the
+// answers would land on the Ps at once. One at a time, the refresh takes
+// longer, but nobody waits for it. Calls of other contexts are not
+// affected.
 func (c *cache) inBackground(ctx context.Context, fn func() ([]byte, string, error)) func() ([]byte, string, error) {
 	if c == nil || ctx.Value(backgroundKey{}) == nil {
 		return fn
 	}
 	return func() ([]byte, string, error) {
 		c.background <- struct{}{}
-		defer func() { <-c.background }()
+		defer func() {
+			<-c.background
+			// Let the goroutines that queued up behind this call run
+			// before the refresh makes its next one.
+			runtime.Gosched()
+		}()
 		return fn()
 	}
 }

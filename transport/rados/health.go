@@ -156,19 +156,12 @@ func (s *serviceDump) rgwCount() int {
 	return n
 }
 
-// mgrDump is `ceph mgr dump`.
+// mgrDump is the part of `ceph mgr dump` the health reports and the
+// summary use. The dump is about 60 KB, most of it the options of every
+// available module; leaving them out of the struct makes the decoder skip
+// them instead of building maps nobody reads, on every refresh.
 type mgrDump struct {
 	ceph.MgrMap
-	ActiveGID        int64               `json:"active_gid"`
-	AlwaysOn         map[string][]string `json:"always_on_modules"`
-	AvailableModules []availableModule   `json:"available_modules"`
-}
-
-type availableModule struct {
-	Name          string                          `json:"name"`
-	CanRun        bool                            `json:"can_run"`
-	ErrorString   string                          `json:"error_string"`
-	ModuleOptions map[string]ceph.MgrModuleOption `json:"module_options"`
 }
 
 // healthData is every map the full and minimal reports are built from.

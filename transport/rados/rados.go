@@ -141,7 +141,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 	}
 	// a shared fetch runs several monitor commands, each bounded by
 	// MonOpTimeout, some one after the other
-	r := &runner{c: conn, cache: newCache(cfg.CacheTTL, 2*cfg.MonOpTimeout)}
+	r := &runner{c: newThreadConn(conn), cache: newCache(cfg.CacheTTL, 2*cfg.MonOpTimeout)}
 	if err := r.do(ctx, comp, conn.Connect); err != nil {
 		// the abandoned Connect is bounded by client_mount_timeout
 		go func() { r.close(); conn.Shutdown() }()
