@@ -30,6 +30,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -62,6 +63,8 @@ type config struct {
 	tlsCert, tlsKey              string
 	tokenTTL                     time.Duration
 	opTimeout                    time.Duration
+	cacheTTL                     time.Duration
+	procs                        int
 	adminPasswordFile            string
 	upstream, upstreamUser       string
 	upstreamPasswordFile         string
@@ -89,17 +92,22 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	str(&cfg.tlsKey, "", "tls-key", "", "TLS private key file")
 	fs.DurationVar(&cfg.tokenTTL, "token-ttl", 8*time.Hour, "lifetime of issued tokens")
 	fs.DurationVar(&cfg.opTimeout, "op-timeout", 10*time.Second, "bound on each call into Ceph (rados) and on the upstream check at start-up (rest)")
+	fs.DurationVar(&cfg.cacheTTL, "cache-ttl", time.Second, "longest time a cached answer of a hot read is served (rados); 0 turns the cache off")
 	str(&cfg.adminPasswordFile, "", "admin-password-file", "", "file holding the admin password (else $CEPH_REST_API_PASSWORD, else generated)")
 	str(&cfg.upstream, "", "upstream", "", "dashboard URL (rest transport)")
 	str(&cfg.upstreamUser, "", "upstream-user", "admin", "dashboard user (rest transport)")
 	str(&cfg.upstreamPasswordFile, "", "upstream-password-file", "", "file holding the dashboard password (else $CEPH_REST_API_UPSTREAM_PASSWORD)")
 	fs.BoolVar(&cfg.upstreamInsecure, "upstream-insecure", false, "skip TLS verification of the upstream (rest transport)")
 	str(&cfg.logLevel, "", "log-level", "info", "log level: debug, info, warn, error")
+	fs.IntVar(&cfg.procs, "procs", 0, "CPUs that run Go code at once (GOMAXPROCS; 0: all). On a small host shared with Ceph daemons, 1 gives the steadiest latency")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if cfg.procs < 0 {
+		return nil, errors.New("--procs must be 0 (all CPUs) or more")
 	}
 	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
 		return nil, errors.New("--tls-cert and --tls-key go together")
@@ -192,6 +200,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
+	}
+	if cfg.procs > 0 {
+		runtime.GOMAXPROCS(cfg.procs)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {

@@ -152,6 +152,9 @@ func TestBadFlags(t *testing.T) {
 		{"--log-level", "loud"},
 		{"extra"},
 		{"--listen", "256.0.0.1:99999"},
+		{"--procs", "-1"},
+		{"--procs", "many"},
+		{"--cache-ttl", "soon"},
 	} {
 		err := run(context.Background(), args, func(string) string { return "" }, io.Discard, io.Discard, nil)
 		if err == nil {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/transport/rados"
@@ -18,6 +19,16 @@ func init() {
 			Cluster:      cfg.cluster,
 			MonOpTimeout: cfg.opTimeout,
 			OSDOpTimeout: cfg.opTimeout,
+			CacheTTL:     cacheTTL(cfg.cacheTTL),
 		})
 	}
+}
+
+// cacheTTL maps the flag (0 turns the cache off) to Config.CacheTTL (0 is
+// the default there, negative turns it off).
+func cacheTTL(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }
