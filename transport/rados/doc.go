@@ -21,6 +21,15 @@
 // Config) bound the call left running underneath, so a stopped monitor gives
 // an Unavailable error in bounded time, never a hung call.
 //
+// # Commands off the Go scheduler
+//
+// Monitor, manager and OSD commands are sent on the connection go-ceph
+// opened, but each runs on a C thread of its own while the calling
+// goroutine waits on a pipe through the network poller. A plain cgo call
+// would keep one of the runtime's processors (GOMAXPROCS) for as long as
+// the monitors take to answer, which on a loaded host stalls the requests
+// a server is serving. librbd calls are plain cgo calls.
+//
 // # Cache
 //
 // The hot reads (Health.Minimal, Full, Summary and Report, OSDs.List and
@@ -41,5 +50,6 @@
 // ERANGE InvalidArgument, EPERM and EACCES PermissionDenied, EBUSY Busy,
 // EOPNOTSUPP and "no handler" Unimplemented, ETIMEDOUT, ENOTCONN and
 // ESHUTDOWN Unavailable). Ceph's status line becomes the error's Detail and
-// the go-ceph error stays reachable with errors.As.
+// the native error (go-ceph's, or the errno of a command) stays reachable
+// with errors.As and errors.Is.
 package rados
