@@ -68,7 +68,9 @@ func TestThreadConn(t *testing.T) {
 		errno   syscall.Errno // 0: success
 		contain string        // in the output (success) or the status line (failure)
 	}{
-		{"mon", func() ([]byte, string, error) { return tc.MonCommand([]byte(`{"prefix":"quorum_status","format":"json"}`)) }, 0, `"quorum_names"`},
+		{"mon", func() ([]byte, string, error) {
+			return tc.MonCommand([]byte(`{"prefix":"quorum_status","format":"json"}`))
+		}, 0, `"quorum_names"`},
 		{"mgr", func() ([]byte, string, error) {
 			return tc.MgrCommand([][]byte{[]byte(`{"prefix":"pg stat","format":"json"}`)})
 		}, 0, `"num_pgs"`},
