@@ -159,9 +159,11 @@ func (s *Server) logsAll(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.ClusterLog = nonNil(l.ClusterLog)
-	l.AuditLog = nonNil(l.AuditLog)
-	return l, nil
+	// A copy: the transport's value is read-only (see package ceph).
+	out := *l
+	out.ClusterLog = nonNil(l.ClusterLog)
+	out.AuditLog = nonNil(l.AuditLog)
+	return &out, nil
 }
 
 func (s *Server) perfCounters(daemonType string) handlerFunc {

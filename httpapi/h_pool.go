@@ -53,7 +53,10 @@ func (s *Server) poolGet(c *call) (any, error) {
 		return nil, err
 	}
 	if p.Configuration == nil {
-		p.Configuration = []ceph.PoolConfigOption{}
+		// A copy: the transport's value is read-only (see package ceph).
+		cp := *p
+		cp.Configuration = []ceph.PoolConfigOption{}
+		p = &cp
 	}
 	attrs := splitList(c.r.URL.Query().Get("attrs"))
 	if len(attrs) == 0 {
