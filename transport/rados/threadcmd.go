@@ -6,6 +6,7 @@ package rados
 #cgo LDFLAGS: -lrados -lpthread
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <rados/librados.h>
@@ -66,16 +67,22 @@ static void *cephapi_cmd_run(void *arg) {
 	return NULL;
 }
 
-// cephapi_cmd_start runs j on a new detached thread; 0 or an errno.
+// cephapi_cmd_start runs j on a new detached thread; 0 or an errno. The
+// thread starts with every signal blocked, as Ceph's own threads do, so
+// that no signal meant for the process (SIGPIPE included) lands on it.
 static int cephapi_cmd_start(cephapi_cmd *j) {
 	pthread_attr_t a;
 	pthread_t t;
+	sigset_t all, old;
 	int rc = pthread_attr_init(&a);
 	if (rc != 0) {
 		return rc;
 	}
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(&t, &a, cephapi_cmd_run, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&a);
 	return rc;
 }
@@ -84,7 +91,10 @@ import "C"
 
 import (
 	"fmt"
+	"io"
+	"math"
 	"os"
+	"runtime"
 	"syscall"
 	"unsafe"
 
@@ -103,11 +113,14 @@ import (
 // goroutine on a pipe the thread writes when it is done: the wait is a
 // network-poller wait, like a socket read, and the P serves other requests.
 type threadConn struct {
+	// conn owns the handle: go-ceph shuts it down when conn is collected,
+	// so every command keeps conn alive until its thread is done.
+	conn    *gorados.Conn
 	cluster C.rados_t
 }
 
 func newThreadConn(conn *gorados.Conn) *threadConn {
-	return &threadConn{cluster: C.rados_t(unsafe.Pointer(conn.Cluster()))}
+	return &threadConn{conn: conn, cluster: C.rados_t(unsafe.Pointer(conn.Cluster()))}
 }
 
 // libradosError is a failed librados call; ErrorCode gives the negative
@@ -150,6 +163,11 @@ func (t *threadConn) run(call string, kind C.int, osd int, target string, args [
 	}
 	ptrSize := C.size_t(unsafe.Sizeof((*C.char)(nil)))
 	j.cmd = (**C.char)(C.calloc(C.size_t(len(args))+1, ptrSize))
+	if j.cmd == nil {
+		C.free(unsafe.Pointer(j.target))
+		C.free(unsafe.Pointer(j))
+		return nil, "", &libradosError{call, syscall.ENOMEM}
+	}
 	cmd := unsafe.Slice(j.cmd, len(args)+1)
 	for i, a := range args {
 		cmd[i] = C.CString(string(a))
@@ -177,23 +195,34 @@ func (t *threadConn) run(call string, kind C.int, osd int, target string, args [
 			// No thread: run the command here, holding the P. It
 			// writes the pipe, which is still open, and closes p[1].
 			C.cephapi_cmd_run(unsafe.Pointer(j))
+		} else if !waitDone(r) {
+			// The thread's state is unknown: it may still write into j,
+			// so j is leaked rather than freed.
 			r.Close()
-		} else if !waitByte(r) {
-			// The thread may still write into j: leaking it is the only
-			// safe choice (reading a pipe does not fail in practice).
+			runtime.KeepAlive(t.conn)
 			return nil, "", &libradosError{call, syscall.EIO}
 		}
+		r.Close()
 	}
+	runtime.KeepAlive(t.conn)
 	defer free()
 	var out []byte
 	var status string
+	tooLarge := j.outbuflen > math.MaxInt32 || j.outslen > math.MaxInt32
 	if j.outbuf != nil {
-		out = C.GoBytes(unsafe.Pointer(j.outbuf), C.int(j.outbuflen))
+		if !tooLarge {
+			out = C.GoBytes(unsafe.Pointer(j.outbuf), C.int(j.outbuflen))
+		}
 		C.rados_buffer_free(j.outbuf)
 	}
 	if j.outs != nil {
-		status = C.GoStringN(j.outs, C.int(j.outslen))
+		if !tooLarge {
+			status = C.GoStringN(j.outs, C.int(j.outslen))
+		}
 		C.rados_buffer_free(j.outs)
+	}
+	if tooLarge {
+		return nil, "", &libradosError{call, syscall.E2BIG}
 	}
 	if j.ret < 0 {
 		return out, status, &libradosError{call, syscall.Errno(-j.ret)}
@@ -201,17 +230,35 @@ func (t *threadConn) run(call string, kind C.int, osd int, target string, args [
 	return out, status, nil
 }
 
-// waitByte reads the one byte of a finished command and closes r.
-func waitByte(r *os.File) bool {
-	defer r.Close()
+// waitDone returns once the thread has written its byte (or closed the
+// pipe), reading through the network poller. Should the poller fail
+// (the descriptor could not be registered, so reads answer EAGAIN at
+// once), it waits in a blocking read instead, holding the P: it never
+// returns while the thread may still run, except when the pipe itself
+// fails, which it reports with false.
+func waitDone(r *os.File) bool {
 	var b [1]byte
-	for {
-		n, err := r.Read(b[:])
-		if n == 1 {
-			return true
-		}
-		if err != nil {
-			return false
-		}
+	n, err := r.Read(b[:])
+	if n == 1 || err == io.EOF {
+		return true
 	}
+	rc, err := r.SyscallConn()
+	if err != nil {
+		return false
+	}
+	done := false
+	_ = rc.Control(func(fd uintptr) {
+		if syscall.SetNonblock(int(fd), false) != nil {
+			return
+		}
+		for {
+			n, err := syscall.Read(int(fd), b[:])
+			if err == syscall.EINTR {
+				continue
+			}
+			done = err == nil && n >= 0 // a byte, or end of file: the thread closed its end
+			return
+		}
+	})
+	return done
 }

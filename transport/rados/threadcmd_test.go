@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -132,5 +133,42 @@ func TestThreadConn(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if n := openFDs(t); n > fds+8 {
 		t.Errorf("%d descriptors open after the commands, %d before", n, fds)
+	}
+}
+
+// TestWaitDone checks the wait for a command's thread: it returns when the
+// byte comes, or when the writer closes its end without one.
+func TestWaitDone(t *testing.T) {
+	tests := []struct {
+		name  string
+		write bool
+	}{
+		{"byte", true},
+		{"closed without a byte", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p [2]int
+			if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC|syscall.O_NONBLOCK); err != nil {
+				t.Fatal(err)
+			}
+			r := os.NewFile(uintptr(p[0]), "test")
+			defer r.Close()
+			var signaled atomic.Bool // set just before the byte or the close
+			go func() {
+				time.Sleep(20 * time.Millisecond)
+				signaled.Store(true)
+				if tt.write {
+					syscall.Write(p[1], []byte{1})
+				}
+				syscall.Close(p[1])
+			}()
+			if !waitDone(r) {
+				t.Fatal("waitDone failed")
+			}
+			if !signaled.Load() {
+				t.Fatal("waitDone returned before the writer wrote or closed")
+			}
+		})
 	}
 }
