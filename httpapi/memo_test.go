@@ -34,6 +34,7 @@ func TestMemoEncode(t *testing.T) {
 		{"slices by data and length", []step{{s1, 0, `[1,2,3]`, true}, {s1, 0, `[1,2,3]`, false}, {s1[:2], 0, `[1,2]`, true}, {s2, 0, `[1,2,3]`, true}}},
 		{"no identity: maps", []step{{map[string]int{"x": 1}, 0, `{"x":1}`, true}, {map[string]int{"x": 1}, 0, `{"x":1}`, true}}},
 		{"no identity: empty and nil", []step{{[]int{}, 0, `[]`, true}, {nil, 0, `null`, true}, {(*struct{})(nil), 0, `null`, true}}},
+		{"no identity: zero size", []step{{&struct{}{}, 0, `{}`, true}, {&struct{}{}, 0, `{}`, true}, {make([]struct{}, 2), 0, `[{},{}]`, true}, {make([]struct{}, 2), 0, `[{},{}]`, true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,7 +58,7 @@ func TestMemoEncode(t *testing.T) {
 // encodings, however many variants callers ask for.
 func TestMemoBoundsEntries(t *testing.T) {
 	var mm memo
-	v := &struct{}{}
+	v := &struct{ N int }{1}
 	for i := range 3 * maxMemoEntries {
 		if _, err := mm.encode(&memoized{src: v, variant: uint64(i)}); err != nil {
 			t.Fatal(err)

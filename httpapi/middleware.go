@@ -83,7 +83,9 @@ func (ids *requestIDs) next() string {
 
 // Headers every answer carries, as the dashboard's: no MIME sniffing, no
 // framing by other sites. The slices are shared by all answers; net/http
-// only reads them, and a handler that sets one replaces the slice.
+// only reads them, and a handler that sets one replaces the slice. Code
+// that wraps the server must do the same (Set, Del, Add or assignment),
+// never write into a header's value slice.
 var (
 	nosniffHeader = []string{"nosniff"}
 	cspHeader     = []string{"frame-ancestors 'self';"}
