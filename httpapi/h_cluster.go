@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/cephapi/cephapi/auth"
+	"github.com/cephapi/cephapi/ceph"
 )
 
 // healthSections are the keys of a health report, in the dashboard's order,
@@ -26,52 +28,44 @@ var healthSections = [...]struct{ key, scope string }{
 	{"iscsi_daemons", auth.ScopeISCSI},
 }
 
-// healthView keeps the sections the caller may read, exactly as the
-// dashboard's all_health does. values are in healthSections' order.
-func healthView(values [len(healthSections)]any, visible uint64) map[string]any {
-	out := make(map[string]any, len(values))
-	for i, sec := range healthSections {
-		if visible&(1<<i) != 0 {
-			out[sec.key] = values[i]
+// healthReport builds the handler of a health report (minimal or full):
+// the sections of the transport's value, in healthSections' order, of
+// which the caller sees those its roles may read, exactly as the
+// dashboard's all_health does. The answer is memoized per set of visible
+// sections.
+func healthReport[T any](get func(ctx context.Context) (T, error), sections func(T) [len(healthSections)]any) handlerFunc {
+	return func(c *call) (any, error) {
+		h, err := get(c.ctx())
+		if err != nil {
+			return nil, err
 		}
-	}
-	return out
-}
-
-// healthVisible is the set (bit i for healthSections[i]) of the sections
-// the caller may read.
-func (c *call) healthVisible() uint64 {
-	var visible uint64
-	for i, sec := range healthSections {
-		if sec.scope == "" || c.allowed(sec.scope, auth.Read) {
-			visible |= 1 << i
+		var visible uint64 // bit i: healthSections[i]
+		for i, sec := range healthSections {
+			if sec.scope == "" || c.allowed(sec.scope, auth.Read) {
+				visible |= 1 << i
+			}
 		}
+		return &memoized{src: h, variant: visible, view: func() any {
+			values := sections(h)
+			out := make(map[string]any, len(values))
+			for i, sec := range healthSections {
+				if visible&(1<<i) != 0 {
+					out[sec.key] = values[i]
+				}
+			}
+			return out
+		}}, nil
 	}
-	return visible
 }
 
-func (s *Server) healthMinimal(c *call) (any, error) {
-	h, err := s.client.Health.Minimal(c.ctx())
-	if err != nil {
-		return nil, err
-	}
-	visible := c.healthVisible()
-	return &memoized{src: h, variant: visible, view: func() any {
-		return healthView([...]any{h.Health, h.MonStatus, h.FSMap, h.OSDMap, h.ScrubStatus, h.PGInfo,
-			h.MgrMap, nonNil(h.Pools), h.DF, h.ClientPerf, h.Hosts, h.RGW, h.ISCSIDaemons}, visible)
-	}}, nil
+func minimalSections(h *ceph.HealthMinimal) [len(healthSections)]any {
+	return [...]any{h.Health, h.MonStatus, h.FSMap, h.OSDMap, h.ScrubStatus, h.PGInfo,
+		h.MgrMap, nonNil(h.Pools), h.DF, h.ClientPerf, h.Hosts, h.RGW, h.ISCSIDaemons}
 }
 
-func (s *Server) healthFull(c *call) (any, error) {
-	h, err := s.client.Health.Full(c.ctx())
-	if err != nil {
-		return nil, err
-	}
-	visible := c.healthVisible()
-	return &memoized{src: h, variant: visible, view: func() any {
-		return healthView([...]any{h.Health, h.MonStatus, h.FSMap, h.OSDMap, h.ScrubStatus, h.PGInfo,
-			h.MgrMap, nonNil(h.Pools), h.DF, h.ClientPerf, h.Hosts, h.RGW, h.ISCSIDaemons}, visible)
-	}}, nil
+func fullSections(h *ceph.HealthFull) [len(healthSections)]any {
+	return [...]any{h.Health, h.MonStatus, h.FSMap, h.OSDMap, h.ScrubStatus, h.PGInfo,
+		h.MgrMap, nonNil(h.Pools), h.DF, h.ClientPerf, h.Hosts, h.RGW, h.ISCSIDaemons}
 }
 
 func nonNil[T any](s []T) []T {

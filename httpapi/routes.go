@@ -21,8 +21,8 @@ func (s *Server) routeTable() []Route {
 		{Method: "POST", Path: "/api/auth/logout", Public: true, Status: 200, handle: s.logout},
 
 		// Cluster overview.
-		{Method: "GET", Path: "/api/health/full", handle: s.healthFull},
-		{Method: "GET", Path: "/api/health/minimal", handle: s.healthMinimal},
+		{Method: "GET", Path: "/api/health/full", handle: healthReport(s.client.Health.Full, fullSections)},
+		{Method: "GET", Path: "/api/health/minimal", handle: healthReport(s.client.Health.Minimal, minimalSections)},
 		{Method: "GET", Path: "/api/summary", handle: s.summary},
 		{Method: "GET", Path: "/api/monitor", Scope: auth.ScopeMonitor, handle: get(s.client.Monitors.Status)},
 		{Method: "GET", Path: "/api/logs/all", Scope: auth.ScopeLog, handle: s.logsAll},
