@@ -58,17 +58,13 @@ func (c *cluster) optionLocked(i int) ceph.ConfigOption {
 }
 
 func (s configService) List(ctx context.Context) ([]ceph.ConfigOption, error) {
-	if err := s.enter(ctx, "Config.List"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	out := make([]ceph.ConfigOption, len(c.schema))
-	for i := range c.schema {
-		out[i] = c.optionLocked(i)
-	}
-	return out, nil
+	return view(s.backend, ctx, "Config.List", nil, func(c *cluster) ([]ceph.ConfigOption, error) {
+		out := make([]ceph.ConfigOption, len(c.schema))
+		for i := range c.schema {
+			out[i] = c.optionLocked(i)
+		}
+		return out, nil
+	})
 }
 
 func (c *cluster) optionIndex(name string) (int, error) {
@@ -80,37 +76,29 @@ func (c *cluster) optionIndex(name string) (int, error) {
 }
 
 func (s configService) Get(ctx context.Context, name string) (*ceph.ConfigOption, error) {
-	if err := s.enter(ctx, "Config.Get", name); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	i, err := c.optionIndex(name)
-	if err != nil {
-		return nil, err
-	}
-	o := c.optionLocked(i)
-	return &o, nil
+	return view(s.backend, ctx, "Config.Get", []any{name}, func(c *cluster) (*ceph.ConfigOption, error) {
+		i, err := c.optionIndex(name)
+		if err != nil {
+			return nil, err
+		}
+		o := c.optionLocked(i)
+		return &o, nil
+	})
 }
 
 func (s configService) Filter(ctx context.Context, names []string) ([]ceph.ConfigOption, error) {
-	if err := s.enter(ctx, "Config.Filter", names); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	var out []ceph.ConfigOption
-	for _, n := range names {
-		if i, ok := c.schemaIndex[n]; ok {
-			out = append(out, c.optionLocked(i))
+	return view(s.backend, ctx, "Config.Filter", []any{names}, func(c *cluster) ([]ceph.ConfigOption, error) {
+		var out []ceph.ConfigOption
+		for _, n := range names {
+			if i, ok := c.schemaIndex[n]; ok {
+				out = append(out, c.optionLocked(i))
+			}
 		}
-	}
-	if len(out) == 0 {
-		return nil, ceph.Errorf(ceph.NotFound, cfgComponent, "Config options `%s` not found", strings.Join(names, ","))
-	}
-	return out, nil
+		if len(out) == 0 {
+			return nil, ceph.Errorf(ceph.NotFound, cfgComponent, "Config options `%s` not found", strings.Join(names, ","))
+		}
+		return out, nil
+	})
 }
 
 // checkRuntimeLocked gives the dashboard's error for options that cannot

@@ -75,33 +75,25 @@ func (r *rule) value() ceph.CrushRule {
 type crushRulesService struct{ *backend }
 
 func (s crushRulesService) List(ctx context.Context) ([]ceph.CrushRule, error) {
-	if err := s.enter(ctx, "CrushRules.List"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	rules := c.sortedRules()
-	out := make([]ceph.CrushRule, 0, len(rules))
-	for _, r := range rules {
-		out = append(out, r.value())
-	}
-	return out, nil
+	return view(s.backend, ctx, "CrushRules.List", nil, func(c *cluster) ([]ceph.CrushRule, error) {
+		rules := c.sortedRules()
+		out := make([]ceph.CrushRule, 0, len(rules))
+		for _, r := range rules {
+			out = append(out, r.value())
+		}
+		return out, nil
+	})
 }
 
 func (s crushRulesService) Get(ctx context.Context, name string) (*ceph.CrushRule, error) {
-	if err := s.enter(ctx, "CrushRules.Get", name); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	id, ok := c.ruleByName[name]
-	if !ok {
-		return nil, ceph.Errorf(ceph.NotFound, "crush_rule", "rule %s does not exist", name)
-	}
-	v := c.rules[id].value()
-	return &v, nil
+	return view(s.backend, ctx, "CrushRules.Get", []any{name}, func(c *cluster) (*ceph.CrushRule, error) {
+		id, ok := c.ruleByName[name]
+		if !ok {
+			return nil, ceph.Errorf(ceph.NotFound, "crush_rule", "rule %s does not exist", name)
+		}
+		v := c.rules[id].value()
+		return &v, nil
+	})
 }
 
 // Create adds a replicated rule (`osd crush rule create-replicated`). An
@@ -170,32 +162,24 @@ type ecProfilesService struct{ *backend }
 var ecPlugins = []string{"jerasure", "isa", "lrc", "shec", "clay"}
 
 func (s ecProfilesService) List(ctx context.Context) ([]ceph.ErasureCodeProfile, error) {
-	if err := s.enter(ctx, "ErasureCodeProfiles.List"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	out := make([]ceph.ErasureCodeProfile, 0, len(c.profiles))
-	for _, n := range sortedKeys(c.profiles) {
-		out = append(out, ceph.ErasureCodeProfileFromMap(n, c.profiles[n]))
-	}
-	return out, nil
+	return view(s.backend, ctx, "ErasureCodeProfiles.List", nil, func(c *cluster) ([]ceph.ErasureCodeProfile, error) {
+		out := make([]ceph.ErasureCodeProfile, 0, len(c.profiles))
+		for _, n := range sortedKeys(c.profiles) {
+			out = append(out, ceph.ErasureCodeProfileFromMap(n, c.profiles[n]))
+		}
+		return out, nil
+	})
 }
 
 func (s ecProfilesService) Get(ctx context.Context, name string) (*ceph.ErasureCodeProfile, error) {
-	if err := s.enter(ctx, "ErasureCodeProfiles.Get", name); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	m, ok := c.profiles[name]
-	if !ok {
-		return nil, ceph.Errorf(ceph.NotFound, "erasure_code_profile", "unknown erasure code profile '%s'", name)
-	}
-	p := ceph.ErasureCodeProfileFromMap(name, m)
-	return &p, nil
+	return view(s.backend, ctx, "ErasureCodeProfiles.Get", []any{name}, func(c *cluster) (*ceph.ErasureCodeProfile, error) {
+		m, ok := c.profiles[name]
+		if !ok {
+			return nil, ceph.Errorf(ceph.NotFound, "erasure_code_profile", "unknown erasure code profile '%s'", name)
+		}
+		p := ceph.ErasureCodeProfileFromMap(name, m)
+		return &p, nil
+	})
 }
 
 func profileString(m map[string]string) string {

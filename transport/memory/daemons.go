@@ -37,17 +37,13 @@ func (c *cluster) monStatusLocked() ceph.MonStatus {
 
 // Status reports the model's one monitor, "a", always in quorum.
 func (s monitorsService) Status(ctx context.Context) (*ceph.MonitorReport, error) {
-	if err := s.enter(ctx, "Monitors.Status"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return &ceph.MonitorReport{
-		MonStatus: c.monStatusLocked(),
-		InQuorum:  []ceph.MonInfo{c.monInfo()},
-		OutQuorum: []ceph.MonInfo{},
-	}, nil
+	return view(s.backend, ctx, "Monitors.Status", nil, func(c *cluster) (*ceph.MonitorReport, error) {
+		return &ceph.MonitorReport{
+			MonStatus: c.monStatusLocked(),
+			InQuorum:  []ceph.MonInfo{c.monInfo()},
+			OutQuorum: []ceph.MonInfo{},
+		}, nil
+	})
 }
 
 // --- ceph.PerfCounters ---------------------------------------------------------------
@@ -135,57 +131,49 @@ func (c *cluster) countersLocked(defs []counterDef, pl *placement, id int) map[s
 
 // All returns the counters of the monitor, the manager and every up OSD.
 func (s perfService) All(ctx context.Context) (map[string]map[string]ceph.PerfCounter, error) {
-	if err := s.enter(ctx, "PerfCounters.All"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	pl := c.placementLocked()
-	out := map[string]map[string]ceph.PerfCounter{
-		"mon.a": c.countersLocked(monCounters, pl, 0),
-		"mgr.x": c.countersLocked(mgrCounters, pl, 0),
-	}
-	for _, o := range c.osds {
-		if o != nil && o.up {
-			out[fmt.Sprintf("osd.%d", o.id)] = c.countersLocked(osdCounters, pl, o.id)
+	return view(s.backend, ctx, "PerfCounters.All", nil, func(c *cluster) (map[string]map[string]ceph.PerfCounter, error) {
+		pl := c.placementLocked()
+		out := map[string]map[string]ceph.PerfCounter{
+			"mon.a": c.countersLocked(monCounters, pl, 0),
+			"mgr.x": c.countersLocked(mgrCounters, pl, 0),
 		}
-	}
-	return out, nil
+		for _, o := range c.osds {
+			if o != nil && o.up {
+				out[fmt.Sprintf("osd.%d", o.id)] = c.countersLocked(osdCounters, pl, o.id)
+			}
+		}
+		return out, nil
+	})
 }
 
 // Daemon returns one daemon's counters: mon "a", mgr "x" or an up OSD.
 func (s perfService) Daemon(ctx context.Context, daemonType, id string) (*ceph.DaemonPerfCounters, error) {
-	if err := s.enter(ctx, "PerfCounters.Daemon", daemonType, id); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	var defs []counterDef
-	osdID := 0
-	switch {
-	case daemonType == "mon" && id == "a":
-		defs = monCounters
-	case daemonType == "mgr" && id == "x":
-		defs = mgrCounters
-	case daemonType == "osd":
-		n, err := strconv.Atoi(id)
-		if err == nil && n >= 0 {
-			if o := c.osd(n); o != nil && o.up {
-				defs, osdID = osdCounters, n
+	return view(s.backend, ctx, "PerfCounters.Daemon", []any{daemonType, id}, func(c *cluster) (*ceph.DaemonPerfCounters, error) {
+		var defs []counterDef
+		osdID := 0
+		switch {
+		case daemonType == "mon" && id == "a":
+			defs = monCounters
+		case daemonType == "mgr" && id == "x":
+			defs = mgrCounters
+		case daemonType == "osd":
+			n, err := strconv.Atoi(id)
+			if err == nil && n >= 0 {
+				if o := c.osd(n); o != nil && o.up {
+					defs, osdID = osdCounters, n
+				}
 			}
 		}
-	}
-	if defs == nil {
-		return nil, ceph.Errorf(ceph.NotFound, "perf_counters", "no perf counters for %s.%s", daemonType, id)
-	}
-	pl := c.placementLocked()
-	out := &ceph.DaemonPerfCounters{Service: ceph.DaemonRef{Type: daemonType, ID: id},
-		Counters: make([]ceph.NamedCounter, 0, len(defs))}
-	for _, d := range defs {
-		out.Counters = append(out.Counters, ceph.NamedCounter{Name: d.name, Description: d.desc,
-			Unit: d.unit(), Value: d.value(c, pl, osdID)})
-	}
-	return out, nil
+		if defs == nil {
+			return nil, ceph.Errorf(ceph.NotFound, "perf_counters", "no perf counters for %s.%s", daemonType, id)
+		}
+		pl := c.placementLocked()
+		out := &ceph.DaemonPerfCounters{Service: ceph.DaemonRef{Type: daemonType, ID: id},
+			Counters: make([]ceph.NamedCounter, 0, len(defs))}
+		for _, d := range defs {
+			out.Counters = append(out.Counters, ceph.NamedCounter{Name: d.name, Description: d.desc,
+				Unit: d.unit(), Value: d.value(c, pl, osdID)})
+		}
+		return out, nil
+	})
 }

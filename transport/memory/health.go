@@ -550,14 +550,10 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 type healthService struct{ *backend }
 
 func (s healthService) Report(ctx context.Context) (*ceph.HealthReport, error) {
-	if err := s.enter(ctx, "Health.Report"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	h := c.healthLocked(nil)
-	return &ceph.HealthReport{Status: h.status, Checks: h.checks, Mutes: []any{}}, nil
+	return view(s.backend, ctx, "Health.Report", nil, func(c *cluster) (*ceph.HealthReport, error) {
+		h := c.healthLocked(nil)
+		return &ceph.HealthReport{Status: h.status, Checks: h.checks, Mutes: []any{}}, nil
+	})
 }
 
 func (c *cluster) pgInfoLocked(pl *placement) ceph.PGInfo {
@@ -623,35 +619,31 @@ func (c *cluster) dfStatsLocked(pl *placement) ceph.DFStats {
 }
 
 func (s healthService) Minimal(ctx context.Context) (*ceph.HealthMinimal, error) {
-	if err := s.enter(ctx, "Health.Minimal"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	h := c.healthLocked(nil)
-	m := &ceph.HealthMinimal{
-		Health:      ceph.HealthReport{Status: h.status, Checks: h.checks, Mutes: []any{}},
-		FSMap:       ceph.FSMapMinimal{Filesystems: []ceph.FSMapFilesystem{}, Standbys: []ceph.MDSInfo{}},
-		ScrubStatus: c.scrubStatusLocked(),
-		PGInfo:      c.pgInfoLocked(h.pl),
-		MgrMap:      ceph.MgrMapMinimal{ActiveName: "x", Standbys: []ceph.MgrStandby{}},
-		Pools:       make([]struct{}, len(c.pools)),
-		Hosts:       c.hostsLocked(),
-	}
-	m.MonStatus.MonMap.Mons = make([]struct{}, 1)
-	m.MonStatus.Quorum = []int{0}
-	m.OSDMap.OSDs = make([]ceph.OSDState, 0, c.numOSDs)
-	for _, o := range c.osds {
-		if o != nil {
-			m.OSDMap.OSDs = append(m.OSDMap.OSDs, ceph.OSDState{In: b2i(o.in), Up: b2i(o.up), State: o.stateNames()})
+	return view(s.backend, ctx, "Health.Minimal", nil, func(c *cluster) (*ceph.HealthMinimal, error) {
+		h := c.healthLocked(nil)
+		m := &ceph.HealthMinimal{
+			Health:      ceph.HealthReport{Status: h.status, Checks: h.checks, Mutes: []any{}},
+			FSMap:       ceph.FSMapMinimal{Filesystems: []ceph.FSMapFilesystem{}, Standbys: []ceph.MDSInfo{}},
+			ScrubStatus: c.scrubStatusLocked(),
+			PGInfo:      c.pgInfoLocked(h.pl),
+			MgrMap:      ceph.MgrMapMinimal{ActiveName: "x", Standbys: []ceph.MgrStandby{}},
+			Pools:       make([]struct{}, len(c.pools)),
+			Hosts:       c.hostsLocked(),
 		}
-	}
-	df := c.dfStatsLocked(h.pl)
-	m.DF.Stats.TotalAvailBytes = df.TotalAvailBytes
-	m.DF.Stats.TotalBytes = df.TotalBytes
-	m.DF.Stats.TotalUsedRawBytes = df.TotalUsedRawBytes
-	return m, nil
+		m.MonStatus.MonMap.Mons = make([]struct{}, 1)
+		m.MonStatus.Quorum = []int{0}
+		m.OSDMap.OSDs = make([]ceph.OSDState, 0, c.numOSDs)
+		for _, o := range c.osds {
+			if o != nil {
+				m.OSDMap.OSDs = append(m.OSDMap.OSDs, ceph.OSDState{In: b2i(o.in), Up: b2i(o.up), State: o.stateNames()})
+			}
+		}
+		df := c.dfStatsLocked(h.pl)
+		m.DF.Stats.TotalAvailBytes = df.TotalAvailBytes
+		m.DF.Stats.TotalBytes = df.TotalBytes
+		m.DF.Stats.TotalUsedRawBytes = df.TotalUsedRawBytes
+		return m, nil
+	})
 }
 
 func (c *cluster) osdMapLocked() ceph.OSDMap {
@@ -686,49 +678,41 @@ func (c *cluster) mgrMapLocked() ceph.MgrMap {
 }
 
 func (s healthService) Full(ctx context.Context) (*ceph.HealthFull, error) {
-	if err := s.enter(ctx, "Health.Full"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	h := c.healthLocked(nil)
-	f := &ceph.HealthFull{
-		Health:      ceph.HealthReport{Status: h.status, Checks: h.checks, Mutes: []any{}},
-		MonStatus:   c.monStatusLocked(),
-		FSMap:       ceph.FSMap{Epoch: 1, Filesystems: []ceph.FSMapFilesystem{}, Standbys: []ceph.MDSInfo{}},
-		OSDMap:      c.osdMapLocked(),
-		ScrubStatus: c.scrubStatusLocked(),
-		PGInfo:      c.pgInfoLocked(h.pl),
-		MgrMap:      c.mgrMapLocked(),
-		Hosts:       c.hostsLocked(),
-	}
-	df := c.dfStatsLocked(h.pl)
-	f.DF.Stats = df
-	pools := c.sortedPools()
-	f.Pools = make([]ceph.Pool, 0, len(pools))
-	f.DF.Pools = make([]ceph.DFPool, 0, len(pools))
-	for _, p := range pools {
-		f.Pools = append(f.Pools, c.poolValueLocked(p, h.pl, &df))
-		f.DF.Pools = append(f.DF.Pools, ceph.DFPool{Name: p.name, ID: p.id, Stats: c.poolUsageLocked(p, df)})
-	}
-	return f, nil
+	return view(s.backend, ctx, "Health.Full", nil, func(c *cluster) (*ceph.HealthFull, error) {
+		h := c.healthLocked(nil)
+		f := &ceph.HealthFull{
+			Health:      ceph.HealthReport{Status: h.status, Checks: h.checks, Mutes: []any{}},
+			MonStatus:   c.monStatusLocked(),
+			FSMap:       ceph.FSMap{Epoch: 1, Filesystems: []ceph.FSMapFilesystem{}, Standbys: []ceph.MDSInfo{}},
+			OSDMap:      c.osdMapLocked(),
+			ScrubStatus: c.scrubStatusLocked(),
+			PGInfo:      c.pgInfoLocked(h.pl),
+			MgrMap:      c.mgrMapLocked(),
+			Hosts:       c.hostsLocked(),
+		}
+		df := c.dfStatsLocked(h.pl)
+		f.DF.Stats = df
+		pools := c.sortedPools()
+		f.Pools = make([]ceph.Pool, 0, len(pools))
+		f.DF.Pools = make([]ceph.DFPool, 0, len(pools))
+		for _, p := range pools {
+			f.Pools = append(f.Pools, c.poolValueLocked(p, h.pl, &df))
+			f.DF.Pools = append(f.DF.Pools, ceph.DFPool{Name: p.name, ID: p.id, Stats: c.poolUsageLocked(p, df)})
+		}
+		return f, nil
+	})
 }
 
 func (s healthService) Summary(ctx context.Context) (*ceph.Summary, error) {
-	if err := s.enter(ctx, "Health.Summary"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return &ceph.Summary{
-		HealthStatus:      c.healthLocked(nil).status,
-		MgrID:             "x",
-		MgrHost:           c.mgrHost,
-		HaveMonConnection: true,
-		Version:           cephVersion,
-	}, nil
+	return view(s.backend, ctx, "Health.Summary", nil, func(c *cluster) (*ceph.Summary, error) {
+		return &ceph.Summary{
+			HealthStatus:      c.healthLocked(nil).status,
+			MgrID:             "x",
+			MgrHost:           c.mgrHost,
+			HaveMonConnection: true,
+			Version:           cephVersion,
+		}, nil
+	})
 }
 
 // timespan formats a duration as Ceph's timespan_str does for health

@@ -163,15 +163,11 @@ func (c *cluster) healthChangedLocked() {
 type logsService struct{ *backend }
 
 func (s logsService) Recent(ctx context.Context, opts *ceph.LogOptions) (*ceph.RecentLogs, error) {
-	if err := s.enter(ctx, "Logs.Recent", opts); err != nil {
-		return nil, err
-	}
 	n := 30
 	if opts != nil && opts.Lines > 0 {
 		n = opts.Lines
 	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return &ceph.RecentLogs{ClusterLog: c.clog.recent(n), AuditLog: c.audit.recent(n)}, nil
+	return view(s.backend, ctx, "Logs.Recent", []any{opts}, func(c *cluster) (*ceph.RecentLogs, error) {
+		return &ceph.RecentLogs{ClusterLog: c.clog.recent(n), AuditLog: c.audit.recent(n)}, nil
+	})
 }

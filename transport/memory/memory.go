@@ -176,6 +176,18 @@ func (b *backend) update(ctx context.Context, method string, args []any, f func(
 	return f(c)
 }
 
+// view is the frame of a read: enter, then f under the read lock.
+func view[T any](b *backend, ctx context.Context, method string, args []any, f func(c *cluster) (T, error)) (T, error) {
+	if err := b.enter(ctx, method, args...); err != nil {
+		var zero T
+		return zero, err
+	}
+	c := b.c
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return f(c)
+}
+
 // write is update for a write that is one mon command: it audits cmd's
 // dispatch before f and its completion only when f succeeds, as
 // auditLocked's callers must.

@@ -35,57 +35,45 @@ func (c *cluster) moduleLocked(name string) (*mgrModule, error) {
 }
 
 func (s mgrModulesService) List(ctx context.Context) ([]ceph.MgrModule, error) {
-	if err := s.enter(ctx, "MgrModules.List"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	out := make([]ceph.MgrModule, 0, len(c.modules))
-	for _, m := range c.modules {
-		if hiddenModules[m.name] {
-			continue
+	return view(s.backend, ctx, "MgrModules.List", nil, func(c *cluster) ([]ceph.MgrModule, error) {
+		out := make([]ceph.MgrModule, 0, len(c.modules))
+		for _, m := range c.modules {
+			if hiddenModules[m.name] {
+				continue
+			}
+			out = append(out, ceph.MgrModule{Name: m.name, Enabled: m.enabled || alwaysOnModules[m.name],
+				AlwaysOn: alwaysOnModules[m.name], Options: m.optionsCopy()})
 		}
-		out = append(out, ceph.MgrModule{Name: m.name, Enabled: m.enabled || alwaysOnModules[m.name],
-			AlwaysOn: alwaysOnModules[m.name], Options: m.optionsCopy()})
-	}
-	return out, nil
+		return out, nil
+	})
 }
 
 func (s mgrModulesService) Get(ctx context.Context, name string) (map[string]any, error) {
-	if err := s.enter(ctx, "MgrModules.Get", name); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	m, err := c.moduleLocked(name)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]any, len(m.options))
-	for k, o := range m.options {
-		if v, ok := m.values[k]; ok {
-			out[k] = v
-		} else {
-			out[k] = o.DefaultValue
+	return view(s.backend, ctx, "MgrModules.Get", []any{name}, func(c *cluster) (map[string]any, error) {
+		m, err := c.moduleLocked(name)
+		if err != nil {
+			return nil, err
 		}
-	}
-	return out, nil
+		out := make(map[string]any, len(m.options))
+		for k, o := range m.options {
+			if v, ok := m.values[k]; ok {
+				out[k] = v
+			} else {
+				out[k] = o.DefaultValue
+			}
+		}
+		return out, nil
+	})
 }
 
 func (s mgrModulesService) Options(ctx context.Context, name string) (map[string]ceph.MgrModuleOption, error) {
-	if err := s.enter(ctx, "MgrModules.Options", name); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	m, err := c.moduleLocked(name)
-	if err != nil {
-		return nil, err
-	}
-	return m.optionsCopy(), nil
+	return view(s.backend, ctx, "MgrModules.Options", []any{name}, func(c *cluster) (map[string]ceph.MgrModuleOption, error) {
+		m, err := c.moduleLocked(name)
+		if err != nil {
+			return nil, err
+		}
+		return m.optionsCopy(), nil
+	})
 }
 
 func (s mgrModulesService) Enable(ctx context.Context, name string) error {

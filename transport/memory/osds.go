@@ -154,57 +154,53 @@ func (c *cluster) treeLocked() *osd.Tree {
 type osdsService struct{ *backend }
 
 func (s osdsService) List(ctx context.Context) ([]osd.OSD, error) {
-	if err := s.enter(ctx, "OSDs.List"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	pl := c.placementLocked()
-	ti := c.treeIndexLocked()
-	hosts := map[int]osd.TreeNode{}
-	out := make([]osd.OSD, 0, c.numOSDs)
-	for _, o := range c.osds {
-		if o == nil {
-			continue
-		}
-		var host osd.TreeNode
-		if b := c.buckets[o.parent]; b != nil {
-			h, ok := hosts[b.id]
-			if !ok {
-				h = c.bucketNode(b, ti)
-				hosts[b.id] = h
+	return view(s.backend, ctx, "OSDs.List", nil, func(c *cluster) ([]osd.OSD, error) {
+		pl := c.placementLocked()
+		ti := c.treeIndexLocked()
+		hosts := map[int]osd.TreeNode{}
+		out := make([]osd.OSD, 0, c.numOSDs)
+		for _, o := range c.osds {
+			if o == nil {
+				continue
 			}
-			host = h
-			host.Children = slices.Clone(h.Children)
-			host.PoolWeights = map[string]float64{}
+			var host osd.TreeNode
+			if b := c.buckets[o.parent]; b != nil {
+				h, ok := hosts[b.id]
+				if !ok {
+					h = c.bucketNode(b, ti)
+					hosts[b.id] = h
+				}
+				host = h
+				host.Children = slices.Clone(h.Children)
+				host.PoolWeights = map[string]float64{}
+			}
+			kb := o.capacity >> 10
+			usedKB := pl.osdUsed[o.id] >> 10
+			numPG := pl.osdPGs[o.id]
+			e := osd.OSD{
+				OSDMapEntry: o.mapEntry(),
+				ID:          o.id,
+				OSDStats: osd.OSDStats{
+					OSD: o.id, UpFrom: o.upFrom, NumPGs: numPG, NumOSDs: 1, NumPerPoolOSDs: 1,
+					KB: kb, KBUsed: usedKB, KBUsedData: usedKB, KBAvail: kb - usedKB, HBPeers: []int{},
+					Statfs: osd.Statfs{Total: o.capacity, Available: o.capacity - pl.osdUsed[o.id],
+						Allocated: pl.osdUsed[o.id], DataStored: pl.osdUsed[o.id]},
+				},
+				Tree: c.osdNode(o, ti),
+				Host: host,
+				Stats: map[string]float64{
+					"op_w": 0, "op_in_bytes": 0, "op_r": 0, "op_out_bytes": 0,
+					"numpg": float64(numPG), "stat_bytes": float64(o.capacity), "stat_bytes_used": float64(pl.osdUsed[o.id]),
+				},
+				StatsHistory: map[string][][2]float64{
+					"op_w": {}, "op_in_bytes": {}, "op_r": {}, "op_out_bytes": {},
+				},
+				OperationalStatus: "unmanaged",
+			}
+			out = append(out, e)
 		}
-		kb := o.capacity >> 10
-		usedKB := pl.osdUsed[o.id] >> 10
-		numPG := pl.osdPGs[o.id]
-		e := osd.OSD{
-			OSDMapEntry: o.mapEntry(),
-			ID:          o.id,
-			OSDStats: osd.OSDStats{
-				OSD: o.id, UpFrom: o.upFrom, NumPGs: numPG, NumOSDs: 1, NumPerPoolOSDs: 1,
-				KB: kb, KBUsed: usedKB, KBUsedData: usedKB, KBAvail: kb - usedKB, HBPeers: []int{},
-				Statfs: osd.Statfs{Total: o.capacity, Available: o.capacity - pl.osdUsed[o.id],
-					Allocated: pl.osdUsed[o.id], DataStored: pl.osdUsed[o.id]},
-			},
-			Tree: c.osdNode(o, ti),
-			Host: host,
-			Stats: map[string]float64{
-				"op_w": 0, "op_in_bytes": 0, "op_r": 0, "op_out_bytes": 0,
-				"numpg": float64(numPG), "stat_bytes": float64(o.capacity), "stat_bytes_used": float64(pl.osdUsed[o.id]),
-			},
-			StatsHistory: map[string][][2]float64{
-				"op_w": {}, "op_in_bytes": {}, "op_r": {}, "op_out_bytes": {},
-			},
-			OperationalStatus: "unmanaged",
-		}
-		out = append(out, e)
-	}
-	return out, nil
+		return out, nil
+	})
 }
 
 func (c *cluster) metadataLocked(o *osdEntry) map[string]string {
@@ -237,31 +233,23 @@ func (c *cluster) metadataLocked(o *osdEntry) map[string]string {
 }
 
 func (s osdsService) Get(ctx context.Context, id int) (*osd.Details, error) {
-	if err := s.enter(ctx, "OSDs.Get", id); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	o, err := c.osdOrErr(id)
-	if err != nil {
-		return nil, err
-	}
-	return &osd.Details{
-		OSDMap:            osd.OSDMapEntryWithID{OSDMapEntry: o.mapEntry(), ID: o.id},
-		OSDMetadata:       c.metadataLocked(o),
-		OperationalStatus: "unmanaged",
-	}, nil
+	return view(s.backend, ctx, "OSDs.Get", []any{id}, func(c *cluster) (*osd.Details, error) {
+		o, err := c.osdOrErr(id)
+		if err != nil {
+			return nil, err
+		}
+		return &osd.Details{
+			OSDMap:            osd.OSDMapEntryWithID{OSDMapEntry: o.mapEntry(), ID: o.id},
+			OSDMetadata:       c.metadataLocked(o),
+			OperationalStatus: "unmanaged",
+		}, nil
+	})
 }
 
 func (s osdsService) Tree(ctx context.Context) (*osd.Tree, error) {
-	if err := s.enter(ctx, "OSDs.Tree"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.treeLocked(), nil
+	return view(s.backend, ctx, "OSDs.Tree", nil, func(c *cluster) (*osd.Tree, error) {
+		return c.treeLocked(), nil
+	})
 }
 
 func idStrings(ids []int) []string {
@@ -394,18 +382,14 @@ func (s osdsService) SetDeviceClass(ctx context.Context, id int, class string) e
 }
 
 func (s osdsService) Devices(ctx context.Context, id int) ([]osd.Device, error) {
-	if err := s.enter(ctx, "OSDs.Devices", id); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if _, err := c.osdOrErr(id); err != nil {
-		return nil, err
-	}
-	// The model's OSDs have no physical devices (their metadata lists
-	// none), like the memstore OSDs of a development cluster.
-	return []osd.Device{}, nil
+	return view(s.backend, ctx, "OSDs.Devices", []any{id}, func(c *cluster) ([]osd.Device, error) {
+		if _, err := c.osdOrErr(id); err != nil {
+			return nil, err
+		}
+		// The model's OSDs have no physical devices (their metadata lists
+		// none), like the memstore OSDs of a development cluster.
+		return []osd.Device{}, nil
+	})
 }
 
 func histogramAxis(name string, quant int64) osd.HistogramAxis {
@@ -427,33 +411,29 @@ func histogramAxis(name string, quant int64) osd.HistogramAxis {
 }
 
 func (s osdsService) Histogram(ctx context.Context, id int) (*osd.Histogram, error) {
-	if err := s.enter(ctx, "OSDs.Histogram", id); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	o, err := c.osdOrErr(id)
-	if err != nil {
-		return nil, err
-	}
-	if !o.up {
-		return nil, ceph.Errorf(ceph.Unavailable, "osd", "osd.%d is not up", id)
-	}
-	h := &osd.Histogram{OSD: map[string]osd.HistogramData{}}
-	for _, name := range []string{"op_r_latency_out_bytes_histogram", "op_rw_latency_in_bytes_histogram",
-		"op_rw_latency_out_bytes_histogram", "op_w_latency_in_bytes_histogram"} {
-		data := osd.HistogramData{Axes: []osd.HistogramAxis{
-			histogramAxis("Latency (usec)", 100000),
-			histogramAxis("Request size (bytes)", 512),
-		}}
-		data.Values = make([][]int64, 32)
-		for i := range data.Values {
-			data.Values[i] = make([]int64, 32)
+	return view(s.backend, ctx, "OSDs.Histogram", []any{id}, func(c *cluster) (*osd.Histogram, error) {
+		o, err := c.osdOrErr(id)
+		if err != nil {
+			return nil, err
 		}
-		h.OSD[name] = data
-	}
-	return h, nil
+		if !o.up {
+			return nil, ceph.Errorf(ceph.Unavailable, "osd", "osd.%d is not up", id)
+		}
+		h := &osd.Histogram{OSD: map[string]osd.HistogramData{}}
+		for _, name := range []string{"op_r_latency_out_bytes_histogram", "op_rw_latency_in_bytes_histogram",
+			"op_rw_latency_out_bytes_histogram", "op_w_latency_in_bytes_histogram"} {
+			data := osd.HistogramData{Axes: []osd.HistogramAxis{
+				histogramAxis("Latency (usec)", 100000),
+				histogramAxis("Request size (bytes)", 512),
+			}}
+			data.Values = make([][]int64, 32)
+			for i := range data.Values {
+				data.Values[i] = make([]int64, 32)
+			}
+			h.OSD[name] = data
+		}
+		return h, nil
+	})
 }
 
 func (s osdsService) Settings(ctx context.Context) (*osd.Settings, error) {
@@ -483,13 +463,9 @@ func (c *cluster) apiFlagsLocked() []string {
 }
 
 func (s osdFlagsService) List(ctx context.Context) ([]string, error) {
-	if err := s.enter(ctx, "OSDFlags.List"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.apiFlagsLocked(), nil
+	return view(s.backend, ctx, "OSDFlags.List", nil, func(c *cluster) ([]string, error) {
+		return c.apiFlagsLocked(), nil
+	})
 }
 
 // settableFlags are the keys `ceph osd set` accepts (pglog_hardlimit can be
@@ -569,21 +545,17 @@ func (s osdFlagsService) Set(ctx context.Context, flags []string) ([]string, err
 }
 
 func (s osdFlagsService) Individual(ctx context.Context) ([]osd.IndividualFlagState, error) {
-	if err := s.enter(ctx, "OSDFlags.Individual"); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	// Like the dashboard: every OSD with its state names, which include
-	// the per-OSD flags ("exists", "noout", "up").
-	out := make([]osd.IndividualFlagState, 0, c.numOSDs)
-	for _, o := range c.osds {
-		if o != nil {
-			out = append(out, osd.IndividualFlagState{OSD: o.id, Flags: o.stateNames()})
+	return view(s.backend, ctx, "OSDFlags.Individual", nil, func(c *cluster) ([]osd.IndividualFlagState, error) {
+		// Like the dashboard: every OSD with its state names, which include
+		// the per-OSD flags ("exists", "noout", "up").
+		out := make([]osd.IndividualFlagState, 0, c.numOSDs)
+		for _, o := range c.osds {
+			if o != nil {
+				out = append(out, osd.IndividualFlagState{OSD: o.id, Flags: o.stateNames()})
+			}
 		}
-	}
-	return out, nil
+		return out, nil
+	})
 }
 
 func (s osdFlagsService) SetIndividual(ctx context.Context, ids []int, flags map[string]bool) (*osd.IndividualFlagsResult, error) {
@@ -694,32 +666,28 @@ func (s lifecycleService) Create(ctx context.Context, opts *osd.CreateOptions) (
 }
 
 func (s lifecycleService) SafeToDestroy(ctx context.Context, ids []int) (*osd.SafeToDestroyReport, error) {
-	if err := s.enter(ctx, "OSDLifecycle.SafeToDestroy", ids); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	// As the dashboard answers `osd safe-to-destroy`: an OSD that is up or
-	// has PGs mapped is active; a missing one is safe, as in Ceph.
-	pl := c.placementLocked()
-	rep := &osd.SafeToDestroyReport{SafeToDestroy: []int{}, Active: []int{}, MissingStats: []int{}, StoredPGs: []int{}}
-	seen := map[int]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			continue
+	return view(s.backend, ctx, "OSDLifecycle.SafeToDestroy", []any{ids}, func(c *cluster) (*osd.SafeToDestroyReport, error) {
+		// As the dashboard answers `osd safe-to-destroy`: an OSD that is up or
+		// has PGs mapped is active; a missing one is safe, as in Ceph.
+		pl := c.placementLocked()
+		rep := &osd.SafeToDestroyReport{SafeToDestroy: []int{}, Active: []int{}, MissingStats: []int{}, StoredPGs: []int{}}
+		seen := map[int]bool{}
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if o := c.osd(id); o != nil && (o.up || pl.osdPGs[id] > 0) {
+				rep.Active = append(rep.Active, id)
+			} else {
+				rep.SafeToDestroy = append(rep.SafeToDestroy, id)
+			}
 		}
-		seen[id] = true
-		if o := c.osd(id); o != nil && (o.up || pl.osdPGs[id] > 0) {
-			rep.Active = append(rep.Active, id)
-		} else {
-			rep.SafeToDestroy = append(rep.SafeToDestroy, id)
-		}
-	}
-	sort.Ints(rep.Active)
-	sort.Ints(rep.SafeToDestroy)
-	rep.IsSafeToDestroy = len(rep.Active) == 0
-	return rep, nil
+		sort.Ints(rep.Active)
+		sort.Ints(rep.SafeToDestroy)
+		rep.IsSafeToDestroy = len(rep.Active) == 0
+		return rep, nil
+	})
 }
 
 func (c *cluster) safeToDeleteLocked() osd.SafeToDeleteReport {
@@ -737,19 +705,15 @@ func (c *cluster) safeToDeleteLocked() osd.SafeToDeleteReport {
 }
 
 func (s lifecycleService) SafeToDelete(ctx context.Context, ids []int) (*osd.SafeToDeleteReport, error) {
-	if err := s.enter(ctx, "OSDLifecycle.SafeToDelete", ids); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	for _, id := range ids {
-		if _, err := c.osdOrErr(id); err != nil {
-			return nil, err
+	return view(s.backend, ctx, "OSDLifecycle.SafeToDelete", []any{ids}, func(c *cluster) (*osd.SafeToDeleteReport, error) {
+		for _, id := range ids {
+			if _, err := c.osdOrErr(id); err != nil {
+				return nil, err
+			}
 		}
-	}
-	r := c.safeToDeleteLocked()
-	return &r, nil
+		r := c.safeToDeleteLocked()
+		return &r, nil
+	})
 }
 
 func (c *cluster) destroyLocked(o *osdEntry) error {

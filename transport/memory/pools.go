@@ -89,49 +89,41 @@ func (c *cluster) poolValueLocked(p *pool, pl *placement, df *ceph.DFStats) ceph
 }
 
 func (s poolsService) List(ctx context.Context, opts *ceph.PoolListOptions) ([]ceph.Pool, error) {
-	if err := s.enter(ctx, "Pools.List", opts); err != nil {
-		return nil, err
-	}
 	stats := opts != nil && opts.Stats
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	var pl *placement
-	var df *ceph.DFStats
-	if stats {
-		pl = c.placementLocked()
-		d := c.dfStatsLocked(pl)
-		df = &d
-	}
-	pools := c.sortedPools()
-	out := make([]ceph.Pool, 0, len(pools))
-	for _, p := range pools {
-		out = append(out, c.poolValueLocked(p, pl, df))
-	}
-	return out, nil
+	return view(s.backend, ctx, "Pools.List", []any{opts}, func(c *cluster) ([]ceph.Pool, error) {
+		var pl *placement
+		var df *ceph.DFStats
+		if stats {
+			pl = c.placementLocked()
+			d := c.dfStatsLocked(pl)
+			df = &d
+		}
+		pools := c.sortedPools()
+		out := make([]ceph.Pool, 0, len(pools))
+		for _, p := range pools {
+			out = append(out, c.poolValueLocked(p, pl, df))
+		}
+		return out, nil
+	})
 }
 
 func (s poolsService) Get(ctx context.Context, name string, opts *ceph.PoolGetOptions) (*ceph.Pool, error) {
-	if err := s.enter(ctx, "Pools.Get", name, opts); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	p, err := c.poolByNameOrErr(name)
-	if err != nil {
-		return nil, err
-	}
-	var v ceph.Pool
-	if opts != nil && opts.Stats {
-		pl := c.placementLocked()
-		df := c.dfStatsLocked(pl)
-		v = c.poolValueLocked(p, pl, &df)
-	} else {
-		v = c.poolValueLocked(p, nil, nil)
-	}
-	v.Configuration = c.poolConfigLocked(p)
-	return &v, nil
+	return view(s.backend, ctx, "Pools.Get", []any{name, opts}, func(c *cluster) (*ceph.Pool, error) {
+		p, err := c.poolByNameOrErr(name)
+		if err != nil {
+			return nil, err
+		}
+		var v ceph.Pool
+		if opts != nil && opts.Stats {
+			pl := c.placementLocked()
+			df := c.dfStatsLocked(pl)
+			v = c.poolValueLocked(p, pl, &df)
+		} else {
+			v = c.poolValueLocked(p, nil, nil)
+		}
+		v.Configuration = c.poolConfigLocked(p)
+		return &v, nil
+	})
 }
 
 func (c *cluster) poolConfigLocked(p *pool) []ceph.PoolConfigOption {
@@ -146,17 +138,13 @@ func (c *cluster) poolConfigLocked(p *pool) []ceph.PoolConfigOption {
 }
 
 func (s poolsService) Configuration(ctx context.Context, name string) ([]ceph.PoolConfigOption, error) {
-	if err := s.enter(ctx, "Pools.Configuration", name); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	p, err := c.poolByNameOrErr(name)
-	if err != nil {
-		return nil, err
-	}
-	return c.poolConfigLocked(p), nil
+	return view(s.backend, ctx, "Pools.Configuration", []any{name}, func(c *cluster) ([]ceph.PoolConfigOption, error) {
+		p, err := c.poolByNameOrErr(name)
+		if err != nil {
+			return nil, err
+		}
+		return c.poolConfigLocked(p), nil
+	})
 }
 
 // checkPGNumLocked is OSDMonitor::check_pg_num: the PGs of all pools,

@@ -105,62 +105,54 @@ func (c *cluster) imageValueLocked(p *pool, img *image) rbd.Image {
 }
 
 func (s imagesService) List(ctx context.Context, poolName string, opts *rbd.ListOptions) ([]rbd.Image, error) {
-	if err := s.enter(ctx, "RBD.Images.List", poolName, opts); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	var pools []*pool
-	if poolName != "" {
-		p, err := c.poolByNameOrErr(poolName)
-		if err != nil {
-			return nil, err
-		}
-		pools = []*pool{p}
-	} else {
-		for _, p := range c.sortedPools() {
-			if _, ok := p.apps["rbd"]; ok {
-				pools = append(pools, p)
+	return view(s.backend, ctx, "RBD.Images.List", []any{poolName, opts}, func(c *cluster) ([]rbd.Image, error) {
+		var pools []*pool
+		if poolName != "" {
+			p, err := c.poolByNameOrErr(poolName)
+			if err != nil {
+				return nil, err
+			}
+			pools = []*pool{p}
+		} else {
+			for _, p := range c.sortedPools() {
+				if _, ok := p.apps["rbd"]; ok {
+					pools = append(pools, p)
+				}
 			}
 		}
-	}
-	out := []rbd.Image{}
-	for _, p := range pools {
-		keys := sortedKeys(p.images)
-		for _, k := range keys {
-			img := p.images[k]
-			if opts != nil && opts.Search != "" && !strings.Contains(img.name, opts.Search) {
-				continue
+		out := []rbd.Image{}
+		for _, p := range pools {
+			keys := sortedKeys(p.images)
+			for _, k := range keys {
+				img := p.images[k]
+				if opts != nil && opts.Search != "" && !strings.Contains(img.name, opts.Search) {
+					continue
+				}
+				out = append(out, c.imageValueLocked(p, img))
 			}
-			out = append(out, c.imageValueLocked(p, img))
 		}
-	}
-	if opts != nil {
-		if opts.Offset >= len(out) {
-			return []rbd.Image{}, nil
+		if opts != nil {
+			if opts.Offset >= len(out) {
+				return []rbd.Image{}, nil
+			}
+			out = out[opts.Offset:]
+			if opts.Limit > 0 && opts.Limit < len(out) {
+				out = out[:opts.Limit]
+			}
 		}
-		out = out[opts.Offset:]
-		if opts.Limit > 0 && opts.Limit < len(out) {
-			out = out[:opts.Limit]
-		}
-	}
-	return out, nil
+		return out, nil
+	})
 }
 
 func (s imagesService) Get(ctx context.Context, spec rbd.ImageSpec) (*rbd.Image, error) {
-	if err := s.enter(ctx, "RBD.Images.Get", spec); err != nil {
-		return nil, err
-	}
-	c := s.c
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	p, img, err := c.imageLocked(spec)
-	if err != nil {
-		return nil, err
-	}
-	v := c.imageValueLocked(p, img)
-	return &v, nil
+	return view(s.backend, ctx, "RBD.Images.Get", []any{spec}, func(c *cluster) (*rbd.Image, error) {
+		p, img, err := c.imageLocked(spec)
+		if err != nil {
+			return nil, err
+		}
+		v := c.imageValueLocked(p, img)
+		return &v, nil
+	})
 }
 
 func (c *cluster) checkImageConfig(cfg map[string]string) error {
