@@ -5,12 +5,8 @@ import (
 
 	"github.com/cephapi/cephapi/auth"
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 )
-
-type loginRequest struct {
-	Username *string `json:"username"`
-	Password *string `json:"password"`
-}
 
 // LoginResponse is the body of a successful POST /api/auth.
 type LoginResponse struct {
@@ -22,15 +18,8 @@ type LoginResponse struct {
 	PwdUpdateRequired bool             `json:"pwdUpdateRequired"`
 }
 
-func (s *Server) login(c *call) (any, error) {
-	var req loginRequest
-	if err := c.decode(&req, true); err != nil {
-		return nil, err
-	}
-	if err := required(field{"username", req.Username != nil}, field{"password", req.Password != nil}); err != nil {
-		return nil, err
-	}
-	u, err := s.accounts.Authenticate(c.ctx(), *req.Username, *req.Password)
+func (s *Server) login(c *call, req *ops.LoginRequest) (any, error) {
+	u, err := s.accounts.Authenticate(c.ctx(), req.Username, req.Password)
 	if err != nil {
 		if ceph.CodeOf(err) == ceph.InvalidArgument || ceph.CodeOf(err) == ceph.NotFound || ceph.CodeOf(err) == ceph.Unauthenticated {
 			s.log.InfoContext(c.ctx(), "login failed", "request_id", c.info.idOrEmpty())
@@ -73,18 +62,8 @@ func (i *reqInfo) idOrEmpty() string {
 // checkToken is POST /api/auth/check. Like the dashboard it answers 200
 // either way: the user's permissions for a valid token, otherwise the login
 // URL and cluster status (the dashboard's login page uses that answer).
-func (s *Server) checkToken(c *call) (any, error) {
-	var req struct {
-		Token string `json:"token"`
-	}
-	if err := c.decode(&req, true); err != nil {
-		return nil, err
-	}
-	tok := req.Token
-	if tok == "" {
-		tok = c.r.URL.Query().Get("token")
-	}
-	if tok != "" {
+func (s *Server) checkToken(c *call, req *ops.AuthCheckRequest) (any, error) {
+	if tok := deref(req.Token); tok != "" {
 		if u, _, err := s.tokens.Verify(c.ctx(), s.accounts, tok); err == nil {
 			perms, err := auth.UserPermissions(c.ctx(), s.accounts, u)
 			if err != nil {

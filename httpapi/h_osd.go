@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 	"github.com/cephapi/cephapi/osd"
 )
 
@@ -29,132 +30,61 @@ func osdAction(f func(ctx context.Context, id int) error) handlerFunc {
 		if err != nil {
 			return nil, err
 		}
-		if err := c.decode(&struct{}{}, true); err != nil {
-			return nil, err
-		}
 		return nothing(f(c.ctx(), id))
 	}
 }
 
-// osdWithBody builds an action on one OSD that takes a JSON body.
-func osdWithBody[Req any](f func(c *call, id int, req *Req) (any, error)) handlerFunc {
-	return withBody(true, func(c *call, req *Req) (any, error) {
+// osdCall builds the binding of an operation on one OSD ({svc_id}).
+func osdCall[Req any](f func(c *call, id int, r *Req) (any, error)) func(*call, *Req) (any, error) {
+	return func(c *call, r *Req) (any, error) {
 		id, err := c.osdID()
 		if err != nil {
 			return nil, err
 		}
-		return f(c, id, req)
-	})
-}
-
-func (s *Server) osdSetDeviceClass(c *call) (any, error) {
-	return osdWithBody(func(c *call, id int, b *struct {
-		DeviceClass *string `json:"device_class"`
-	}) (any, error) {
-		if b.DeviceClass == nil {
-			return nil, missing("device_class")
-		}
-		return nothing(s.client.OSDs.SetDeviceClass(c.ctx(), id, *b.DeviceClass))
-	})(c)
+		return f(c, id, r)
+	}
 }
 
 // osdMark marks one OSD in, out, down or lost. The dashboard ignores an
 // unknown action (and answers 200); we answer 400.
-func (s *Server) osdMark(c *call) (any, error) {
-	return osdWithBody(func(c *call, id int, b *struct {
-		Action *string `json:"action"`
-	}) (any, error) {
-		if b.Action == nil {
-			return nil, missing("action")
-		}
-		a, err := osd.ParseMarkAction(*b.Action)
-		if err != nil {
-			return nil, err
-		}
-		return nothing(s.client.OSDs.Mark(c.ctx(), []int{id}, a))
-	})(c)
+func (s *Server) osdMark(c *call, id int, r *ops.OSDMarkRequest) (any, error) {
+	a, err := osd.ParseMarkAction(r.Action)
+	if err != nil {
+		return nil, err
+	}
+	return nothing(s.client.OSDs.Mark(c.ctx(), []int{id}, a))
 }
 
-func (s *Server) osdReweight(c *call) (any, error) {
-	return osdWithBody(func(c *call, id int, b *struct {
-		Weight *flexFloat `json:"weight"`
-	}) (any, error) {
-		if b.Weight == nil {
-			return nil, missing("weight")
-		}
-		return nothing(s.client.OSDs.Reweight(c.ctx(), id, float64(*b.Weight)))
-	})(c)
-}
-
-// osdScrub takes deep from the query (as the dashboard declares it) or the
-// body.
-func (s *Server) osdScrub(c *call) (any, error) {
-	return osdWithBody(func(c *call, id int, b *struct {
-		Deep *flexBool `json:"deep"`
-	}) (any, error) {
-		deep, err := c.queryBool("deep", false)
-		if err != nil {
-			return nil, err
-		}
-		if b.Deep != nil {
-			deep = bool(*b.Deep)
-		}
-		return nothing(s.client.OSDs.Scrub(c.ctx(), id, deep))
-	})(c)
-}
-
-func (s *Server) osdDelete(c *call) (any, error) {
+func (s *Server) osdDelete(c *call, r *ops.OSDDeleteRequest) (any, error) {
 	id, err := c.osdID()
 	if err != nil {
 		return nil, err
 	}
-	var opts osd.DeleteOptions
-	if opts.PreserveID, err = c.queryBool("preserve_id", false); err != nil {
-		return nil, err
-	}
-	if opts.Force, err = c.queryBool("force", false); err != nil {
-		return nil, err
-	}
-	return &taskWork{
-		meta: map[string]any{"svc_id": c.r.PathValue("svc_id")},
-		fn: func(ctx context.Context) (any, error) {
-			return nothing(s.client.OSDLifecycle.Delete(ctx, id, &opts))
-		},
-	}, nil
+	opts := osd.DeleteOptions{PreserveID: r.PreserveID != nil && bool(*r.PreserveID), Force: r.Force != nil && bool(*r.Force)}
+	return later(func(ctx context.Context) (any, error) {
+		return nothing(s.client.OSDLifecycle.Delete(ctx, id, &opts))
+	}), nil
 }
 
-// osdCreateBody is the body of POST /api/osd. Only the "bare" method is
-// served: it creates an OSD id placed under data.host (our addition; the
-// dashboard's bare creation takes uuid and svc_id only). The orchestrator
-// methods (drive_groups, predefined) answer 501.
-type osdCreateBody struct {
-	Method     *string         `json:"method"`
-	Data       json.RawMessage `json:"data"`
-	TrackingID *string         `json:"tracking_id"`
-}
-
+// The body of POST /api/osd: only the "bare" method is served: it creates
+// an OSD id placed under data.host (our addition; the dashboard's bare
+// creation takes uuid and svc_id only). The orchestrator methods
+// (drive_groups, predefined) answer 501.
 type osdBareData struct {
 	UUID        string     `json:"uuid"`
-	SvcID       *flexInt   `json:"svc_id"`
+	SvcID       *ops.Int   `json:"svc_id"`
 	Host        string     `json:"host"`
-	Weight      *flexFloat `json:"weight"`
+	Weight      *ops.Float `json:"weight"`
 	DeviceClass string     `json:"device_class"`
 }
 
-func (s *Server) osdCreate(c *call) (any, error) {
-	var b osdCreateBody
-	if err := c.decode(&b, true); err != nil {
-		return nil, err
-	}
-	if err := required(field{"method", b.Method != nil}, field{"data", b.Data != nil}, field{"tracking_id", b.TrackingID != nil}); err != nil {
-		return nil, err
-	}
-	switch *b.Method {
+func (s *Server) osdCreate(c *call, b *ops.OSDCreateRequest) (any, error) {
+	switch b.Method {
 	case "bare":
 	case "drive_groups", "predefined":
-		return nil, ceph.Errorf(ceph.Unimplemented, "osd", "OSD creation method %q needs an orchestrator, which this server does not have", *b.Method)
+		return nil, ceph.Errorf(ceph.Unimplemented, "osd", "OSD creation method %q needs an orchestrator, which this server does not have", b.Method)
 	default:
-		return nil, ceph.Errorf(ceph.InvalidArgument, "osd", "Unknown method: %s", *b.Method)
+		return nil, ceph.Errorf(ceph.InvalidArgument, "osd", "Unknown method: %s", b.Method)
 	}
 	var d osdBareData
 	dec := json.NewDecoder(strings.NewReader(string(b.Data)))
@@ -166,16 +96,13 @@ func (s *Server) osdCreate(c *call) (any, error) {
 	if d.Weight != nil {
 		opts.Weight = float64(*d.Weight)
 	}
-	return &taskWork{
-		meta: map[string]any{"tracking_id": *b.TrackingID},
-		fn: func(ctx context.Context) (any, error) {
-			id, err := s.client.OSDLifecycle.Create(ctx, opts)
-			if err != nil {
-				return nil, err
-			}
-			return map[string]any{"result": id, "svc_id": id, "uuid": d.UUID}, nil
-		},
-	}, nil
+	return later(func(ctx context.Context) (any, error) {
+		id, err := s.client.OSDLifecycle.Create(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"result": id, "svc_id": id, "uuid": d.UUID}, nil
+	}), nil
 }
 
 // parseIDs reads OSD ids given as JSON (3 or [1,2]) or as a comma list.
@@ -211,50 +138,11 @@ func parseIDs(name, s string) ([]int, error) {
 	return ids, nil
 }
 
-func (s *Server) osdSafeToDestroy(c *call) (any, error) {
-	ids, err := parseIDs("ids", c.r.URL.Query().Get("ids"))
-	if err != nil {
-		return nil, err
-	}
-	return s.client.OSDLifecycle.SafeToDestroy(c.ctx(), ids)
-}
-
-func (s *Server) osdSafeToDelete(c *call) (any, error) {
-	ids, err := parseIDs("svc_ids", c.r.URL.Query().Get("svc_ids"))
-	if err != nil {
-		return nil, err
-	}
-	return s.client.OSDLifecycle.SafeToDelete(c.ctx(), ids)
-}
-
-func (s *Server) osdFlagsSet(c *call) (any, error) {
-	var b struct {
-		Flags *[]string `json:"flags"`
-	}
-	if err := c.decode(&b, true); err != nil {
-		return nil, err
-	}
-	if b.Flags == nil {
-		return nil, missing("flags")
-	}
-	return s.client.OSDFlags.Set(c.ctx(), *b.Flags)
-}
-
 // osdFlagsSetIndividual considers only noin, noout, noup and nodown with a
 // non-null value, as the dashboard does.
-func (s *Server) osdFlagsSetIndividual(c *call) (any, error) {
-	var b struct {
-		Flags *map[string]*bool `json:"flags"`
-		IDs   *[]int            `json:"ids"`
-	}
-	if err := c.decode(&b, true); err != nil {
-		return nil, err
-	}
-	if err := required(field{"flags", b.Flags != nil}, field{"ids", b.IDs != nil}); err != nil {
-		return nil, err
-	}
+func (s *Server) osdFlagsSetIndividual(c *call, b *ops.OSDFlagsIndividualSetRequest) (any, error) {
 	flags := map[string]bool{}
-	for k, v := range *b.Flags {
+	for k, v := range b.Flags {
 		if v == nil {
 			continue
 		}
@@ -264,5 +152,5 @@ func (s *Server) osdFlagsSetIndividual(c *call) (any, error) {
 			}
 		}
 	}
-	return s.client.OSDFlags.SetIndividual(c.ctx(), *b.IDs, flags)
+	return s.client.OSDFlags.SetIndividual(c.ctx(), b.IDs, flags)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 )
 
 func splitList(s string) []string {
@@ -19,16 +20,14 @@ func splitList(s string) []string {
 	return out
 }
 
-func (s *Server) poolList(c *call) (any, error) {
-	stats, err := c.queryBool("stats", false)
+func isTrue(b *ops.Bool) bool { return b != nil && bool(*b) }
+
+func (s *Server) poolList(c *call, r *ops.PoolListRequest) (any, error) {
+	pools, err := s.client.Pools.List(c.ctx(), &ceph.PoolListOptions{Stats: isTrue(r.Stats)})
 	if err != nil {
 		return nil, err
 	}
-	pools, err := s.client.Pools.List(c.ctx(), &ceph.PoolListOptions{Stats: stats})
-	if err != nil {
-		return nil, err
-	}
-	attrs := splitList(c.r.URL.Query().Get("attrs"))
+	attrs := splitList(r.Attrs)
 	if len(attrs) == 0 {
 		return nonNil(pools), nil
 	}
@@ -43,12 +42,8 @@ func (s *Server) poolList(c *call) (any, error) {
 	return out, nil
 }
 
-func (s *Server) poolGet(c *call) (any, error) {
-	stats, err := c.queryBool("stats", false)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.client.Pools.Get(c.ctx(), c.r.PathValue("pool_name"), &ceph.PoolGetOptions{Stats: stats})
+func (s *Server) poolGet(c *call, r *ops.PoolGetRequest) (any, error) {
+	p, err := s.client.Pools.Get(c.ctx(), r.PoolName, &ceph.PoolGetOptions{Stats: isTrue(r.Stats)})
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +53,7 @@ func (s *Server) poolGet(c *call) (any, error) {
 		cp.Configuration = []ceph.PoolConfigOption{}
 		p = &cp
 	}
-	attrs := splitList(c.r.URL.Query().Get("attrs"))
+	attrs := splitList(r.Attrs)
 	if len(attrs) == 0 {
 		return p, nil
 	}
@@ -73,51 +68,21 @@ func (s *Server) poolGet(c *call) (any, error) {
 	return out, nil
 }
 
-// poolBody is the body of POST and PUT /api/pool. The dashboard takes
-// **kwargs here and hands every extra key to `osd pool set`; we accept the
-// keys the domain API models and refuse others with 400.
-type poolBody struct {
-	Pool                     *string        `json:"pool"`
-	PGNum                    *flexInt       `json:"pg_num"`
-	PoolType                 *string        `json:"pool_type"`
-	ErasureCodeProfile       string         `json:"erasure_code_profile"`
-	Flags                    []string       `json:"flags"`
-	ApplicationMetadata      *[]string      `json:"application_metadata"`
-	RuleName                 *string        `json:"rule_name"`
-	CrushRule                *string        `json:"crush_rule"`
-	Configuration            map[string]any `json:"configuration"`
-	Size                     *flexInt       `json:"size"`
-	MinSize                  *flexInt       `json:"min_size"`
-	PGAutoscaleMode          *string        `json:"pg_autoscale_mode"`
-	CompressionMode          *string        `json:"compression_mode"`
-	CompressionAlgorithm     *string        `json:"compression_algorithm"`
-	CompressionMinBlobSize   *flexInt       `json:"compression_min_blob_size"`
-	CompressionMaxBlobSize   *flexInt       `json:"compression_max_blob_size"`
-	CompressionRequiredRatio *flexFloat     `json:"compression_required_ratio"`
-	QuotaMaxBytes            *flexInt       `json:"quota_max_bytes"`
-	QuotaMaxObjects          *flexInt       `json:"quota_max_objects"`
-}
-
-func (b *poolBody) compression() *ceph.Compression {
-	if b.CompressionMode == nil && b.CompressionAlgorithm == nil && b.CompressionMinBlobSize == nil &&
-		b.CompressionMaxBlobSize == nil && b.CompressionRequiredRatio == nil {
+// compression is the compression settings of a pool request (POST and
+// PUT /api/pool share the fields), nil when none is given.
+func compression(mode, algorithm *string, minBlob, maxBlob *ops.Int, ratio *ops.Float) *ceph.Compression {
+	if mode == nil && algorithm == nil && minBlob == nil && maxBlob == nil && ratio == nil {
 		return nil
 	}
-	cp := &ceph.Compression{}
-	if b.CompressionMode != nil {
-		cp.Mode = *b.CompressionMode
+	cp := &ceph.Compression{Mode: deref(mode), Algorithm: deref(algorithm)}
+	if minBlob != nil {
+		cp.MinBlobSize = int64(*minBlob)
 	}
-	if b.CompressionAlgorithm != nil {
-		cp.Algorithm = *b.CompressionAlgorithm
+	if maxBlob != nil {
+		cp.MaxBlobSize = int64(*maxBlob)
 	}
-	if b.CompressionMinBlobSize != nil {
-		cp.MinBlobSize = int64(*b.CompressionMinBlobSize)
-	}
-	if b.CompressionMaxBlobSize != nil {
-		cp.MaxBlobSize = int64(*b.CompressionMaxBlobSize)
-	}
-	if b.CompressionRequiredRatio != nil {
-		cp.RequiredRatio = float64(*b.CompressionRequiredRatio)
+	if ratio != nil {
+		cp.RequiredRatio = float64(*ratio)
 	}
 	return cp
 }
@@ -146,7 +111,7 @@ func configStrings(m map[string]any) (map[string]string, error) {
 	return out, nil
 }
 
-func intp(f *flexInt) *int {
+func intp(f *ops.Int) *int {
 	if f == nil {
 		return nil
 	}
@@ -154,7 +119,7 @@ func intp(f *flexInt) *int {
 	return &v
 }
 
-func int64p(f *flexInt) *int64 {
+func int64p(f *ops.Int) *int64 {
 	if f == nil {
 		return nil
 	}
@@ -170,14 +135,7 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-func (s *Server) poolCreate(c *call) (any, error) {
-	var b poolBody
-	if err := c.decode(&b, true); err != nil {
-		return nil, err
-	}
-	if err := required(field{"pool", b.Pool != nil}, field{"pg_num", b.PGNum != nil}, field{"pool_type", b.PoolType != nil}); err != nil {
-		return nil, err
-	}
+func (s *Server) poolCreate(c *call, b *ops.PoolCreateRequest) (any, error) {
 	cfg, err := configStrings(b.Configuration)
 	if err != nil {
 		return nil, err
@@ -187,36 +145,29 @@ func (s *Server) poolCreate(c *call) (any, error) {
 		rule = deref(b.CrushRule)
 	}
 	opts := &ceph.PoolCreateOptions{
-		Type: ceph.PoolType(*b.PoolType), PGNum: int(*b.PGNum),
+		Type: ceph.PoolType(b.PoolType), PGNum: int(b.PGNum),
 		Size: deref(intp(b.Size)), MinSize: deref(intp(b.MinSize)),
-		CrushRule: rule, ErasureCodeProfile: b.ErasureCodeProfile,
-		Applications: deref(b.ApplicationMetadata), Flags: b.Flags,
-		PGAutoscaleMode: deref(b.PGAutoscaleMode), Compression: b.compression(),
-		QuotaMaxBytes: deref(int64p(b.QuotaMaxBytes)), QuotaMaxObjects: deref(int64p(b.QuotaMaxObjects)),
+		CrushRule: rule, ErasureCodeProfile: deref(b.ErasureCodeProfile),
+		Applications: deref(b.ApplicationMetadata), Flags: deref(b.Flags),
+		PGAutoscaleMode: deref(b.PGAutoscaleMode),
+		Compression:     compression(b.CompressionMode, b.CompressionAlgorithm, b.CompressionMinBlobSize, b.CompressionMaxBlobSize, b.CompressionRequiredRatio),
+		QuotaMaxBytes:   deref(int64p(b.QuotaMaxBytes)), QuotaMaxObjects: deref(int64p(b.QuotaMaxObjects)),
 		Configuration: cfg,
 	}
 	// Check before the task starts so bad input is a 400, not a failed task.
-	if err := ceph.ValidateName("pool", "pool name", *b.Pool); err != nil {
+	if err := ceph.ValidateName("pool", "pool name", b.Pool); err != nil {
 		return nil, err
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	name := *b.Pool
-	return &taskWork{
-		meta: map[string]any{"pool_name": name},
-		fn: func(ctx context.Context) (any, error) {
-			return nothing(s.client.Pools.Create(ctx, name, opts))
-		},
-	}, nil
+	name := b.Pool
+	return later(func(ctx context.Context) (any, error) {
+		return nothing(s.client.Pools.Create(ctx, name, opts))
+	}), nil
 }
 
-func (s *Server) poolUpdate(c *call) (any, error) {
-	name := c.r.PathValue("pool_name")
-	var b poolBody
-	if err := c.decode(&b, true); err != nil {
-		return nil, err
-	}
+func (s *Server) poolUpdate(c *call, b *ops.PoolUpdateRequest) (any, error) {
 	if b.PoolType != nil {
 		return nil, ceph.Errorf(ceph.InvalidArgument, "pool", "the pool type cannot be changed")
 	}
@@ -226,14 +177,12 @@ func (s *Server) poolUpdate(c *call) (any, error) {
 	}
 	opts := &ceph.PoolUpdateOptions{
 		PGNum: intp(b.PGNum), Size: intp(b.Size), MinSize: intp(b.MinSize),
-		Applications: b.ApplicationMetadata, Flags: b.Flags, PGAutoscaleMode: b.PGAutoscaleMode,
-		Compression: b.compression(), QuotaMaxBytes: int64p(b.QuotaMaxBytes),
-		QuotaMaxObjects: int64p(b.QuotaMaxObjects), Configuration: cfg,
-	}
-	if b.Pool != nil {
+		Applications: b.ApplicationMetadata, Flags: deref(b.Flags), PGAutoscaleMode: b.PGAutoscaleMode,
+		Compression:   compression(b.CompressionMode, b.CompressionAlgorithm, b.CompressionMinBlobSize, b.CompressionMaxBlobSize, b.CompressionRequiredRatio),
+		QuotaMaxBytes: int64p(b.QuotaMaxBytes), QuotaMaxObjects: int64p(b.QuotaMaxObjects), Configuration: cfg,
 		// Renaming a pool to its own name fails in Ceph (EEXIST), and so
 		// through the transport; it is not silently ignored.
-		opts.NewName = b.Pool
+		NewName: b.Pool,
 	}
 	if b.RuleName != nil {
 		opts.CrushRule = b.RuleName
@@ -243,27 +192,10 @@ func (s *Server) poolUpdate(c *call) (any, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return &taskWork{
-		meta: map[string]any{"pool_name": name},
-		fn: func(ctx context.Context) (any, error) {
-			return nothing(s.client.Pools.Update(ctx, name, opts))
-		},
-	}, nil
-}
-
-func (s *Server) poolDelete(c *call) (any, error) {
-	name := c.r.PathValue("pool_name")
-	return &taskWork{
-		meta: map[string]any{"pool_name": name},
-		fn: func(ctx context.Context) (any, error) {
-			return nothing(s.client.Pools.Delete(ctx, name))
-		},
-	}, nil
-}
-
-// deleteByPath builds a DELETE handler for a resource named by a path value.
-func deleteByPath(param string, f func(ctx context.Context, name string) error) handlerFunc {
-	return func(c *call) (any, error) { return nothing(f(c.ctx(), c.r.PathValue(param))) }
+	name := b.PoolName
+	return later(func(ctx context.Context) (any, error) {
+		return nothing(s.client.Pools.Update(ctx, name, opts))
+	}), nil
 }
 
 // crushRuleInfo answers the dashboard's UI helper: rule names, the CRUSH
@@ -290,117 +222,42 @@ func (s *Server) crushRuleInfo(c *call) (any, error) {
 	return map[string]any{"names": names, "nodes": nonNil(tree.Nodes), "roots": roots}, nil
 }
 
-func (s *Server) crushRuleCreate(c *call) (any, error) {
-	var b struct {
-		Name          *string `json:"name"`
-		Root          *string `json:"root"`
-		FailureDomain *string `json:"failure_domain"`
-		DeviceClass   string  `json:"device_class"`
-	}
-	if err := c.decode(&b, true); err != nil {
-		return nil, err
-	}
-	if err := required(field{"name", b.Name != nil}, field{"root", b.Root != nil}, field{"failure_domain", b.FailureDomain != nil}); err != nil {
-		return nil, err
-	}
-	return nothing(s.client.CrushRules.Create(c.ctx(), *b.Name, &ceph.CrushRuleCreateOptions{
-		Root: *b.Root, FailureDomain: *b.FailureDomain, DeviceClass: b.DeviceClass,
+func (s *Server) crushRuleCreate(c *call, b *ops.CrushRuleCreateRequest) (any, error) {
+	return nothing(s.client.CrushRules.Create(c.ctx(), b.Name, &ceph.CrushRuleCreateOptions{
+		Root: b.Root, FailureDomain: b.FailureDomain, DeviceClass: deref(b.DeviceClass),
 	}))
 }
 
 // ecpCreate takes the name and any profile keys (the dashboard's
 // create(name, **kwargs)); values may be strings or numbers.
-func (s *Server) ecpCreate(c *call) (any, error) {
-	var raw map[string]any
-	if err := c.decode(&raw, false); err != nil {
-		return nil, err
+func (s *Server) ecpCreate(c *call, b *ops.ECProfileCreateRequest) (any, error) {
+	raw := make(map[string]any, len(b.Extra))
+	for k, v := range b.Extra {
+		var x any
+		if err := json.Unmarshal(v, &x); err != nil {
+			return nil, bodyError(err)
+		}
+		raw[k] = x
 	}
 	kv, err := ceph.ScalarMap(raw)
 	if err != nil {
 		return nil, err
 	}
-	name := kv["name"]
-	if name == "" {
+	if b.Name == "" {
 		return nil, missing("name")
 	}
-	delete(kv, "name")
 	opts, err := ceph.ErasureCodeProfileOptionsFromMap(kv)
 	if err != nil {
 		return nil, err
 	}
-	return nothing(s.client.ErasureCodeProfiles.Create(c.ctx(), name, opts))
+	return nothing(s.client.ErasureCodeProfiles.Create(c.ctx(), b.Name, opts))
 }
 
-// Cluster configuration.
-
-func (s *Server) configCreate(c *call) (any, error) {
-	var b struct {
-		Name  *string             `json:"name"`
-		Value *[]ceph.ConfigValue `json:"value"`
-	}
-	if err := c.decode(&b, true); err != nil {
-		return nil, err
-	}
-	if err := required(field{"name", b.Name != nil}, field{"value", b.Value != nil}); err != nil {
-		return nil, err
-	}
-	return nothing(s.client.Config.Set(c.ctx(), *b.Name, *b.Value))
-}
-
-func (s *Server) configBulkSet(c *call) (any, error) {
-	var b struct {
-		Options *map[string]ceph.ConfigValue `json:"options"`
-	}
-	if err := c.decode(&b, true); err != nil {
-		return nil, err
-	}
-	if b.Options == nil {
-		return nil, missing("options")
-	}
-	return nothing(s.client.Config.SetMany(c.ctx(), *b.Options))
-}
-
-func (s *Server) configFilter(c *call) (any, error) {
-	names := splitList(c.r.URL.Query().Get("names"))
+func (s *Server) configFilter(c *call, r *ops.ClusterConfFilterRequest) (any, error) {
+	names := splitList(r.Names)
 	if len(names) == 0 {
 		// The dashboard answers 404 "Config options `None` not found".
 		return nil, ceph.Errorf(ceph.NotFound, "cluster_configuration", "Config options `None` not found")
 	}
 	return s.client.Config.Filter(c.ctx(), names)
-}
-
-func (s *Server) configDelete(c *call) (any, error) {
-	section := c.r.URL.Query().Get("section")
-	if section == "" {
-		return nil, missing("section")
-	}
-	return nothing(s.client.Config.Delete(c.ctx(), c.r.PathValue("name"), section))
-}
-
-// Manager modules.
-
-func (s *Server) mgrModuleSet(c *call) (any, error) {
-	var b struct {
-		Config *map[string]any `json:"config"`
-	}
-	if err := c.decode(&b, true); err != nil {
-		return nil, err
-	}
-	if b.Config == nil {
-		return nil, missing("config")
-	}
-	return nothing(s.client.MgrModules.SetOptions(c.ctx(), c.r.PathValue("module_name"), *b.Config))
-}
-
-func (s *Server) mgrModuleToggle(enable bool) handlerFunc {
-	return func(c *call) (any, error) {
-		if err := c.decode(&struct{}{}, true); err != nil {
-			return nil, err
-		}
-		name := c.r.PathValue("module_name")
-		if enable {
-			return nothing(s.client.MgrModules.Enable(c.ctx(), name))
-		}
-		return nothing(s.client.MgrModules.Disable(c.ctx(), name))
-	}
 }

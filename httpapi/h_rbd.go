@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 	"github.com/cephapi/cephapi/rbd"
 )
 
@@ -30,35 +31,22 @@ func imageNamespace(im *rbd.Image) string {
 // in name/pool/namespace, sort "+name"/"-pool_name"/...) and returns the
 // total in X-Total-Count. It lists through the domain API each time, so a
 // write is visible at once (the dashboard caches names for 30 s).
-func (s *Server) rbdList(c *call) (any, error) {
-	q := c.r.URL.Query()
-	intParam := func(name string, def int) (int, error) {
-		v := q.Get(name)
-		if v == "" {
-			return def, nil
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil {
-			return 0, ceph.Errorf(ceph.InvalidArgument, "rbd", "Invalid value for parameter '%s': %q is not an integer", name, v)
-		}
-		return n, nil
+func (s *Server) rbdList(c *call, r *ops.RBDImageListRequest) (any, error) {
+	offset, limit := 0, 5
+	if r.Offset != nil {
+		offset = int(*r.Offset)
 	}
-	offset, err := intParam("offset", 0)
-	if err != nil {
-		return nil, err
-	}
-	limit, err := intParam("limit", 5)
-	if err != nil {
-		return nil, err
+	if r.Limit != nil {
+		limit = int(*r.Limit)
 	}
 	if limit < -1 || offset < 0 {
 		return nil, ceph.Errorf(ceph.InvalidArgument, "rbd", "Wrong limit value %d", limit)
 	}
-	images, err := s.client.RBD.Images.List(c.ctx(), q.Get("pool_name"), nil)
+	images, err := s.client.RBD.Images.List(c.ctx(), r.PoolName, nil)
 	if err != nil {
 		return nil, err
 	}
-	search := q.Get("search")
+	search := r.Search
 	kept := images[:0:0]
 	for _, im := range images {
 		if strings.Contains(im.Name, search) || strings.Contains(im.PoolName, search) || strings.Contains(imageNamespace(&im), search) {
@@ -66,7 +54,7 @@ func (s *Server) rbdList(c *call) (any, error) {
 		}
 	}
 	sortBy, desc := "name", false
-	if srt := q.Get("sort"); len(srt) >= 2 {
+	if srt := r.Sort; len(srt) >= 2 {
 		desc = srt[0] == '-'
 		if f := srt[1:]; f == "pool_name" || f == "namespace" {
 			sortBy = f
@@ -109,52 +97,19 @@ func (s *Server) rbdList(c *call) (any, error) {
 	return &response{header: http.Header{"X-Total-Count": {strconv.Itoa(total)}}, body: out}, nil
 }
 
-func (c *call) imageSpec() (rbd.ImageSpec, error) {
-	return rbd.ParseImageSpec(c.r.PathValue("image_spec"))
-}
-
-func (s *Server) rbdGet(c *call) (any, error) {
-	spec, err := c.imageSpec()
-	if err != nil {
-		return nil, err
-	}
-	return s.client.RBD.Images.Get(c.ctx(), spec)
-}
+// rbdSpec parses the {image_spec} path parameter.
+func rbdSpec(s string) (rbd.ImageSpec, error) { return rbd.ParseImageSpec(s) }
 
 // rbdMirrorFields are body fields of image create/edit that need RBD
 // mirroring, which the domain API does not model yet.
-type rbdMirrorFields struct {
-	ScheduleInterval string `json:"schedule_interval"`
-	MirrorMode       string `json:"mirror_mode"`
-	EnableMirror     *bool  `json:"enable_mirror"`
-	Primary          *bool  `json:"primary"`
-	Force            bool   `json:"force"`
-	Resync           bool   `json:"resync"`
-	RemoveScheduling bool   `json:"remove_scheduling"`
-}
-
-func (m *rbdMirrorFields) check() error {
-	if m.ScheduleInterval != "" || m.MirrorMode != "" || m.EnableMirror != nil || m.Primary != nil || m.Resync || m.RemoveScheduling {
+func rbdMirrorFields(scheduleInterval, mirrorMode *string, enableMirror, primary, resync, removeScheduling *bool) error {
+	if deref(scheduleInterval) != "" || deref(mirrorMode) != "" || enableMirror != nil || primary != nil || deref(resync) || deref(removeScheduling) {
 		return ceph.Errorf(ceph.Unimplemented, "rbd", "RBD mirroring settings are not implemented by this server yet")
 	}
 	return nil
 }
 
-type rbdCreateBody struct {
-	Name          *string        `json:"name"`
-	PoolName      *string        `json:"pool_name"`
-	Size          *flexInt       `json:"size"`
-	Namespace     *string        `json:"namespace"`
-	ObjSize       *flexInt       `json:"obj_size"`
-	Features      []string       `json:"features"`
-	StripeUnit    *flexInt       `json:"stripe_unit"`
-	StripeCount   *flexInt       `json:"stripe_count"`
-	DataPool      *string        `json:"data_pool"`
-	Configuration map[string]any `json:"configuration"`
-	rbdMirrorFields
-}
-
-func uint64Of(name string, f *flexInt) (uint64, error) {
+func uint64Of(name string, f *ops.Int) (uint64, error) {
 	if f == nil {
 		return 0, nil
 	}
@@ -164,18 +119,11 @@ func uint64Of(name string, f *flexInt) (uint64, error) {
 	return uint64(*f), nil
 }
 
-func (s *Server) rbdCreate(c *call) (any, error) {
-	var b rbdCreateBody
-	if err := c.decode(&b, true); err != nil {
+func (s *Server) rbdCreate(c *call, b *ops.RBDImageCreateRequest) (any, error) {
+	if err := rbdMirrorFields(b.ScheduleInterval, b.MirrorMode, b.EnableMirror, b.Primary, b.Resync, b.RemoveScheduling); err != nil {
 		return nil, err
 	}
-	if err := required(field{"name", b.Name != nil}, field{"pool_name", b.PoolName != nil}, field{"size", b.Size != nil}); err != nil {
-		return nil, err
-	}
-	if err := b.check(); err != nil {
-		return nil, err
-	}
-	spec := rbd.ImageSpec{Pool: *b.PoolName, Namespace: deref(b.Namespace), Name: *b.Name}
+	spec := rbd.ImageSpec{Pool: b.PoolName, Namespace: deref(b.Namespace), Name: b.Name}
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
@@ -183,46 +131,28 @@ func (s *Server) rbdCreate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := &rbd.CreateOptions{Features: b.Features, DataPool: deref(b.DataPool), Configuration: cfg}
+	opts := &rbd.CreateOptions{Features: deref(b.Features), DataPool: deref(b.DataPool), Configuration: cfg}
+	size := b.Size
 	for _, f := range []struct {
 		name string
-		in   *flexInt
+		in   *ops.Int
 		out  *uint64
-	}{{"size", b.Size, &opts.Size}, {"obj_size", b.ObjSize, &opts.ObjSize}, {"stripe_unit", b.StripeUnit, &opts.StripeUnit}, {"stripe_count", b.StripeCount, &opts.StripeCount}} {
+	}{{"size", &size, &opts.Size}, {"obj_size", b.ObjSize, &opts.ObjSize}, {"stripe_unit", b.StripeUnit, &opts.StripeUnit}, {"stripe_count", b.StripeCount, &opts.StripeCount}} {
 		if *f.out, err = uint64Of(f.name, f.in); err != nil {
 			return nil, err
 		}
 	}
-	var ns any
-	if b.Namespace != nil {
-		ns = *b.Namespace
-	}
-	return &taskWork{
-		meta: map[string]any{"pool_name": spec.Pool, "namespace": ns, "image_name": spec.Name},
-		fn: func(ctx context.Context) (any, error) {
-			return nothing(s.client.RBD.Images.Create(ctx, spec, opts))
-		},
-	}, nil
+	return later(func(ctx context.Context) (any, error) {
+		return nothing(s.client.RBD.Images.Create(ctx, spec, opts))
+	}), nil
 }
 
-type rbdEditBody struct {
-	Name          *string        `json:"name"`
-	Size          *flexInt       `json:"size"`
-	Features      *[]string      `json:"features"`
-	Configuration map[string]any `json:"configuration"`
-	rbdMirrorFields
-}
-
-func (s *Server) rbdUpdate(c *call) (any, error) {
-	spec, err := c.imageSpec()
+func (s *Server) rbdUpdate(c *call, b *ops.RBDImageUpdateRequest) (any, error) {
+	spec, err := rbdSpec(b.ImageSpec)
 	if err != nil {
 		return nil, err
 	}
-	var b rbdEditBody
-	if err := c.decode(&b, true); err != nil {
-		return nil, err
-	}
-	if err := b.check(); err != nil {
+	if err := rbdMirrorFields(b.ScheduleInterval, b.MirrorMode, b.EnableMirror, b.Primary, b.Resync, b.RemoveScheduling); err != nil {
 		return nil, err
 	}
 	cfg, err := configStrings(b.Configuration)
@@ -241,27 +171,7 @@ func (s *Server) rbdUpdate(c *call) (any, error) {
 		}
 		opts.Size = &size
 	}
-	var name any
-	if b.Name != nil {
-		name = *b.Name
-	}
-	return &taskWork{
-		meta: map[string]any{"image_spec": spec.String(), "name": name},
-		fn: func(ctx context.Context) (any, error) {
-			return nothing(s.client.RBD.Images.Update(ctx, spec, opts))
-		},
-	}, nil
-}
-
-func (s *Server) rbdDelete(c *call) (any, error) {
-	spec, err := c.imageSpec()
-	if err != nil {
-		return nil, err
-	}
-	return &taskWork{
-		meta: map[string]any{"image_spec": spec.String()},
-		fn: func(ctx context.Context) (any, error) {
-			return nothing(s.client.RBD.Images.Delete(ctx, spec))
-		},
-	}, nil
+	return later(func(ctx context.Context) (any, error) {
+		return nothing(s.client.RBD.Images.Update(ctx, spec, opts))
+	}), nil
 }

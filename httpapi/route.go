@@ -8,27 +8,19 @@ import (
 
 	"github.com/cephapi/cephapi/auth"
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 )
 
 // Version is a dashboard API version (major.minor).
-type Version struct{ Major, Minor int }
+type Version = ops.Version
 
 // Dashboard versions in use (dashboard controllers/_version.py).
 var (
-	V1   = Version{1, 0} // APIVersion.DEFAULT
-	V01  = Version{0, 1} // APIVersion.EXPERIMENTAL
-	V1_1 = Version{1, 1}
-	V2   = Version{2, 0}
+	V1   = ops.V1_0 // APIVersion.DEFAULT
+	V01  = ops.V0_1 // APIVersion.EXPERIMENTAL
+	V1_1 = ops.V1_1
+	V2   = ops.V2_0
 )
-
-func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
-
-// MediaType is the versioned JSON media type, application/vnd.ceph.api.vX.Y+json.
-func (v Version) MediaType() string { return "application/vnd.ceph.api.v" + v.String() + "+json" }
-
-// Supports reports whether an endpoint at v serves a client asking for c:
-// same major, client minor not higher (dashboard APIVersion.supports).
-func (v Version) Supports(c Version) bool { return v.Major == c.Major && c.Minor <= v.Minor }
 
 const mediaTypePrefix, mediaTypeSuffix = "application/vnd.ceph.api.v", "+json"
 
@@ -66,7 +58,7 @@ func parseVersionedType(mt string) (Version, bool) {
 	}
 	a, ok1 := smallNumber(maj)
 	b, ok2 := smallNumber(min)
-	return Version{a, b}, ok1 && ok2
+	return Version{Major: a, Minor: b}, ok1 && ok2
 }
 
 // smallNumber parses 1 to 6 ASCII digits.
@@ -84,9 +76,10 @@ func smallNumber(s string) (int, bool) {
 	return n, true
 }
 
-// Route is one operation of the API. The table of routes is data: the
-// middleware reads Scope, Permission, Version and Public to authenticate,
-// authorize and negotiate before the handler runs.
+// Route is one operation of the API as this server serves it: the row of
+// the operation table (package ops) and whether a binding implements it.
+// The middleware reads Scope, Permission, Version and Public to
+// authenticate, authorize and negotiate before the binding runs.
 type Route struct {
 	Method string
 	// Path is a net/http ServeMux pattern path ("/api/osd/{svc_id}").
@@ -94,26 +87,25 @@ type Route struct {
 	// Scope is the dashboard security scope; "" means any authenticated
 	// user (health, summary, task, the perf counter list).
 	Scope string
-	// Permission defaults from Method (GET read, POST create, PUT update,
-	// DELETE delete) as the dashboard's RESTController does, unless the
-	// controller overrides it (for example osd scrub is update).
+	// Permission is the one the scope needs (read, create, update, delete).
 	Permission string
-	// Version is the endpoint's API version (default 1.0), from the
-	// dashboard's OpenAPI document.
+	// Version is the endpoint's API version.
 	Version Version
 	// Public routes need no token (the auth controller).
 	Public bool
-	// Task names the dashboard task ("pool/create") a task-backed handler
-	// runs under.
+	// Task names the dashboard task ("pool/create") the operation runs as.
 	Task string
 	// TaskWait overrides the server's default task wait for this route
 	// (the dashboard waits 4 s for RBD edits, 2 s for most others); an
 	// explicit WithTaskWait applies to every route.
 	TaskWait time.Duration
-	// Status is the success status (default: POST 201, DELETE 204, else 200).
+	// Status is the success status.
 	Status int
-	// Implemented is false for routes that answer 501 until their issue lands.
+	// Implemented is false for operations without a binding: they answer
+	// 501 not_implemented.
 	Implemented bool
+	// Op is the operation's row of the table.
+	Op *ops.Operation
 
 	handle handlerFunc
 	// mediaType is the Content-Type header of the answers (Version's).
@@ -122,42 +114,19 @@ type Route struct {
 	memo *memo
 }
 
-func (rt *Route) normalize() {
-	if rt.Version == (Version{}) {
-		rt.Version = V1
-	}
-	rt.mediaType = []string{rt.Version.MediaType()}
-	rt.memo = &memo{}
-	if rt.Permission == "" {
-		rt.Permission = permissionFor(rt.Method)
-	}
-	if rt.Status == 0 {
-		switch rt.Method {
-		case http.MethodPost:
-			rt.Status = http.StatusCreated
-		case http.MethodDelete:
-			rt.Status = http.StatusNoContent
-		default:
-			rt.Status = http.StatusOK
-		}
+// newRoute makes the route of op, served by handle (nil: 501).
+func newRoute(op *ops.Operation, handle handlerFunc) Route {
+	rt := Route{
+		Method: op.Method, Path: op.Path, Scope: op.Scope, Permission: op.Permission,
+		Version: op.Version, Public: op.Public, Task: op.Task, Status: op.Status,
+		TaskWait:    time.Duration(op.TaskWaitSeconds * float64(time.Second)),
+		Implemented: handle != nil, Op: op, handle: handle,
+		mediaType: []string{op.Version.MediaType()}, memo: &memo{},
 	}
 	if rt.handle == nil {
 		rt.handle = notImplemented
-	} else {
-		rt.Implemented = true
 	}
-}
-
-func permissionFor(method string) string {
-	switch method {
-	case http.MethodPost:
-		return auth.Create
-	case http.MethodPut:
-		return auth.Update
-	case http.MethodDelete:
-		return auth.Delete
-	}
-	return auth.Read
+	return rt
 }
 
 func notImplemented(c *call) (any, error) {

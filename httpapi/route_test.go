@@ -14,7 +14,7 @@ func TestParseMediaType(t *testing.T) {
 		{"  application/vnd.ceph.api.v1.1+json ", V1_1, true},
 		{"*/*, application/vnd.ceph.api.v1.0+json;q=0.9", V1, true},
 		{"application/json, application/vnd.ceph.api.v2.0+json", V2, true},
-		{"application/vnd.ceph.api.v123456.654321+json", Version{123456, 654321}, true},
+		{"application/vnd.ceph.api.v123456.654321+json", Version{Major: 123456, Minor: 654321}, true},
 		{"", Version{}, false},
 		{"*/*", Version{}, false},
 		{"application/json", Version{}, false},

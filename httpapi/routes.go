@@ -1,256 +1,165 @@
 package httpapi
 
 import (
-	"time"
+	"context"
 
-	"github.com/cephapi/cephapi/auth"
+	"github.com/cephapi/cephapi/httpapi/ops"
 )
 
-// routeTable is the API: every operation of the dashboard's 16.2.15 OpenAPI
-// document (testdata/endpoints.tsv), with its security scope, permission,
-// version and, for the implemented ones, its handler. Scopes and permission
-// overrides follow the dashboard controllers' @APIRouter scopes and
-// @ReadPermission/@UpdatePermission/... decorators; versions follow the
-// OpenAPI document. Routes without a handler answer 501 not_implemented
+// bindings ties each implemented operation of the table (package ops) to
+// the function that serves it. Everything else about an operation (path,
+// scope, permission, version, task, status, how its request is decoded)
+// is in its row; operations without a binding answer 501 not_implemented
 // after authentication, authorization and version negotiation.
-func (s *Server) routeTable() []Route {
-	return []Route{
-		// Auth (dashboard controllers/auth.py: secure=False).
-		{Method: "POST", Path: "/api/auth", Public: true, handle: s.login},
-		{Method: "POST", Path: "/api/auth/check", Public: true, Status: 200, handle: s.checkToken},
-		{Method: "POST", Path: "/api/auth/logout", Public: true, Status: 200, handle: s.logout},
+func (s *Server) bindings() []binding {
+	c := s.client
+	return []binding{
+		// Auth (dashboard controllers/auth.py).
+		bind(ops.Login, s.login),
+		bind(ops.AuthCheck, s.checkToken),
+		bind(ops.Logout, func(cl *call, _ *ops.LogoutRequest) (any, error) { return s.logout(cl) }),
 
 		// Cluster overview.
-		{Method: "GET", Path: "/api/health/full", handle: healthReport(s.client.Health.Full, fullSections)},
-		{Method: "GET", Path: "/api/health/minimal", handle: healthReport(s.client.Health.Minimal, minimalSections)},
-		{Method: "GET", Path: "/api/summary", handle: s.summary},
-		{Method: "GET", Path: "/api/monitor", Scope: auth.ScopeMonitor, handle: get(s.client.Monitors.Status)},
-		{Method: "GET", Path: "/api/logs/all", Scope: auth.ScopeLog, handle: s.logsAll},
-		{Method: "GET", Path: "/api/task", handle: s.taskList},
+		bindCall(ops.HealthFull, healthReport(c.Health.Full, fullSections)),
+		bindCall(ops.HealthMinimal, healthReport(c.Health.Minimal, minimalSections)),
+		bindCall(ops.Summary, s.summary),
+		bindCall(ops.Monitor, get(c.Monitors.Status)),
+		bindCall(ops.LogsAll, s.logsAll),
+		bind(ops.TaskList, func(_ *call, r *ops.TaskListRequest) (any, error) { return s.tasks.list(r.Name, nil), nil }),
 
 		// Performance counters (controllers/perf_counters.py).
-		{Method: "GET", Path: "/api/perf_counters", handle: get(s.client.PerfCounters.All)},
-		{Method: "GET", Path: "/api/perf_counters/mds/{service_id}", Scope: auth.ScopeCephFS, handle: s.perfCounters("mds")},
-		{Method: "GET", Path: "/api/perf_counters/mgr/{service_id}", Scope: auth.ScopeManager, handle: s.perfCounters("mgr")},
-		{Method: "GET", Path: "/api/perf_counters/mon/{service_id}", Scope: auth.ScopeMonitor, handle: s.perfCounters("mon")},
-		{Method: "GET", Path: "/api/perf_counters/osd/{service_id}", Scope: auth.ScopeOSD, handle: s.perfCounters("osd")},
-		{Method: "GET", Path: "/api/perf_counters/rbd-mirror/{service_id}", Scope: auth.ScopeRBDMirroring, handle: s.perfCounters("rbd-mirror")},
-		{Method: "GET", Path: "/api/perf_counters/rgw/{service_id}", Scope: auth.ScopeRGW, handle: s.perfCounters("rgw")},
-		{Method: "GET", Path: "/api/perf_counters/tcmu-runner/{service_id}", Scope: auth.ScopeISCSI, handle: s.perfCounters("tcmu-runner")},
+		bindCall(ops.PerfCounters, get(c.PerfCounters.All)),
+		bindCall(ops.PerfCountersMDS, s.perfCounters("mds")),
+		bindCall(ops.PerfCountersMgr, s.perfCounters("mgr")),
+		bindCall(ops.PerfCountersMon, s.perfCounters("mon")),
+		bindCall(ops.PerfCountersOSD, s.perfCounters("osd")),
+		bindCall(ops.PerfCountersRBDMirror, s.perfCounters("rbd-mirror")),
+		bindCall(ops.PerfCountersRGW, s.perfCounters("rgw")),
+		bindCall(ops.PerfCountersTCMURunner, s.perfCounters("tcmu-runner")),
 
 		// Pools (controllers/pool.py).
-		{Method: "GET", Path: "/api/pool", Scope: auth.ScopePool, handle: s.poolList},
-		{Method: "POST", Path: "/api/pool", Scope: auth.ScopePool, Task: "pool/create", handle: s.poolCreate},
-		{Method: "GET", Path: "/api/pool/{pool_name}", Scope: auth.ScopePool, handle: s.poolGet},
-		{Method: "PUT", Path: "/api/pool/{pool_name}", Scope: auth.ScopePool, Task: "pool/edit", handle: s.poolUpdate},
-		{Method: "DELETE", Path: "/api/pool/{pool_name}", Scope: auth.ScopePool, Task: "pool/delete", handle: s.poolDelete},
-		{Method: "GET", Path: "/api/pool/{pool_name}/configuration", Scope: auth.ScopePool, handle: byPath("pool_name", s.client.Pools.Configuration)},
+		bind(ops.PoolList, s.poolList),
+		bind(ops.PoolCreate, s.poolCreate),
+		bind(ops.PoolGet, s.poolGet),
+		bind(ops.PoolUpdate, s.poolUpdate),
+		bind(ops.PoolDelete, func(_ *call, r *ops.PoolDeleteRequest) (any, error) {
+			return later(func(ctx context.Context) (any, error) { return nothing(c.Pools.Delete(ctx, r.PoolName)) }), nil
+		}),
+		bind(ops.PoolConfiguration, func(cl *call, r *ops.PoolConfigurationRequest) (any, error) {
+			return c.Pools.Configuration(cl.ctx(), r.PoolName)
+		}),
 
 		// CRUSH rules and erasure-code profiles (pool scope).
-		{Method: "GET", Path: "/api/crush_rule", Scope: auth.ScopePool, handle: get(s.client.CrushRules.List)},
-		{Method: "POST", Path: "/api/crush_rule", Scope: auth.ScopePool, handle: s.crushRuleCreate},
-		{Method: "GET", Path: "/api/crush_rule/{name}", Scope: auth.ScopePool, handle: byPath("name", s.client.CrushRules.Get)},
-		{Method: "DELETE", Path: "/api/crush_rule/{name}", Scope: auth.ScopePool, handle: deleteByPath("name", s.client.CrushRules.Delete)},
-		// The dashboard UI helper (controllers/crush_rule.py CrushRuleUi.info):
-		// the only place the dashboard serves the CRUSH tree; transport/rest
-		// reads OSDs.Tree from it.
-		{Method: "GET", Path: "/ui-api/crush_rule/info", Scope: auth.ScopePool, handle: s.crushRuleInfo},
-		{Method: "GET", Path: "/api/erasure_code_profile", Scope: auth.ScopePool, handle: get(s.client.ErasureCodeProfiles.List)},
-		{Method: "POST", Path: "/api/erasure_code_profile", Scope: auth.ScopePool, handle: s.ecpCreate},
-		{Method: "GET", Path: "/api/erasure_code_profile/{name}", Scope: auth.ScopePool, handle: byPath("name", s.client.ErasureCodeProfiles.Get)},
-		{Method: "DELETE", Path: "/api/erasure_code_profile/{name}", Scope: auth.ScopePool, handle: deleteByPath("name", s.client.ErasureCodeProfiles.Delete)},
+		bindCall(ops.CrushRuleList, get(c.CrushRules.List)),
+		bind(ops.CrushRuleCreate, s.crushRuleCreate),
+		bind(ops.CrushRuleGet, func(cl *call, r *ops.CrushRuleGetRequest) (any, error) { return c.CrushRules.Get(cl.ctx(), r.Name) }),
+		bind(ops.CrushRuleDelete, func(cl *call, r *ops.CrushRuleDeleteRequest) (any, error) {
+			return nothing(c.CrushRules.Delete(cl.ctx(), r.Name))
+		}),
+		bindCall(ops.CrushRuleInfo, s.crushRuleInfo),
+		bindCall(ops.ECProfileList, get(c.ErasureCodeProfiles.List)),
+		bind(ops.ECProfileCreate, s.ecpCreate),
+		bind(ops.ECProfileGet, func(cl *call, r *ops.ECProfileGetRequest) (any, error) {
+			return c.ErasureCodeProfiles.Get(cl.ctx(), r.Name)
+		}),
+		bind(ops.ECProfileDelete, func(cl *call, r *ops.ECProfileDeleteRequest) (any, error) {
+			return nothing(c.ErasureCodeProfiles.Delete(cl.ctx(), r.Name))
+		}),
 
 		// Cluster configuration (controllers/cluster_configuration.py).
-		{Method: "GET", Path: "/api/cluster_conf", Scope: auth.ScopeConfigOpt, handle: get(s.client.Config.List)},
-		{Method: "POST", Path: "/api/cluster_conf", Scope: auth.ScopeConfigOpt, handle: s.configCreate},
-		{Method: "PUT", Path: "/api/cluster_conf", Scope: auth.ScopeConfigOpt, handle: s.configBulkSet},
-		{Method: "GET", Path: "/api/cluster_conf/filter", Scope: auth.ScopeConfigOpt, handle: s.configFilter},
-		{Method: "GET", Path: "/api/cluster_conf/{name}", Scope: auth.ScopeConfigOpt, handle: byPath("name", s.client.Config.Get)},
-		{Method: "DELETE", Path: "/api/cluster_conf/{name}", Scope: auth.ScopeConfigOpt, handle: s.configDelete},
+		bindCall(ops.ClusterConfList, get(c.Config.List)),
+		bind(ops.ClusterConfCreate, func(cl *call, r *ops.ClusterConfCreateRequest) (any, error) {
+			return nothing(c.Config.Set(cl.ctx(), r.Name, r.Value))
+		}),
+		bind(ops.ClusterConfBulkSet, func(cl *call, r *ops.ClusterConfBulkSetRequest) (any, error) {
+			return nothing(c.Config.SetMany(cl.ctx(), r.Options))
+		}),
+		bind(ops.ClusterConfFilter, s.configFilter),
+		bind(ops.ClusterConfGet, func(cl *call, r *ops.ClusterConfGetRequest) (any, error) { return c.Config.Get(cl.ctx(), r.Name) }),
+		bind(ops.ClusterConfDelete, func(cl *call, r *ops.ClusterConfDeleteRequest) (any, error) {
+			return nothing(c.Config.Delete(cl.ctx(), r.Name, r.Section))
+		}),
 
 		// Manager modules (controllers/mgr_modules.py, config-opt scope).
-		{Method: "GET", Path: "/api/mgr/module", Scope: auth.ScopeConfigOpt, handle: get(s.client.MgrModules.List)},
-		{Method: "GET", Path: "/api/mgr/module/{module_name}", Scope: auth.ScopeConfigOpt, handle: byPath("module_name", s.client.MgrModules.Get)},
-		{Method: "PUT", Path: "/api/mgr/module/{module_name}", Scope: auth.ScopeConfigOpt, handle: s.mgrModuleSet},
-		{Method: "POST", Path: "/api/mgr/module/{module_name}/disable", Scope: auth.ScopeConfigOpt, Status: 200, handle: s.mgrModuleToggle(false)},
-		{Method: "POST", Path: "/api/mgr/module/{module_name}/enable", Scope: auth.ScopeConfigOpt, Status: 200, handle: s.mgrModuleToggle(true)},
-		{Method: "GET", Path: "/api/mgr/module/{module_name}/options", Scope: auth.ScopeConfigOpt, handle: byPath("module_name", s.client.MgrModules.Options)},
+		bindCall(ops.MgrModuleList, get(c.MgrModules.List)),
+		bind(ops.MgrModuleGet, func(cl *call, r *ops.MgrModuleGetRequest) (any, error) {
+			return c.MgrModules.Get(cl.ctx(), r.ModuleName)
+		}),
+		bind(ops.MgrModuleUpdate, func(cl *call, r *ops.MgrModuleUpdateRequest) (any, error) {
+			return nothing(c.MgrModules.SetOptions(cl.ctx(), r.ModuleName, r.Config))
+		}),
+		bind(ops.MgrModuleDisable, func(cl *call, r *ops.MgrModuleDisableRequest) (any, error) {
+			return nothing(c.MgrModules.Disable(cl.ctx(), r.ModuleName))
+		}),
+		bind(ops.MgrModuleEnable, func(cl *call, r *ops.MgrModuleEnableRequest) (any, error) {
+			return nothing(c.MgrModules.Enable(cl.ctx(), r.ModuleName))
+		}),
+		bind(ops.MgrModuleOptions, func(cl *call, r *ops.MgrModuleOptionsRequest) (any, error) {
+			return c.MgrModules.Options(cl.ctx(), r.ModuleName)
+		}),
 
 		// OSDs (controllers/osd.py).
-		{Method: "GET", Path: "/api/osd", Scope: auth.ScopeOSD, handle: get(s.client.OSDs.List)},
-		{Method: "POST", Path: "/api/osd", Scope: auth.ScopeOSD, Task: "osd/create", handle: s.osdCreate},
-		{Method: "GET", Path: "/api/osd/flags", Scope: auth.ScopeOSD, handle: get(s.client.OSDFlags.List)},
-		{Method: "PUT", Path: "/api/osd/flags", Scope: auth.ScopeOSD, handle: s.osdFlagsSet},
-		{Method: "GET", Path: "/api/osd/flags/individual", Scope: auth.ScopeOSD, handle: get(s.client.OSDFlags.Individual)},
-		{Method: "PUT", Path: "/api/osd/flags/individual", Scope: auth.ScopeOSD, Permission: auth.Update, handle: s.osdFlagsSetIndividual},
-		{Method: "GET", Path: "/api/osd/safe_to_delete", Scope: auth.ScopeOSD, Permission: auth.Read, handle: s.osdSafeToDelete},
-		{Method: "GET", Path: "/api/osd/safe_to_destroy", Scope: auth.ScopeOSD, Permission: auth.Read, handle: s.osdSafeToDestroy},
-		{Method: "GET", Path: "/api/osd/settings", Scope: auth.ScopeOSD, Permission: auth.Read, Version: V01, handle: get(s.client.OSDs.Settings)},
-		{Method: "DELETE", Path: "/api/osd/{svc_id}", Scope: auth.ScopeOSD, Permission: auth.Delete, Task: "osd/delete", handle: s.osdDelete},
-		{Method: "GET", Path: "/api/osd/{svc_id}", Scope: auth.ScopeOSD, handle: osdRead(s.client.OSDs.Get)},
-		{Method: "PUT", Path: "/api/osd/{svc_id}", Scope: auth.ScopeOSD, handle: s.osdSetDeviceClass},
-		{Method: "POST", Path: "/api/osd/{svc_id}/destroy", Scope: auth.ScopeOSD, Status: 200, handle: osdAction(s.client.OSDLifecycle.Destroy)},
-		{Method: "GET", Path: "/api/osd/{svc_id}/devices", Scope: auth.ScopeOSD, handle: osdRead(s.client.OSDs.Devices)},
-		{Method: "GET", Path: "/api/osd/{svc_id}/histogram", Scope: auth.ScopeOSD, handle: osdRead(s.client.OSDs.Histogram)},
-		{Method: "PUT", Path: "/api/osd/{svc_id}/mark", Scope: auth.ScopeOSD, handle: s.osdMark},
-		{Method: "POST", Path: "/api/osd/{svc_id}/purge", Scope: auth.ScopeOSD, Status: 200, handle: osdAction(s.client.OSDLifecycle.Purge)},
-		{Method: "POST", Path: "/api/osd/{svc_id}/reweight", Scope: auth.ScopeOSD, Status: 200, handle: s.osdReweight},
-		{Method: "POST", Path: "/api/osd/{svc_id}/scrub", Scope: auth.ScopeOSD, Permission: auth.Update, Status: 200, handle: s.osdScrub},
-		// SMART data needs the devicehealth module; no domain call yet.
-		{Method: "GET", Path: "/api/osd/{svc_id}/smart", Scope: auth.ScopeOSD},
+		bindCall(ops.OSDList, get(c.OSDs.List)),
+		bind(ops.OSDCreate, s.osdCreate),
+		bindCall(ops.OSDFlagsList, get(c.OSDFlags.List)),
+		bind(ops.OSDFlagsSet, func(cl *call, r *ops.OSDFlagsSetRequest) (any, error) { return c.OSDFlags.Set(cl.ctx(), r.Flags) }),
+		bindCall(ops.OSDFlagsIndividual, get(c.OSDFlags.Individual)),
+		bind(ops.OSDFlagsIndividualSet, s.osdFlagsSetIndividual),
+		bind(ops.OSDSafeToDelete, func(cl *call, r *ops.OSDSafeToDeleteRequest) (any, error) {
+			ids, err := parseIDs("svc_ids", r.SvcIDs)
+			if err != nil {
+				return nil, err
+			}
+			return c.OSDLifecycle.SafeToDelete(cl.ctx(), ids)
+		}),
+		bind(ops.OSDSafeToDestroy, func(cl *call, r *ops.OSDSafeToDestroyRequest) (any, error) {
+			ids, err := parseIDs("ids", r.IDs)
+			if err != nil {
+				return nil, err
+			}
+			return c.OSDLifecycle.SafeToDestroy(cl.ctx(), ids)
+		}),
+		bindCall(ops.OSDSettings, get(c.OSDs.Settings)),
+		bind(ops.OSDDelete, s.osdDelete),
+		bindCall(ops.OSDGet, osdRead(c.OSDs.Get)),
+		bind(ops.OSDUpdate, osdCall(func(cl *call, id int, r *ops.OSDUpdateRequest) (any, error) {
+			return nothing(c.OSDs.SetDeviceClass(cl.ctx(), id, r.DeviceClass))
+		})),
+		bindCall(ops.OSDDestroy, osdAction(c.OSDLifecycle.Destroy)),
+		bindCall(ops.OSDDevices, osdRead(c.OSDs.Devices)),
+		bindCall(ops.OSDHistogram, osdRead(c.OSDs.Histogram)),
+		bind(ops.OSDMark, osdCall(s.osdMark)),
+		bindCall(ops.OSDPurge, osdAction(c.OSDLifecycle.Purge)),
+		bind(ops.OSDReweight, osdCall(func(cl *call, id int, r *ops.OSDReweightRequest) (any, error) {
+			return nothing(c.OSDs.Reweight(cl.ctx(), id, float64(r.Weight)))
+		})),
+		bind(ops.OSDScrub, osdCall(func(cl *call, id int, r *ops.OSDScrubRequest) (any, error) {
+			return nothing(c.OSDs.Scrub(cl.ctx(), id, r.Deep != nil && bool(*r.Deep)))
+		})),
 
-		// The RBD image operations the domain API models (list, get, create,
-		// edit, delete) have handlers in the block below; the rest do not.
-
-		// Not implemented yet: routed with scope, permission and version,
-		// answering 501 not_implemented. Generated once from the OpenAPI
-		// document and the controllers' decorators; maintained by hand.
-		{Method: "GET", Path: "/api/block/image", Scope: auth.ScopeRBDImage, Version: V2, handle: s.rbdList},
-		{Method: "POST", Path: "/api/block/image", Scope: auth.ScopeRBDImage, Task: "rbd/create", handle: s.rbdCreate},
-		{Method: "GET", Path: "/api/block/image/clone_format_version", Scope: auth.ScopeRBDImage},
-		{Method: "GET", Path: "/api/block/image/default_features", Scope: auth.ScopeRBDImage},
-		{Method: "GET", Path: "/api/block/image/trash", Scope: auth.ScopeRBDImage},
-		{Method: "POST", Path: "/api/block/image/trash/purge", Scope: auth.ScopeRBDImage, Permission: auth.Delete, Task: "rbd/trash/purge"},
-		{Method: "DELETE", Path: "/api/block/image/trash/{image_id_spec}", Scope: auth.ScopeRBDImage, Task: "rbd/trash/remove"},
-		{Method: "POST", Path: "/api/block/image/trash/{image_id_spec}/restore", Scope: auth.ScopeRBDImage, Task: "rbd/trash/restore"},
-		{Method: "DELETE", Path: "/api/block/image/{image_spec}", Scope: auth.ScopeRBDImage, Task: "rbd/delete", handle: s.rbdDelete},
-		{Method: "GET", Path: "/api/block/image/{image_spec}", Scope: auth.ScopeRBDImage, handle: s.rbdGet},
-		{Method: "PUT", Path: "/api/block/image/{image_spec}", Scope: auth.ScopeRBDImage, Task: "rbd/edit", TaskWait: 4 * time.Second, handle: s.rbdUpdate},
-		{Method: "POST", Path: "/api/block/image/{image_spec}/copy", Scope: auth.ScopeRBDImage, Task: "rbd/copy"},
-		{Method: "POST", Path: "/api/block/image/{image_spec}/flatten", Scope: auth.ScopeRBDImage, Permission: auth.Update, Task: "rbd/flatten"},
-		{Method: "POST", Path: "/api/block/image/{image_spec}/move_trash", Scope: auth.ScopeRBDImage, Task: "rbd/trash/move"},
-		{Method: "POST", Path: "/api/block/image/{image_spec}/snap", Scope: auth.ScopeRBDImage, Task: "rbd/snap/create"},
-		{Method: "DELETE", Path: "/api/block/image/{image_spec}/snap/{snapshot_name}", Scope: auth.ScopeRBDImage, Task: "rbd/snap/delete"},
-		{Method: "PUT", Path: "/api/block/image/{image_spec}/snap/{snapshot_name}", Scope: auth.ScopeRBDImage, Task: "rbd/snap/edit"},
-		{Method: "POST", Path: "/api/block/image/{image_spec}/snap/{snapshot_name}/clone", Scope: auth.ScopeRBDImage, Task: "rbd/clone"},
-		{Method: "POST", Path: "/api/block/image/{image_spec}/snap/{snapshot_name}/rollback", Scope: auth.ScopeRBDImage, Permission: auth.Update, Task: "rbd/snap/rollback"},
-		{Method: "GET", Path: "/api/block/mirroring/pool/{pool_name}", Scope: auth.ScopeRBDMirroring},
-		{Method: "PUT", Path: "/api/block/mirroring/pool/{pool_name}", Scope: auth.ScopeRBDMirroring},
-		{Method: "POST", Path: "/api/block/mirroring/pool/{pool_name}/bootstrap/peer", Scope: auth.ScopeRBDMirroring, Permission: auth.Update},
-		{Method: "POST", Path: "/api/block/mirroring/pool/{pool_name}/bootstrap/token", Scope: auth.ScopeRBDMirroring, Permission: auth.Update},
-		{Method: "GET", Path: "/api/block/mirroring/pool/{pool_name}/peer", Scope: auth.ScopeRBDMirroring},
-		{Method: "POST", Path: "/api/block/mirroring/pool/{pool_name}/peer", Scope: auth.ScopeRBDMirroring},
-		{Method: "DELETE", Path: "/api/block/mirroring/pool/{pool_name}/peer/{peer_uuid}", Scope: auth.ScopeRBDMirroring},
-		{Method: "GET", Path: "/api/block/mirroring/pool/{pool_name}/peer/{peer_uuid}", Scope: auth.ScopeRBDMirroring},
-		{Method: "PUT", Path: "/api/block/mirroring/pool/{pool_name}/peer/{peer_uuid}", Scope: auth.ScopeRBDMirroring},
-		{Method: "GET", Path: "/api/block/mirroring/site_name", Scope: auth.ScopeRBDMirroring},
-		{Method: "PUT", Path: "/api/block/mirroring/site_name", Scope: auth.ScopeRBDMirroring},
-		{Method: "GET", Path: "/api/block/mirroring/summary", Scope: auth.ScopeRBDMirroring},
-		{Method: "GET", Path: "/api/block/pool/{pool_name}/namespace", Scope: auth.ScopeRBDImage},
-		{Method: "POST", Path: "/api/block/pool/{pool_name}/namespace", Scope: auth.ScopeRBDImage},
-		{Method: "DELETE", Path: "/api/block/pool/{pool_name}/namespace/{namespace}", Scope: auth.ScopeRBDImage},
-		{Method: "GET", Path: "/api/cephfs", Scope: auth.ScopeCephFS},
-		{Method: "GET", Path: "/api/cephfs/{fs_id}", Scope: auth.ScopeCephFS},
-		{Method: "DELETE", Path: "/api/cephfs/{fs_id}/client/{client_id}", Scope: auth.ScopeCephFS},
-		{Method: "GET", Path: "/api/cephfs/{fs_id}/clients", Scope: auth.ScopeCephFS},
-		{Method: "GET", Path: "/api/cephfs/{fs_id}/get_root_directory", Scope: auth.ScopeCephFS},
-		{Method: "GET", Path: "/api/cephfs/{fs_id}/ls_dir", Scope: auth.ScopeCephFS},
-		{Method: "GET", Path: "/api/cephfs/{fs_id}/mds_counters", Scope: auth.ScopeCephFS},
-		{Method: "GET", Path: "/api/cephfs/{fs_id}/quota", Scope: auth.ScopeCephFS},
-		{Method: "PUT", Path: "/api/cephfs/{fs_id}/quota", Scope: auth.ScopeCephFS},
-		{Method: "DELETE", Path: "/api/cephfs/{fs_id}/snapshot", Scope: auth.ScopeCephFS},
-		{Method: "POST", Path: "/api/cephfs/{fs_id}/snapshot", Scope: auth.ScopeCephFS},
-		{Method: "DELETE", Path: "/api/cephfs/{fs_id}/tree", Scope: auth.ScopeCephFS},
-		{Method: "POST", Path: "/api/cephfs/{fs_id}/tree", Scope: auth.ScopeCephFS},
-		{Method: "GET", Path: "/api/cluster", Scope: auth.ScopeConfigOpt, Version: V01},
-		{Method: "PUT", Path: "/api/cluster", Scope: auth.ScopeConfigOpt, Version: V01},
-		{Method: "PUT", Path: "/api/daemon/{daemon_name}", Scope: auth.ScopeHosts, Version: V01},
-		{Method: "GET", Path: "/api/feature_toggles"},
-		{Method: "POST", Path: "/api/grafana/dashboards", Scope: auth.ScopeGrafana, Permission: auth.Update},
-		{Method: "GET", Path: "/api/grafana/url", Scope: auth.ScopeGrafana},
-		{Method: "GET", Path: "/api/grafana/validation/{params}", Scope: auth.ScopeGrafana},
-		{Method: "GET", Path: "/api/host", Scope: auth.ScopeHosts, Version: V1_1},
-		{Method: "POST", Path: "/api/host", Scope: auth.ScopeHosts, Version: V01, Task: "host/add"},
-		{Method: "DELETE", Path: "/api/host/{hostname}", Scope: auth.ScopeHosts, Task: "host/remove"},
-		{Method: "GET", Path: "/api/host/{hostname}", Scope: auth.ScopeHosts},
-		{Method: "PUT", Path: "/api/host/{hostname}", Scope: auth.ScopeHosts, Version: V01},
-		{Method: "GET", Path: "/api/host/{hostname}/daemons", Scope: auth.ScopeHosts},
-		{Method: "GET", Path: "/api/host/{hostname}/devices", Scope: auth.ScopeHosts},
-		{Method: "POST", Path: "/api/host/{hostname}/identify_device", Scope: auth.ScopeHosts, Permission: auth.Update, Task: "host/identify_device"},
-		{Method: "GET", Path: "/api/host/{hostname}/inventory", Scope: auth.ScopeHosts},
-		{Method: "GET", Path: "/api/host/{hostname}/smart", Scope: auth.ScopeHosts},
-		{Method: "GET", Path: "/api/iscsi/discoveryauth", Scope: auth.ScopeISCSI},
-		{Method: "PUT", Path: "/api/iscsi/discoveryauth", Scope: auth.ScopeISCSI},
-		{Method: "GET", Path: "/api/iscsi/target", Scope: auth.ScopeISCSI},
-		{Method: "POST", Path: "/api/iscsi/target", Scope: auth.ScopeISCSI, Task: "iscsi/target/create"},
-		{Method: "DELETE", Path: "/api/iscsi/target/{target_iqn}", Scope: auth.ScopeISCSI, Task: "iscsi/target/delete"},
-		{Method: "GET", Path: "/api/iscsi/target/{target_iqn}", Scope: auth.ScopeISCSI},
-		{Method: "PUT", Path: "/api/iscsi/target/{target_iqn}", Scope: auth.ScopeISCSI, Task: "iscsi/target/edit"},
-		{Method: "GET", Path: "/api/nfs-ganesha/cluster", Scope: auth.ScopeNFSGanesha, Version: V01},
-		{Method: "GET", Path: "/api/nfs-ganesha/export", Scope: auth.ScopeNFSGanesha},
-		{Method: "POST", Path: "/api/nfs-ganesha/export", Scope: auth.ScopeNFSGanesha, Version: V2, Task: "nfs/create"},
-		{Method: "DELETE", Path: "/api/nfs-ganesha/export/{cluster_id}/{export_id}", Scope: auth.ScopeNFSGanesha, Version: V2, Task: "nfs/delete"},
-		{Method: "GET", Path: "/api/nfs-ganesha/export/{cluster_id}/{export_id}", Scope: auth.ScopeNFSGanesha},
-		{Method: "PUT", Path: "/api/nfs-ganesha/export/{cluster_id}/{export_id}", Scope: auth.ScopeNFSGanesha, Version: V2, Task: "nfs/edit"},
-		{Method: "GET", Path: "/api/prometheus", Scope: auth.ScopePrometheus},
-		{Method: "GET", Path: "/api/prometheus/notifications", Scope: auth.ScopePrometheus},
-		{Method: "GET", Path: "/api/prometheus/rules", Scope: auth.ScopePrometheus},
-		{Method: "POST", Path: "/api/prometheus/silence", Scope: auth.ScopePrometheus},
-		{Method: "DELETE", Path: "/api/prometheus/silence/{s_id}", Scope: auth.ScopePrometheus},
-		{Method: "GET", Path: "/api/prometheus/silences", Scope: auth.ScopePrometheus},
-		{Method: "GET", Path: "/api/rgw/bucket", Scope: auth.ScopeRGW, Version: V1_1},
-		{Method: "POST", Path: "/api/rgw/bucket", Scope: auth.ScopeRGW},
-		{Method: "DELETE", Path: "/api/rgw/bucket/{bucket}", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/rgw/bucket/{bucket}", Scope: auth.ScopeRGW},
-		{Method: "PUT", Path: "/api/rgw/bucket/{bucket}", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/rgw/daemon", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/rgw/daemon/{svc_id}", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/rgw/site", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/rgw/user", Scope: auth.ScopeRGW},
-		{Method: "POST", Path: "/api/rgw/user", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/rgw/user/get_emails", Scope: auth.ScopeRGW},
-		{Method: "DELETE", Path: "/api/rgw/user/{uid}", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/rgw/user/{uid}", Scope: auth.ScopeRGW},
-		{Method: "PUT", Path: "/api/rgw/user/{uid}", Scope: auth.ScopeRGW},
-		{Method: "DELETE", Path: "/api/rgw/user/{uid}/capability", Scope: auth.ScopeRGW},
-		{Method: "POST", Path: "/api/rgw/user/{uid}/capability", Scope: auth.ScopeRGW},
-		{Method: "DELETE", Path: "/api/rgw/user/{uid}/key", Scope: auth.ScopeRGW},
-		{Method: "POST", Path: "/api/rgw/user/{uid}/key", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/rgw/user/{uid}/quota", Scope: auth.ScopeRGW},
-		{Method: "PUT", Path: "/api/rgw/user/{uid}/quota", Scope: auth.ScopeRGW},
-		{Method: "POST", Path: "/api/rgw/user/{uid}/subuser", Scope: auth.ScopeRGW},
-		{Method: "DELETE", Path: "/api/rgw/user/{uid}/subuser/{subuser}", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/role", Scope: auth.ScopeUser},
-		{Method: "POST", Path: "/api/role", Scope: auth.ScopeUser},
-		{Method: "DELETE", Path: "/api/role/{name}", Scope: auth.ScopeUser},
-		{Method: "GET", Path: "/api/role/{name}", Scope: auth.ScopeUser},
-		{Method: "PUT", Path: "/api/role/{name}", Scope: auth.ScopeUser},
-		{Method: "POST", Path: "/api/role/{name}/clone", Scope: auth.ScopeUser},
-		{Method: "GET", Path: "/api/service", Scope: auth.ScopeHosts},
-		{Method: "POST", Path: "/api/service", Scope: auth.ScopeHosts},
-		{Method: "GET", Path: "/api/service/known_types", Scope: auth.ScopeHosts},
-		{Method: "DELETE", Path: "/api/service/{service_name}", Scope: auth.ScopeHosts},
-		{Method: "GET", Path: "/api/service/{service_name}", Scope: auth.ScopeHosts},
-		{Method: "PUT", Path: "/api/service/{service_name}", Scope: auth.ScopeHosts},
-		{Method: "GET", Path: "/api/service/{service_name}/daemons", Scope: auth.ScopeHosts},
-		{Method: "GET", Path: "/api/settings", Scope: auth.ScopeConfigOpt},
-		{Method: "PUT", Path: "/api/settings", Scope: auth.ScopeConfigOpt},
-		{Method: "DELETE", Path: "/api/settings/{name}", Scope: auth.ScopeConfigOpt},
-		{Method: "GET", Path: "/api/settings/{name}", Scope: auth.ScopeConfigOpt},
-		{Method: "PUT", Path: "/api/settings/{name}", Scope: auth.ScopeConfigOpt},
-		{Method: "PUT", Path: "/api/telemetry", Scope: auth.ScopeConfigOpt},
-		{Method: "GET", Path: "/api/telemetry/report", Scope: auth.ScopeConfigOpt},
-		{Method: "GET", Path: "/api/user", Scope: auth.ScopeUser},
-		{Method: "POST", Path: "/api/user", Scope: auth.ScopeUser},
-		{Method: "POST", Path: "/api/user/validate_password"},
-		{Method: "DELETE", Path: "/api/user/{username}", Scope: auth.ScopeUser},
-		{Method: "GET", Path: "/api/user/{username}", Scope: auth.ScopeUser},
-		{Method: "PUT", Path: "/api/user/{username}", Scope: auth.ScopeUser},
-		{Method: "POST", Path: "/api/user/{username}/change_password"},
-		// In endpoints.tsv but not in the 16.2.15 OpenAPI document (later
-		// dashboard releases): scope and version as those releases declare
-		// them as far as known; the feedback plugin's are a best guess.
-		{Method: "GET", Path: "/api/cluster/user", Scope: auth.ScopeConfigOpt},
-		{Method: "POST", Path: "/api/cluster/user", Scope: auth.ScopeConfigOpt},
-		{Method: "GET", Path: "/api/feedback", Version: V01},
-		{Method: "POST", Path: "/api/feedback", Version: V01},
-		{Method: "GET", Path: "/api/feedback/api_key", Version: V01},
-		{Method: "POST", Path: "/api/feedback/api_key", Version: V01},
-		{Method: "DELETE", Path: "/api/feedback/api_key", Version: V01},
-		{Method: "GET", Path: "/api/rgw/bucket/getEncryption", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/rgw/bucket/getEncryptionConfig", Scope: auth.ScopeRGW},
-		{Method: "PUT", Path: "/api/rgw/bucket/setEncryptionConfig", Scope: auth.ScopeRGW},
-		{Method: "DELETE", Path: "/api/rgw/bucket/deleteEncryption", Scope: auth.ScopeRGW},
-		{Method: "GET", Path: "/api/rgw/user/roles", Scope: auth.ScopeRGW},
+		// RBD images (controllers/rbd.py).
+		bind(ops.RBDImageList, s.rbdList),
+		bind(ops.RBDImageCreate, s.rbdCreate),
+		bind(ops.RBDImageGet, func(cl *call, r *ops.RBDImageGetRequest) (any, error) {
+			spec, err := rbdSpec(r.ImageSpec)
+			if err != nil {
+				return nil, err
+			}
+			return c.RBD.Images.Get(cl.ctx(), spec)
+		}),
+		bind(ops.RBDImageUpdate, s.rbdUpdate),
+		bind(ops.RBDImageDelete, func(_ *call, r *ops.RBDImageDeleteRequest) (any, error) {
+			spec, err := rbdSpec(r.ImageSpec)
+			if err != nil {
+				return nil, err
+			}
+			return later(func(ctx context.Context) (any, error) { return nothing(c.RBD.Images.Delete(ctx, spec)) }), nil
+		}),
 	}
+}
+
+// bindCall binds an operation whose handler needs nothing of the request
+// beyond what the call carries (health, summary, parameterless reads).
+func bindCall[Req any](op ops.Op[Req], h handlerFunc) binding {
+	return bind(op, func(c *call, _ *Req) (any, error) { return h(c) })
 }

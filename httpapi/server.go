@@ -10,6 +10,7 @@ import (
 	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/auth"
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 )
 
 // Defaults of the options.
@@ -139,11 +140,20 @@ func New(client *cephapi.Client, opts ...Option) *Server {
 	s.tokens = tokens
 	s.secret = nil
 	s.tasks = newTaskManager(s.now, s.log)
-	s.routes = s.routeTable()
+	bound := map[*ops.Operation]handlerFunc{}
+	for _, b := range s.bindings() {
+		if bound[b.op] != nil {
+			panic("httpapi: " + b.op.String() + " is bound twice")
+		}
+		bound[b.op] = b.handle
+	}
+	s.routes = make([]Route, 0, len(ops.All))
+	for _, op := range ops.All {
+		s.routes = append(s.routes, newRoute(op, bound[op]))
+	}
 	s.mux = http.NewServeMux()
 	for i := range s.routes {
 		rt := &s.routes[i]
-		rt.normalize()
 		s.mux.Handle(rt.Method+" "+rt.Path, s.routeHandler(rt))
 	}
 	s.mux.Handle("/", http.HandlerFunc(s.notFound))
