@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 )
 
 var (
@@ -23,21 +23,6 @@ var (
 	_ ceph.MgrModules          = mgrService{}
 )
 
-// get is a GET of ep into a new T.
-func get[T any](ctx context.Context, c *client, ep endpoint, args []string, query url.Values) (*T, error) {
-	var out T
-	if _, err := c.call(ctx, ep, args, query, nil, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// exec is a call whose answer is not needed.
-func exec(ctx context.Context, c *client, ep endpoint, args []string, query url.Values, body any) error {
-	_, err := c.call(ctx, ep, args, query, body, nil)
-	return err
-}
-
 type healthService struct{ c *client }
 
 // Report reads the health section of GET /api/health/minimal.
@@ -45,14 +30,14 @@ func (s healthService) Report(ctx context.Context) (*ceph.HealthReport, error) {
 	var out struct {
 		Health ceph.HealthReport `json:"health"`
 	}
-	if _, err := s.c.call(ctx, epHealthMinimal, nil, nil, nil, &out); err != nil {
+	if _, err := send(ctx, s.c, ops.HealthMinimal, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out.Health, nil
 }
 
 func (s healthService) Minimal(ctx context.Context) (*ceph.HealthMinimal, error) {
-	return get[ceph.HealthMinimal](ctx, s.c, epHealthMinimal, nil, nil)
+	return get[ceph.HealthMinimal](ctx, s.c, ops.HealthMinimal, nil)
 }
 
 // Full reads GET /api/health/full. The real dashboard lists the pools there
@@ -60,7 +45,7 @@ func (s healthService) Minimal(ctx context.Context) (*ceph.HealthMinimal, error)
 // an object); they are turned into the shape GET /api/pool has.
 func (s healthService) Full(ctx context.Context) (*ceph.HealthFull, error) {
 	var raw map[string]json.RawMessage
-	if _, err := s.c.call(ctx, epHealthFull, nil, nil, nil, &raw); err != nil {
+	if _, err := send(ctx, s.c, ops.HealthFull, nil, &raw); err != nil {
 		return nil, err
 	}
 	pools := raw["pools"]
@@ -126,13 +111,13 @@ func normalizePools(ctx context.Context, rules crushService, data json.RawMessag
 }
 
 func (s healthService) Summary(ctx context.Context) (*ceph.Summary, error) {
-	return get[ceph.Summary](ctx, s.c, epSummary, nil, nil)
+	return get[ceph.Summary](ctx, s.c, ops.Summary, nil)
 }
 
 type monitorsService struct{ c *client }
 
 func (s monitorsService) Status(ctx context.Context) (*ceph.MonitorReport, error) {
-	return get[ceph.MonitorReport](ctx, s.c, epMonitor, nil, nil)
+	return get[ceph.MonitorReport](ctx, s.c, ops.Monitor, nil)
 }
 
 type logsService struct{ c *client }
@@ -140,7 +125,7 @@ type logsService struct{ c *client }
 // Recent reads GET /api/logs/all (newest line first, 30 per channel on
 // the dashboard). The endpoint has no line count; Lines keeps the newest.
 func (s logsService) Recent(ctx context.Context, opts *ceph.LogOptions) (*ceph.RecentLogs, error) {
-	l, err := get[ceph.RecentLogs](ctx, s.c, epLogs, nil, nil)
+	l, err := get[ceph.RecentLogs](ctx, s.c, ops.LogsAll, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +145,16 @@ func firstN[T any](s []T, n int) []T {
 
 type perfService struct{ c *client }
 
+// perfOps are the per-daemon-type operations of GET
+// /api/perf_counters/{type}/{service_id}; all take {service_id}.
+var perfOps = map[string]*ops.Operation{
+	"mds": ops.PerfCountersMDS.Operation, "mgr": ops.PerfCountersMgr.Operation, "mon": ops.PerfCountersMon.Operation,
+	"osd": ops.PerfCountersOSD.Operation, "rbd-mirror": ops.PerfCountersRBDMirror.Operation,
+	"rgw": ops.PerfCountersRGW.Operation, "tcmu-runner": ops.PerfCountersTCMURunner.Operation,
+}
+
 func (s perfService) All(ctx context.Context) (map[string]map[string]ceph.PerfCounter, error) {
-	m, err := get[map[string]map[string]ceph.PerfCounter](ctx, s.c, epPerfAll, nil, nil)
+	m, err := get[map[string]map[string]ceph.PerfCounter](ctx, s.c, ops.PerfCounters, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -169,13 +162,22 @@ func (s perfService) All(ctx context.Context) (map[string]map[string]ceph.PerfCo
 }
 
 func (s perfService) Daemon(ctx context.Context, daemonType, id string) (*ceph.DaemonPerfCounters, error) {
-	return get[ceph.DaemonPerfCounters](ctx, s.c, epPerfDaemon, []string{daemonType, id}, nil)
+	op, ok := perfOps[daemonType]
+	if !ok {
+		return nil, ceph.Errorf(ceph.InvalidArgument, "perf_counters", "unknown daemon type %q", daemonType)
+	}
+	var out ceph.DaemonPerfCounters
+	// Every per-type request has the one field {service_id}.
+	if _, err := s.c.call(ctx, op, &ops.PerfCountersOSDRequest{ServiceID: id}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 type crushService struct{ c *client }
 
 func (s crushService) List(ctx context.Context) ([]ceph.CrushRule, error) {
-	l, err := get[[]ceph.CrushRule](ctx, s.c, epCrushList, nil, nil)
+	l, err := get[[]ceph.CrushRule](ctx, s.c, ops.CrushRuleList, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +185,7 @@ func (s crushService) List(ctx context.Context) ([]ceph.CrushRule, error) {
 }
 
 func (s crushService) Get(ctx context.Context, name string) (*ceph.CrushRule, error) {
-	return get[ceph.CrushRule](ctx, s.c, epCrushGet, []string{name}, nil)
+	return get[ceph.CrushRule](ctx, s.c, ops.CrushRuleGet, &ops.CrushRuleGetRequest{Name: name})
 }
 
 // Creating an existing rule and deleting a missing one are success in
@@ -203,11 +205,9 @@ func (s crushService) Create(ctx context.Context, name string, opts *ceph.CrushR
 	} else if ok {
 		return ceph.Errorf(ceph.AlreadyExists, "crush_rule", "rule %s already exists", name)
 	}
-	body := map[string]any{"name": name, "root": opts.Root, "failure_domain": opts.FailureDomain}
-	if opts.DeviceClass != "" {
-		body["device_class"] = opts.DeviceClass
-	}
-	return exec(ctx, s.c, epCrushCreate, nil, nil, body)
+	return exec(ctx, s.c, ops.CrushRuleCreate, &ops.CrushRuleCreateRequest{
+		Name: name, Root: opts.Root, FailureDomain: opts.FailureDomain, DeviceClass: nonZero(opts.DeviceClass),
+	})
 }
 
 func (s crushService) Delete(ctx context.Context, name string) error {
@@ -216,14 +216,14 @@ func (s crushService) Delete(ctx context.Context, name string) error {
 	} else if !ok {
 		return ceph.Errorf(ceph.NotFound, "crush_rule", "rule %s does not exist", name)
 	}
-	return exec(ctx, s.c, epCrushDelete, []string{name}, nil, nil)
+	return exec(ctx, s.c, ops.CrushRuleDelete, &ops.CrushRuleDeleteRequest{Name: name})
 }
 
 type ecpService struct{ c *client }
 
 func (s ecpService) List(ctx context.Context) ([]ceph.ErasureCodeProfile, error) {
 	// ceph.ErasureCodeProfile reads the dashboard's flat form itself.
-	raw, err := get[[]ceph.ErasureCodeProfile](ctx, s.c, epECPList, nil, nil)
+	raw, err := get[[]ceph.ErasureCodeProfile](ctx, s.c, ops.ECProfileList, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +231,7 @@ func (s ecpService) List(ctx context.Context) ([]ceph.ErasureCodeProfile, error)
 }
 
 func (s ecpService) Get(ctx context.Context, name string) (*ceph.ErasureCodeProfile, error) {
-	return get[ceph.ErasureCodeProfile](ctx, s.c, epECPGet, []string{name}, nil)
+	return get[ceph.ErasureCodeProfile](ctx, s.c, ops.ECProfileGet, &ops.ECProfileGetRequest{Name: name})
 }
 
 // Create sends the profile's keys as the dashboard's form does (k and m as
@@ -252,11 +252,15 @@ func (s ecpService) Create(ctx context.Context, name string, opts *ceph.ErasureC
 	} else if ok {
 		return ceph.Errorf(ceph.AlreadyExists, "erasure_code_profile", "erasure-code profile %s already exists", name)
 	}
-	body := map[string]any{"name": name}
+	req := &ops.ECProfileCreateRequest{Name: name, Extra: map[string]json.RawMessage{}}
 	for k, v := range opts.Map() {
-		body[k] = v
+		b, err := json.Marshal(v)
+		if err != nil {
+			return &ceph.Error{Code: ceph.InvalidArgument, Component: "erasure_code_profile", Detail: err.Error(), Err: err}
+		}
+		req.Extra[k] = b
 	}
-	return exec(ctx, s.c, epECPCreate, nil, nil, body)
+	return exec(ctx, s.c, ops.ECProfileCreate, req)
 }
 
 func (s ecpService) Delete(ctx context.Context, name string) error {
@@ -265,13 +269,13 @@ func (s ecpService) Delete(ctx context.Context, name string) error {
 	} else if !ok {
 		return ceph.Errorf(ceph.NotFound, "erasure_code_profile", "erasure-code profile %s does not exist", name)
 	}
-	return exec(ctx, s.c, epECPDelete, []string{name}, nil, nil)
+	return exec(ctx, s.c, ops.ECProfileDelete, &ops.ECProfileDeleteRequest{Name: name})
 }
 
 type configService struct{ c *client }
 
 func (s configService) List(ctx context.Context) ([]ceph.ConfigOption, error) {
-	l, err := get[[]ceph.ConfigOption](ctx, s.c, epConfList, nil, nil)
+	l, err := get[[]ceph.ConfigOption](ctx, s.c, ops.ClusterConfList, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -279,11 +283,11 @@ func (s configService) List(ctx context.Context) ([]ceph.ConfigOption, error) {
 }
 
 func (s configService) Get(ctx context.Context, name string) (*ceph.ConfigOption, error) {
-	return get[ceph.ConfigOption](ctx, s.c, epConfGet, []string{name}, nil)
+	return get[ceph.ConfigOption](ctx, s.c, ops.ClusterConfGet, &ops.ClusterConfGetRequest{Name: name})
 }
 
 func (s configService) Filter(ctx context.Context, names []string) ([]ceph.ConfigOption, error) {
-	l, err := get[[]ceph.ConfigOption](ctx, s.c, epConfFilter, nil, url.Values{"names": {strings.Join(names, ",")}})
+	l, err := get[[]ceph.ConfigOption](ctx, s.c, ops.ClusterConfFilter, &ops.ClusterConfFilterRequest{Names: strings.Join(names, ",")})
 	if err != nil {
 		return nil, err
 	}
@@ -294,21 +298,21 @@ func (s configService) Set(ctx context.Context, name string, values []ceph.Confi
 	if values == nil {
 		values = []ceph.ConfigValue{}
 	}
-	return exec(ctx, s.c, epConfCreate, nil, nil, map[string]any{"name": name, "value": values})
+	return exec(ctx, s.c, ops.ClusterConfCreate, &ops.ClusterConfCreateRequest{Name: name, Value: values})
 }
 
 func (s configService) SetMany(ctx context.Context, values map[string]ceph.ConfigValue) error {
-	return exec(ctx, s.c, epConfBulkSet, nil, nil, map[string]any{"options": values})
+	return exec(ctx, s.c, ops.ClusterConfBulkSet, &ops.ClusterConfBulkSetRequest{Options: values})
 }
 
 func (s configService) Delete(ctx context.Context, name, section string) error {
-	return exec(ctx, s.c, epConfDelete, []string{name}, url.Values{"section": {section}}, nil)
+	return exec(ctx, s.c, ops.ClusterConfDelete, &ops.ClusterConfDeleteRequest{Name: name, Section: section})
 }
 
 type mgrService struct{ c *client }
 
 func (s mgrService) List(ctx context.Context) ([]ceph.MgrModule, error) {
-	l, err := get[[]ceph.MgrModule](ctx, s.c, epMgrList, nil, nil)
+	l, err := get[[]ceph.MgrModule](ctx, s.c, ops.MgrModuleList, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +339,7 @@ func (s mgrService) known(ctx context.Context, name string, err error) error {
 }
 
 func (s mgrService) Get(ctx context.Context, name string) (map[string]any, error) {
-	m, err := get[map[string]any](ctx, s.c, epMgrGet, []string{name}, nil)
+	m, err := get[map[string]any](ctx, s.c, ops.MgrModuleGet, &ops.MgrModuleGetRequest{ModuleName: name})
 	if err != nil {
 		return nil, s.known(ctx, name, err)
 	}
@@ -343,7 +347,7 @@ func (s mgrService) Get(ctx context.Context, name string) (map[string]any, error
 }
 
 func (s mgrService) Options(ctx context.Context, name string) (map[string]ceph.MgrModuleOption, error) {
-	m, err := get[map[string]ceph.MgrModuleOption](ctx, s.c, epMgrOptions, []string{name}, nil)
+	m, err := get[map[string]ceph.MgrModuleOption](ctx, s.c, ops.MgrModuleOptions, &ops.MgrModuleOptionsRequest{ModuleName: name})
 	if err != nil {
 		return nil, s.known(ctx, name, err)
 	}
@@ -364,11 +368,12 @@ func (s mgrService) Disable(ctx context.Context, name string) error {
 // server to come back and checks the module's state: the switch is done
 // only if the module is in the state asked for.
 func (s mgrService) toggle(ctx context.Context, name string, on bool) error {
-	ep := epMgrDisable
+	var err error
 	if on {
-		ep = epMgrEnable
+		err = exec(ctx, s.c, ops.MgrModuleEnable, &ops.MgrModuleEnableRequest{ModuleName: name})
+	} else {
+		err = exec(ctx, s.c, ops.MgrModuleDisable, &ops.MgrModuleDisableRequest{ModuleName: name})
 	}
-	err := exec(ctx, s.c, ep, []string{name}, nil, nil)
 	if err == nil {
 		return nil
 	}
@@ -400,5 +405,5 @@ func (s mgrService) SetOptions(ctx context.Context, name string, values map[stri
 	if values == nil {
 		values = map[string]any{}
 	}
-	return s.known(ctx, name, exec(ctx, s.c, epMgrSet, []string{name}, nil, map[string]any{"config": values}))
+	return s.known(ctx, name, exec(ctx, s.c, ops.MgrModuleUpdate, &ops.MgrModuleUpdateRequest{ModuleName: name, Config: values}))
 }

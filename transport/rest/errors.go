@@ -112,7 +112,7 @@ func (c *client) responseError(r *request, rsp *response) error {
 	native := c.respErr(r, rsp)
 	var b errorBody
 	_ = json.Unmarshal(rsp.body, &b) // a non-JSON body leaves b empty
-	return bodyError(rsp.status, &b, r.ep.component, native, rsp.body)
+	return bodyError(rsp.status, &b, r.op.Component, native, rsp.body)
 }
 
 // errnoInDetail finds the errno of a failed mon command in the detail the

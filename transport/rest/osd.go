@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 	"github.com/cephapi/cephapi/osd"
 )
 
@@ -21,12 +21,12 @@ var (
 	_ osd.Lifecycle = lifecycleService{}
 )
 
-func idArg(id int) []string { return []string{strconv.Itoa(id)} }
+func idArg(id int) string { return strconv.Itoa(id) }
 
 type osdsService struct{ c *client }
 
 func (s osdsService) List(ctx context.Context) ([]osd.OSD, error) {
-	l, err := get[[]osd.OSD](ctx, s.c, epOSDList, nil, nil)
+	l, err := get[[]osd.OSD](ctx, s.c, ops.OSDList, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (s osdsService) List(ctx context.Context) ([]osd.OSD, error) {
 }
 
 func (s osdsService) Get(ctx context.Context, id int) (*osd.Details, error) {
-	d, err := get[osd.Details](ctx, s.c, epOSDGet, idArg(id), nil)
+	d, err := get[osd.Details](ctx, s.c, ops.OSDGet, &ops.OSDGetRequest{SvcID: idArg(id)})
 	if err != nil && ceph.CodeOf(err) == ceph.Internal {
 		// The real dashboard answers a generic 500 for an OSD that does
 		// not exist; tell that case apart by listing.
@@ -64,7 +64,7 @@ func (s osdsService) Tree(ctx context.Context) (*osd.Tree, error) {
 	var out struct {
 		Nodes []osd.TreeNode `json:"nodes"`
 	}
-	if _, err := s.c.call(ctx, epCrushInfo, nil, nil, nil, &out); err != nil {
+	if _, err := send(ctx, s.c, ops.CrushRuleInfo, nil, &out); err != nil {
 		if ceph.CodeOf(err) == ceph.NotFound {
 			return nil, &ceph.Error{Code: ceph.Unimplemented, Component: "osd", Detail: "the server offers no CRUSH tree (GET ui-api/crush_rule/info)", Err: native(err)}
 		}
@@ -76,7 +76,7 @@ func (s osdsService) Tree(ctx context.Context) (*osd.Tree, error) {
 // Mark marks each OSD with PUT /api/osd/{id}/mark (one OSD per call).
 func (s osdsService) Mark(ctx context.Context, ids []int, action osd.MarkAction) error {
 	for _, id := range ids {
-		if err := exec(ctx, s.c, epOSDMark, idArg(id), nil, map[string]string{"action": string(action)}); err != nil {
+		if err := exec(ctx, s.c, ops.OSDMark, &ops.OSDMarkRequest{SvcID: idArg(id), Action: string(action)}); err != nil {
 			return err
 		}
 	}
@@ -84,19 +84,19 @@ func (s osdsService) Mark(ctx context.Context, ids []int, action osd.MarkAction)
 }
 
 func (s osdsService) Reweight(ctx context.Context, id int, weight float64) error {
-	return exec(ctx, s.c, epOSDReweight, idArg(id), nil, map[string]float64{"weight": weight})
+	return exec(ctx, s.c, ops.OSDReweight, &ops.OSDReweightRequest{SvcID: idArg(id), Weight: ops.Float(weight)})
 }
 
 func (s osdsService) Scrub(ctx context.Context, id int, deep bool) error {
-	return exec(ctx, s.c, epOSDScrub, idArg(id), url.Values{"deep": {strconv.FormatBool(deep)}}, nil)
+	return exec(ctx, s.c, ops.OSDScrub, &ops.OSDScrubRequest{SvcID: idArg(id), Deep: new(ops.Bool(deep))})
 }
 
 func (s osdsService) SetDeviceClass(ctx context.Context, id int, class string) error {
-	return exec(ctx, s.c, epOSDSetClass, idArg(id), nil, map[string]string{"device_class": class})
+	return exec(ctx, s.c, ops.OSDUpdate, &ops.OSDUpdateRequest{SvcID: idArg(id), DeviceClass: class})
 }
 
 func (s osdsService) Devices(ctx context.Context, id int) ([]osd.Device, error) {
-	l, err := get[[]osd.Device](ctx, s.c, epOSDDevices, idArg(id), nil)
+	l, err := get[[]osd.Device](ctx, s.c, ops.OSDDevices, &ops.OSDDevicesRequest{SvcID: idArg(id)})
 	if err != nil {
 		return nil, err
 	}
@@ -104,17 +104,17 @@ func (s osdsService) Devices(ctx context.Context, id int) ([]osd.Device, error) 
 }
 
 func (s osdsService) Histogram(ctx context.Context, id int) (*osd.Histogram, error) {
-	return get[osd.Histogram](ctx, s.c, epOSDHistogram, idArg(id), nil)
+	return get[osd.Histogram](ctx, s.c, ops.OSDHistogram, &ops.OSDHistogramRequest{SvcID: idArg(id)})
 }
 
 func (s osdsService) Settings(ctx context.Context) (*osd.Settings, error) {
-	return get[osd.Settings](ctx, s.c, epOSDSettings, nil, nil)
+	return get[osd.Settings](ctx, s.c, ops.OSDSettings, nil)
 }
 
 type flagsService struct{ c *client }
 
 func (s flagsService) List(ctx context.Context) ([]string, error) {
-	l, err := get[[]string](ctx, s.c, epOSDFlags, nil, nil)
+	l, err := get[[]string](ctx, s.c, ops.OSDFlagsList, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -126,14 +126,14 @@ func (s flagsService) Set(ctx context.Context, flags []string) ([]string, error)
 		flags = []string{}
 	}
 	var out []string
-	if _, err := s.c.call(ctx, epOSDFlagsSet, nil, nil, map[string]any{"flags": flags}, &out); err != nil {
+	if _, err := send(ctx, s.c, ops.OSDFlagsSet, &ops.OSDFlagsSetRequest{Flags: flags}, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 func (s flagsService) Individual(ctx context.Context) ([]osd.IndividualFlagState, error) {
-	l, err := get[[]osd.IndividualFlagState](ctx, s.c, epOSDFlagsInd, nil, nil)
+	l, err := get[[]osd.IndividualFlagState](ctx, s.c, ops.OSDFlagsIndividual, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -143,8 +143,12 @@ func (s flagsService) Individual(ctx context.Context) ([]osd.IndividualFlagState
 func (s flagsService) SetIndividual(ctx context.Context, ids []int, flags map[string]bool) (*osd.IndividualFlagsResult, error) {
 	// The dashboard ignores flags other than noup, nodown, noin and noout;
 	// the validated layer has refused them already.
+	req := &ops.OSDFlagsIndividualSetRequest{Flags: make(map[string]*bool, len(flags)), IDs: ids}
+	for k, v := range flags {
+		req.Flags[k] = new(v)
+	}
 	var out osd.IndividualFlagsResult
-	if _, err := s.c.call(ctx, epOSDFlagsIndSet, nil, nil, map[string]any{"flags": flags, "ids": ids}, &out); err != nil {
+	if _, err := send(ctx, s.c, ops.OSDFlagsIndividualSet, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -191,12 +195,16 @@ func (s lifecycleService) Create(ctx context.Context, opts *osd.CreateOptions) (
 	if opts.DeviceClass != "" {
 		data["device_class"] = opts.DeviceClass
 	}
-	body := map[string]any{"method": "bare", "data": data, "tracking_id": "cephapi-" + uuid}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return 0, &ceph.Error{Code: ceph.InvalidArgument, Component: "osd", Detail: err.Error(), Err: err}
+	}
+	body := &ops.OSDCreateRequest{Method: "bare", Data: raw, TrackingID: "cephapi-" + uuid}
 	var out struct {
 		Result json.RawMessage `json:"result"`
 		SvcID  *int            `json:"svc_id"`
 	}
-	if _, err := s.c.call(ctx, epOSDCreate, nil, nil, body, &out); err != nil {
+	if _, err := send(ctx, s.c, ops.OSDCreate, body, &out); err != nil {
 		return 0, err
 	}
 	id, ok := createdID(out.Result)
@@ -266,13 +274,13 @@ func idsJSON(ids []int) string {
 }
 
 func (s lifecycleService) SafeToDestroy(ctx context.Context, ids []int) (*osd.SafeToDestroyReport, error) {
-	return get[osd.SafeToDestroyReport](ctx, s.c, epOSDSafeToDestroy, nil, url.Values{"ids": {idsJSON(ids)}})
+	return get[osd.SafeToDestroyReport](ctx, s.c, ops.OSDSafeToDestroy, &ops.OSDSafeToDestroyRequest{IDs: idsJSON(ids)})
 }
 
 // SafeToDelete needs an orchestrator on the real dashboard (503
 // orchestrator_status_unavailable without one): that is Unimplemented here.
 func (s lifecycleService) SafeToDelete(ctx context.Context, ids []int) (*osd.SafeToDeleteReport, error) {
-	r, err := get[osd.SafeToDeleteReport](ctx, s.c, epOSDSafeToDelete, nil, url.Values{"svc_ids": {idsJSON(ids)}})
+	r, err := get[osd.SafeToDeleteReport](ctx, s.c, ops.OSDSafeToDelete, &ops.OSDSafeToDeleteRequest{SvcIDs: idsJSON(ids)})
 	return r, orchestratorUnimplemented(err)
 }
 
@@ -287,20 +295,20 @@ func orchestratorUnimplemented(err error) error {
 }
 
 func (s lifecycleService) Destroy(ctx context.Context, id int) error {
-	return exec(ctx, s.c, epOSDDestroy, idArg(id), nil, nil)
+	return exec(ctx, s.c, ops.OSDDestroy, &ops.OSDDestroyRequest{SvcID: idArg(id)})
 }
 
 func (s lifecycleService) Purge(ctx context.Context, id int) error {
-	return exec(ctx, s.c, epOSDPurge, idArg(id), nil, nil)
+	return exec(ctx, s.c, ops.OSDPurge, &ops.OSDPurgeRequest{SvcID: idArg(id)})
 }
 
 func (s lifecycleService) Delete(ctx context.Context, id int, opts *osd.DeleteOptions) error {
-	q := url.Values{}
+	req := &ops.OSDDeleteRequest{SvcID: idArg(id)}
 	if opts != nil && opts.PreserveID {
-		q.Set("preserve_id", "true")
+		req.PreserveID = new(ops.Bool(true))
 	}
 	if opts != nil && opts.Force {
-		q.Set("force", "true")
+		req.Force = new(ops.Bool(true))
 	}
-	return orchestratorUnimplemented(exec(ctx, s.c, epOSDDelete, idArg(id), q, nil))
+	return orchestratorUnimplemented(exec(ctx, s.c, ops.OSDDelete, req))
 }

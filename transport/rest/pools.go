@@ -2,25 +2,25 @@ package rest
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 )
 
 var _ ceph.Pools = poolsService{}
 
 type poolsService struct{ c *client }
 
-func statsQuery(stats bool) url.Values {
-	if !stats {
+func stats(on bool) *ops.Bool {
+	if !on {
 		return nil
 	}
-	return url.Values{"stats": {"true"}}
+	return new(ops.Bool(true))
 }
 
 func (s poolsService) List(ctx context.Context, opts *ceph.PoolListOptions) ([]ceph.Pool, error) {
-	l, err := get[[]ceph.Pool](ctx, s.c, epPoolList, nil, statsQuery(opts != nil && opts.Stats))
+	l, err := get[[]ceph.Pool](ctx, s.c, ops.PoolList, &ops.PoolListRequest{Stats: stats(opts != nil && opts.Stats)})
 	if err != nil {
 		return nil, err
 	}
@@ -28,41 +28,25 @@ func (s poolsService) List(ctx context.Context, opts *ceph.PoolListOptions) ([]c
 }
 
 func (s poolsService) Get(ctx context.Context, name string, opts *ceph.PoolGetOptions) (*ceph.Pool, error) {
-	return get[ceph.Pool](ctx, s.c, epPoolGet, []string{name}, statsQuery(opts != nil && opts.Stats))
+	return get[ceph.Pool](ctx, s.c, ops.PoolGet, &ops.PoolGetRequest{PoolName: name, Stats: stats(opts != nil && opts.Stats)})
 }
 
-// poolBody is the body of POST and PUT /api/pool with the dashboard's field
-// names. Field order matters to the real dashboard, which applies the
-// extra keys in the order given (size before min_size; the rename, "pool"
-// in a PUT, last of all whatever the order).
-type poolBody struct {
-	Pool                     *string        `json:"pool,omitempty"`
-	PGNum                    *int           `json:"pg_num,omitempty"`
-	PoolType                 string         `json:"pool_type,omitempty"`
-	ErasureCodeProfile       string         `json:"erasure_code_profile,omitempty"`
-	RuleName                 *string        `json:"rule_name,omitempty"`
-	Flags                    []string       `json:"flags,omitempty"`
-	ApplicationMetadata      *[]string      `json:"application_metadata,omitempty"`
-	Configuration            map[string]any `json:"configuration,omitempty"`
-	Size                     *int           `json:"size,omitempty"`
-	MinSize                  *int           `json:"min_size,omitempty"`
-	PGAutoscaleMode          *string        `json:"pg_autoscale_mode,omitempty"`
-	CompressionMode          string         `json:"compression_mode,omitempty"`
-	CompressionAlgorithm     string         `json:"compression_algorithm,omitempty"`
-	CompressionMinBlobSize   int64          `json:"compression_min_blob_size,omitempty"`
-	CompressionMaxBlobSize   int64          `json:"compression_max_blob_size,omitempty"`
-	CompressionRequiredRatio float64        `json:"compression_required_ratio,omitempty"`
-	QuotaMaxBytes            *int64         `json:"quota_max_bytes,omitempty"`
-	QuotaMaxObjects          *int64         `json:"quota_max_objects,omitempty"`
-}
-
-func (b *poolBody) setCompression(cp *ceph.Compression) {
+// compression sets the compression fields of a pool request (create and
+// update share them); zero values are left out.
+func compression(cp *ceph.Compression) (mode, alg *string, minBlob, maxBlob *ops.Int, ratio *ops.Float) {
 	if cp == nil {
 		return
 	}
-	b.CompressionMode, b.CompressionAlgorithm = cp.Mode, cp.Algorithm
-	b.CompressionMinBlobSize, b.CompressionMaxBlobSize = cp.MinBlobSize, cp.MaxBlobSize
-	b.CompressionRequiredRatio = cp.RequiredRatio
+	return nonZero(cp.Mode), nonZero(cp.Algorithm), intOf(cp.MinBlobSize), intOf(cp.MaxBlobSize), nonZero(ops.Float(cp.RequiredRatio))
+}
+
+func intOf[T ~int | ~int64 | ~uint64](v T) *ops.Int { return nonZero(ops.Int(v)) }
+
+func intp[T ~int | ~int64 | ~uint64](p *T) *ops.Int {
+	if p == nil {
+		return nil
+	}
+	return new(ops.Int(*p))
 }
 
 func configAny(m map[string]string) map[string]any {
@@ -98,7 +82,7 @@ func (s poolsService) exists(ctx context.Context, name string) (bool, error) {
 	var pools []struct {
 		PoolName string `json:"pool_name"`
 	}
-	if _, err := s.c.call(ctx, epPoolList, nil, url.Values{"attrs": {"pool_name"}}, nil, &pools); err != nil {
+	if _, err := send(ctx, s.c, ops.PoolList, &ops.PoolListRequest{Attrs: "pool_name"}, &pools); err != nil {
 		return false, err
 	}
 	for _, p := range pools {
@@ -119,26 +103,32 @@ func (s poolsService) Create(ctx context.Context, name string, opts *ceph.PoolCr
 	if typ == "" {
 		typ = ceph.Replicated
 	}
-	b := &poolBody{
-		Pool: &name, PGNum: &opts.PGNum, PoolType: string(typ),
-		ErasureCodeProfile: opts.ErasureCodeProfile, RuleName: nonZero(opts.CrushRule),
-		Flags: opts.Flags, Configuration: configAny(opts.Configuration),
-		Size: nonZero(opts.Size), MinSize: nonZero(opts.MinSize),
+	// Field order matters to the real dashboard, which applies the extra
+	// keys in the order given (size before min_size): the request type
+	// keeps ops.yaml's order.
+	b := &ops.PoolCreateRequest{
+		Pool: name, PGNum: ops.Int(opts.PGNum), PoolType: string(typ),
+		ErasureCodeProfile: nonZero(opts.ErasureCodeProfile), RuleName: nonZero(opts.CrushRule),
+		Configuration: configAny(opts.Configuration),
+		Size:          intOf(opts.Size), MinSize: intOf(opts.MinSize),
 		PGAutoscaleMode: nonZero(opts.PGAutoscaleMode),
-		QuotaMaxBytes:   nonZero(opts.QuotaMaxBytes), QuotaMaxObjects: nonZero(opts.QuotaMaxObjects),
+		QuotaMaxBytes:   intOf(opts.QuotaMaxBytes), QuotaMaxObjects: intOf(opts.QuotaMaxObjects),
+	}
+	if len(opts.Flags) > 0 {
+		b.Flags = &opts.Flags
 	}
 	if typ == ceph.Erasure {
 		b.Size, b.MinSize = nil, nil
-		if b.ErasureCodeProfile == "" {
-			b.ErasureCodeProfile = "default"
+		if b.ErasureCodeProfile == nil {
+			b.ErasureCodeProfile = new("default")
 		}
 	}
 	if len(opts.Applications) > 0 {
 		apps := opts.Applications
 		b.ApplicationMetadata = &apps
 	}
-	b.setCompression(opts.Compression)
-	return exec(ctx, s.c, epPoolCreate, nil, nil, b)
+	b.CompressionMode, b.CompressionAlgorithm, b.CompressionMinBlobSize, b.CompressionMaxBlobSize, b.CompressionRequiredRatio = compression(opts.Compression)
+	return exec(ctx, s.c, ops.PoolCreate, b)
 }
 
 func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUpdateOptions) error {
@@ -155,15 +145,18 @@ func (s poolsService) Update(ctx context.Context, name string, opts *ceph.PoolUp
 		}
 		return ceph.Errorf(ceph.AlreadyExists, "pool", "pool '%s' already exists", name)
 	}
-	b := &poolBody{
-		Pool: opts.NewName, PGNum: opts.PGNum, RuleName: opts.CrushRule,
-		Flags: opts.Flags, ApplicationMetadata: opts.Applications,
-		Configuration: configAny(opts.Configuration),
-		Size:          opts.Size, MinSize: opts.MinSize, PGAutoscaleMode: opts.PGAutoscaleMode,
-		QuotaMaxBytes: opts.QuotaMaxBytes, QuotaMaxObjects: opts.QuotaMaxObjects,
+	b := &ops.PoolUpdateRequest{
+		PoolName: name, Pool: opts.NewName, PGNum: intp(opts.PGNum), RuleName: opts.CrushRule,
+		ApplicationMetadata: opts.Applications,
+		Configuration:       configAny(opts.Configuration),
+		Size:                intp(opts.Size), MinSize: intp(opts.MinSize), PGAutoscaleMode: opts.PGAutoscaleMode,
+		QuotaMaxBytes: intp(opts.QuotaMaxBytes), QuotaMaxObjects: intp(opts.QuotaMaxObjects),
 	}
-	b.setCompression(opts.Compression)
-	return exec(ctx, s.c, epPoolUpdate, []string{name}, nil, b)
+	if len(opts.Flags) > 0 {
+		b.Flags = &opts.Flags
+	}
+	b.CompressionMode, b.CompressionAlgorithm, b.CompressionMinBlobSize, b.CompressionMaxBlobSize, b.CompressionRequiredRatio = compression(opts.Compression)
+	return exec(ctx, s.c, ops.PoolUpdate, b)
 }
 
 func (s poolsService) Delete(ctx context.Context, name string) error {
@@ -172,7 +165,7 @@ func (s poolsService) Delete(ctx context.Context, name string) error {
 	} else if !ok {
 		return ceph.Errorf(ceph.NotFound, "pool", "pool '%s' does not exist", name)
 	}
-	return exec(ctx, s.c, epPoolDelete, []string{name}, nil, nil)
+	return exec(ctx, s.c, ops.PoolDelete, &ops.PoolDeleteRequest{PoolName: name})
 }
 
 func (s poolsService) Configuration(ctx context.Context, name string) ([]ceph.PoolConfigOption, error) {
@@ -181,7 +174,7 @@ func (s poolsService) Configuration(ctx context.Context, name string) ([]ceph.Po
 		Value  any    `json:"value"`
 		Source int    `json:"source"`
 	}
-	if _, err := s.c.call(ctx, epPoolConfig, []string{name}, nil, nil, &raw); err != nil {
+	if _, err := send(ctx, s.c, ops.PoolConfiguration, &ops.PoolConfigurationRequest{PoolName: name}, &raw); err != nil {
 		return nil, err
 	}
 	out := make([]ceph.PoolConfigOption, 0, len(raw))

@@ -2,9 +2,8 @@ package rest
 
 import (
 	"context"
-	"net/url"
-	"strconv"
 
+	"github.com/cephapi/cephapi/httpapi/ops"
 	"github.com/cephapi/cephapi/rbd"
 )
 
@@ -12,18 +11,13 @@ var _ rbd.Images = imagesService{}
 
 type imagesService struct{ c *client }
 
-// imageArg is the {image_spec} path parameter: "pool/name" or
+// The {image_spec} path parameter is "pool/name" or
 // "pool/namespace/name" as one segment ("pool%2Fname"), as the dashboard's
-// front end sends it.
-func imageArg(spec rbd.ImageSpec) []string { return []string{spec.String()} }
+// front end sends it: ops.Encode escapes it.
 
 // List is GET /api/block/image (version 2.0), which pages (offset, limit;
 // -1 for all), searches and returns the total in X-Total-Count.
 func (s imagesService) List(ctx context.Context, pool string, opts *rbd.ListOptions) ([]rbd.Image, error) {
-	q := url.Values{}
-	if pool != "" {
-		q.Set("pool_name", pool)
-	}
 	limit, offset, search := -1, 0, ""
 	if opts != nil {
 		if opts.Limit > 0 {
@@ -31,16 +25,12 @@ func (s imagesService) List(ctx context.Context, pool string, opts *rbd.ListOpti
 		}
 		offset, search = opts.Offset, opts.Search
 	}
-	q.Set("offset", strconv.Itoa(offset))
-	q.Set("limit", strconv.Itoa(limit))
-	if search != "" {
-		q.Set("search", search)
-	}
+	req := &ops.RBDImageListRequest{PoolName: pool, Offset: new(ops.Int(offset)), Limit: new(ops.Int(limit)), Search: search}
 	var pools []struct {
 		PoolName string      `json:"pool_name"`
 		Value    []rbd.Image `json:"value"`
 	}
-	if _, err := s.c.call(ctx, epImageList, nil, q, nil, &pools); err != nil {
+	if _, err := send(ctx, s.c, ops.RBDImageList, req, &pools); err != nil {
 		return nil, err
 	}
 	out := []rbd.Image{}
@@ -56,54 +46,31 @@ func (s imagesService) List(ctx context.Context, pool string, opts *rbd.ListOpti
 }
 
 func (s imagesService) Get(ctx context.Context, spec rbd.ImageSpec) (*rbd.Image, error) {
-	return get[rbd.Image](ctx, s.c, epImageGet, imageArg(spec), nil)
+	return get[rbd.Image](ctx, s.c, ops.RBDImageGet, &ops.RBDImageGetRequest{ImageSpec: spec.String()})
 }
 
 func (s imagesService) Create(ctx context.Context, spec rbd.ImageSpec, opts *rbd.CreateOptions) error {
-	b := map[string]any{"name": spec.Name, "pool_name": spec.Pool, "size": opts.Size}
-	if spec.Namespace != "" {
-		b["namespace"] = spec.Namespace
-	}
-	if opts.ObjSize != 0 {
-		b["obj_size"] = opts.ObjSize
+	b := &ops.RBDImageCreateRequest{
+		Name: spec.Name, PoolName: spec.Pool, Size: ops.Int(opts.Size),
+		Namespace: nonZero(spec.Namespace), ObjSize: intOf(opts.ObjSize),
+		StripeUnit: intOf(opts.StripeUnit), StripeCount: intOf(opts.StripeCount),
+		DataPool: nonZero(opts.DataPool), Configuration: configAny(opts.Configuration),
 	}
 	if opts.Features != nil {
-		b["features"] = opts.Features
+		b.Features = &opts.Features
 	}
-	if opts.StripeUnit != 0 {
-		b["stripe_unit"] = opts.StripeUnit
-	}
-	if opts.StripeCount != 0 {
-		b["stripe_count"] = opts.StripeCount
-	}
-	if opts.DataPool != "" {
-		b["data_pool"] = opts.DataPool
-	}
-	if opts.Configuration != nil {
-		b["configuration"] = configAny(opts.Configuration)
-	}
-	return exec(ctx, s.c, epImageCreate, nil, nil, b)
+	return exec(ctx, s.c, ops.RBDImageCreate, b)
 }
 
 func (s imagesService) Update(ctx context.Context, spec rbd.ImageSpec, opts *rbd.UpdateOptions) error {
-	b := map[string]any{}
+	b := &ops.RBDImageUpdateRequest{ImageSpec: spec.String()}
 	if opts != nil {
-		if opts.NewName != nil {
-			b["name"] = *opts.NewName
-		}
-		if opts.Size != nil {
-			b["size"] = *opts.Size
-		}
-		if opts.Features != nil {
-			b["features"] = *opts.Features
-		}
-		if opts.Configuration != nil {
-			b["configuration"] = configAny(opts.Configuration)
-		}
+		b.Name, b.Size, b.Features = opts.NewName, intp(opts.Size), opts.Features
+		b.Configuration = configAny(opts.Configuration)
 	}
-	return exec(ctx, s.c, epImageUpdate, imageArg(spec), nil, b)
+	return exec(ctx, s.c, ops.RBDImageUpdate, b)
 }
 
 func (s imagesService) Delete(ctx context.Context, spec rbd.ImageSpec) error {
-	return exec(ctx, s.c, epImageDelete, imageArg(spec), nil, nil)
+	return exec(ctx, s.c, ops.RBDImageDelete, &ops.RBDImageDeleteRequest{ImageSpec: spec.String()})
 }

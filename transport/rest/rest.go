@@ -18,6 +18,7 @@ import (
 
 	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 	"github.com/cephapi/cephapi/internal/cmdemu"
 	"github.com/hashicorp/go-cleanhttp"
 )
@@ -246,29 +247,22 @@ func (cfg *config) httpClient() (*http.Client, error) {
 // request is one API call before it is sent; it can be sent twice (after a
 // new login).
 type request struct {
-	ep    endpoint
+	op    *ops.Operation
 	path  string // relative to the base URL
 	query url.Values
 	body  []byte
 }
 
-// newRequest builds the request of ep with its path parameters (each
-// escaped as one path segment, so "pool/image" becomes "pool%2Fimage"),
-// query and JSON body (nil: none).
-func (c *client) newRequest(ep endpoint, args []string, query url.Values, body any) (*request, error) {
-	p, err := ep.expand(args)
+// newRequest builds the request of op from req (a pointer to op's
+// request type, as the server decodes it; nil for none): path parameters
+// (each escaped as one path segment, so "pool/image" becomes
+// "pool%2Fimage"), query and JSON body.
+func (c *client) newRequest(op *ops.Operation, req any) (*request, error) {
+	p, q, body, err := ops.Encode(op, req)
 	if err != nil {
 		return nil, err
 	}
-	r := &request{ep: ep, path: p, query: query}
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, &ceph.Error{Code: ceph.InvalidArgument, Component: ep.component, Detail: "cannot encode the request body: " + err.Error(), Err: err}
-		}
-		r.body = b
-	}
-	return r, nil
+	return &request{op: op, path: p, query: q, body: body}, nil
 }
 
 func (c *client) httpRequest(ctx context.Context, r *request, token string) (*http.Request, error) {
@@ -281,11 +275,11 @@ func (c *client) httpRequest(ctx context.Context, r *request, token string) (*ht
 	if r.body != nil {
 		body = bytes.NewReader(r.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.ep.method, u.String(), body)
+	req, err := http.NewRequestWithContext(ctx, r.op.Method, u.String(), body)
 	if err != nil {
-		return nil, &ceph.Error{Code: ceph.InvalidArgument, Component: r.ep.component, Detail: err.Error(), Err: err}
+		return nil, &ceph.Error{Code: ceph.InvalidArgument, Component: r.op.Component, Detail: err.Error(), Err: err}
 	}
-	req.Header.Set("Accept", "application/vnd.ceph.api.v"+r.ep.version+"+json")
+	req.Header.Set("Accept", r.op.Version.MediaType())
 	req.Header.Set("User-Agent", c.userAgent)
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -313,7 +307,7 @@ type response struct {
 
 // send sends r once with token and reads the whole (bounded) body.
 func (c *client) send(ctx context.Context, r *request, token string) (*response, error) {
-	if err := ceph.CheckContext(ctx, r.ep.component); err != nil {
+	if err := ceph.CheckContext(ctx, r.op.Component); err != nil {
 		return nil, err
 	}
 	req, err := c.httpRequest(ctx, r, token)
@@ -331,9 +325,9 @@ func (c *client) send(ctx context.Context, r *request, token string) (*response,
 	}
 	if int64(len(body)) > c.maxBytes {
 		return nil, &ceph.Error{
-			Code: ceph.TooLarge, Component: r.ep.component,
-			Detail: fmt.Sprintf("%s %s: response body exceeds %d bytes", r.ep.method, r.path, c.maxBytes),
-			Err:    &ResponseError{StatusCode: rsp.StatusCode, Header: rsp.Header, Body: body[:min(len(body), 4096)], Method: r.ep.method, URL: req.URL.Redacted()},
+			Code: ceph.TooLarge, Component: r.op.Component,
+			Detail: fmt.Sprintf("%s %s: response body exceeds %d bytes", r.op.Method, r.path, c.maxBytes),
+			Err:    &ResponseError{StatusCode: rsp.StatusCode, Header: rsp.Header, Body: body[:min(len(body), 4096)], Method: r.op.Method, URL: req.URL.Redacted()},
 		}
 	}
 	return &response{status: rsp.StatusCode, header: rsp.Header, body: body}, nil
@@ -344,14 +338,14 @@ func (c *client) send(ctx context.Context, r *request, token string) (*response,
 // DNS, TLS, reset) as Unavailable.
 func transportError(ctx context.Context, r *request, err error) error {
 	if ctx.Err() != nil {
-		return ceph.CheckContext(ctx, r.ep.component)
+		return ceph.CheckContext(ctx, r.op.Component)
 	}
 	code := ceph.Unavailable
 	var ne interface{ Timeout() bool }
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		code = ceph.DeadlineExceeded
 	}
-	return &ceph.Error{Code: code, Component: r.ep.component, Detail: fmt.Sprintf("%s %s: %v", r.ep.method, r.path, err), Err: err}
+	return &ceph.Error{Code: code, Component: r.op.Component, Detail: fmt.Sprintf("%s %s: %v", r.op.Method, r.path, err), Err: err}
 }
 
 func (c *client) currentToken() string {
@@ -391,7 +385,7 @@ func (c *client) login(ctx context.Context) (string, error) {
 	if !c.haveCreds {
 		return "", ceph.Errorf(ceph.Unauthenticated, "auth", "the token was rejected and no credentials are configured to log in again")
 	}
-	r, err := c.newRequest(epLogin, nil, nil, map[string]string{"username": c.user, "password": c.pass})
+	r, err := c.newRequest(ops.Login.Operation, &ops.LoginRequest{Username: c.user, Password: c.pass})
 	if err != nil {
 		return "", err
 	}
@@ -442,16 +436,17 @@ func (c *client) do(ctx context.Context, r *request, out any) (*response, error)
 	}
 	if out != nil {
 		if err := decode(body, out); err != nil {
-			return nil, &ceph.Error{Code: ceph.Internal, Component: r.ep.component,
-				Detail: fmt.Sprintf("%s %s: cannot decode the answer: %v", r.ep.method, r.path, err), Err: c.respErr(r, rsp)}
+			return nil, &ceph.Error{Code: ceph.Internal, Component: r.op.Component,
+				Detail: fmt.Sprintf("%s %s: cannot decode the answer: %v", r.op.Method, r.path, err), Err: c.respErr(r, rsp)}
 		}
 	}
 	return rsp, nil
 }
 
-// call is newRequest plus do.
-func (c *client) call(ctx context.Context, ep endpoint, args []string, query url.Values, body, out any) (*response, error) {
-	r, err := c.newRequest(ep, args, query, body)
+// call is newRequest plus do, bounded by the call timeout when ctx has
+// no deadline.
+func (c *client) call(ctx context.Context, op *ops.Operation, req, out any) (*response, error) {
+	r, err := c.newRequest(op, req)
 	if err != nil {
 		return nil, err
 	}
@@ -463,6 +458,27 @@ func (c *client) call(ctx context.Context, ep endpoint, args []string, query url
 	return c.do(ctx, r, out)
 }
 
+// send calls op with its typed request and decodes the answer into out
+// (nil: ignore it).
+func send[Req any](ctx context.Context, c *client, op ops.Op[Req], req *Req, out any) (*response, error) {
+	return c.call(ctx, op.Operation, req, out)
+}
+
+// get calls op and returns its answer as a *T.
+func get[T, Req any](ctx context.Context, c *client, op ops.Op[Req], req *Req) (*T, error) {
+	var out T
+	if _, err := send(ctx, c, op, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// exec calls op for its effect.
+func exec[Req any](ctx context.Context, c *client, op ops.Op[Req], req *Req) error {
+	_, err := send(ctx, c, op, req, nil)
+	return err
+}
+
 func decode(body []byte, out any) error {
 	b := bytes.TrimSpace(body)
 	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
@@ -472,5 +488,5 @@ func decode(body []byte, out any) error {
 }
 
 func (c *client) respErr(r *request, rsp *response) *ResponseError {
-	return &ResponseError{StatusCode: rsp.status, Header: rsp.header, Body: rsp.body, Method: r.ep.method, URL: c.base.ResolveReference(&url.URL{Path: unescapePath(r.path), RawPath: r.path}).Redacted()}
+	return &ResponseError{StatusCode: rsp.status, Header: rsp.header, Body: rsp.body, Method: r.op.Method, URL: c.base.ResolveReference(&url.URL{Path: unescapePath(r.path), RawPath: r.path}).Redacted()}
 }

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/url"
 	"time"
 
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
 )
 
 // taskRef is the body of a 202: the task's name and metadata.
@@ -48,9 +48,9 @@ func sameJSON(a, b json.RawMessage) bool {
 func (c *client) waitTask(ctx context.Context, r *request, accepted *response) ([]byte, error) {
 	var ref taskRef
 	if err := json.Unmarshal(accepted.body, &ref); err != nil || ref.Name == "" {
-		return nil, &ceph.Error{Code: ceph.Internal, Component: r.ep.component, Detail: "202 without a task name", Err: c.respErr(r, accepted)}
+		return nil, &ceph.Error{Code: ceph.Internal, Component: r.op.Component, Detail: "202 without a task name", Err: c.respErr(r, accepted)}
 	}
-	poll, err := c.newRequest(epTask, nil, url.Values{"name": {ref.Name}}, nil)
+	poll, err := c.newRequest(ops.TaskList.Operation, &ops.TaskListRequest{Name: ref.Name})
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (c *client) waitTask(ctx context.Context, r *request, accepted *response) (
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, ceph.CheckContext(ctx, r.ep.component)
+			return nil, ceph.CheckContext(ctx, r.op.Component)
 		case <-timer.C:
 		}
 		var tl taskList
@@ -88,7 +88,7 @@ func (c *client) waitTask(ctx context.Context, r *request, accepted *response) (
 			// Neither executing nor finished: the list may lag behind the
 			// 202 for a moment; give it a few polls.
 			if missing++; missing > 3 {
-				return nil, ceph.Errorf(ceph.Internal, r.ep.component, "task %s %s is neither executing nor finished", ref.Name, ref.Metadata)
+				return nil, ceph.Errorf(ceph.Internal, r.op.Component, "task %s %s is neither executing nor finished", ref.Name, ref.Metadata)
 			}
 		}
 		timer.Reset(c.pollInterval)
@@ -112,7 +112,7 @@ func (c *client) taskError(r *request, name string, exc json.RawMessage) error {
 	if scalar(b.Detail) == "" {
 		b.Detail = "task " + name + " failed"
 	}
-	return bodyError(status, &b, r.ep.component, &TaskError{Name: name, Exception: exc}, exc)
+	return bodyError(status, &b, r.op.Component, &TaskError{Name: name, Exception: exc}, exc)
 }
 
 // TaskError is the native cause of a failed dashboard task: its name and
