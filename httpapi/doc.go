@@ -32,7 +32,10 @@
 // "metadata"}, and GET /api/task lists executing and finished tasks.
 //
 // Operations without a binding are routed with their scope, permission and
-// version and answer 501 not_implemented.
+// version and answer 501 not_implemented. GET /docs/api.json serves the
+// OpenAPI 3 document made from the table (with x-implemented per
+// operation), GET /docs shows it in Swagger UI, and / leads there; none of
+// them needs a token.
 //
 // This package depends on the domain packages only, never on go-ceph.
 package httpapi

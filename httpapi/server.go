@@ -156,6 +156,13 @@ func New(client *cephapi.Client, opts ...Option) *Server {
 		rt := &s.routes[i]
 		s.mux.Handle(rt.Method+" "+rt.Path, s.routeHandler(rt))
 	}
+	docs, err := docsHandler(func(o *ops.Operation) bool { return bound[o] != nil })
+	if err != nil {
+		panic("httpapi: the API document: " + err.Error()) // the table is broken
+	}
+	s.mux.Handle("GET "+docsPath, docs)
+	s.mux.Handle("GET "+docsPath+"/", docs)
+	s.mux.HandleFunc("GET /{$}", rootRedirect)
 	s.mux.Handle("/", http.HandlerFunc(s.notFound))
 	if s.legacyBuild != nil {
 		s.legacy = s.legacyBuild(s.LegacyAuthorizer())
