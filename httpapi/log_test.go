@@ -86,3 +86,22 @@ func TestAccessLogLevels(t *testing.T) {
 		})
 	}
 }
+
+// TestNotImplementedIsAWarning: a 501 is logged at WARN (an operation not
+// built yet), not at ERROR as a failure of the server would be.
+func TestNotImplementedIsAWarning(t *testing.T) {
+	var buf syncBuffer
+	f := newFixture(t, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	if w := f.do(req{method: "GET", path: "/api/cephfs", token: f.admin}); w.Code != 501 {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	out := buf.String()
+	if !strings.Contains(out, `level=WARN msg="not implemented" request_id=`) || strings.Contains(out, "level=ERROR") {
+		t.Errorf("log:\n%s", out)
+	}
+	f.pools.panicky = true
+	f.do(req{method: "GET", path: "/api/pool", token: f.admin})
+	if !strings.Contains(buf.String(), "level=ERROR") {
+		t.Errorf("a 500 is not an error:\n%s", buf.String())
+	}
+}

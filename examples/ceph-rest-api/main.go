@@ -31,6 +31,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -39,6 +40,7 @@ import (
 	"github.com/cephapi/cephapi/auth"
 	"github.com/cephapi/cephapi/httpapi"
 	"github.com/cephapi/cephapi/httpapi/legacy"
+	"github.com/cephapi/cephapi/httpapi/ops"
 	"github.com/cephapi/cephapi/transport/memory"
 	"github.com/cephapi/cephapi/transport/rest"
 )
@@ -47,7 +49,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+		if errors.Is(err, flag.ErrHelp) || errors.Is(err, errVersion) {
 			os.Exit(0)
 		}
 		fmt.Fprintln(os.Stderr, "ceph-rest-api:", err)
@@ -70,6 +72,46 @@ type config struct {
 	upstreamPasswordFile         string
 	upstreamInsecure             bool
 	logLevel                     string
+	version                      bool
+}
+
+// errVersion ends run after --version printed the version.
+var errVersion = errors.New("version printed")
+
+// version is the program's version: the module version it was built at
+// (a tagged release) or the VCS revision, and the Go release.
+func version() string {
+	v, rev, dirty := "(devel)", "", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v += " " + rev
+		if dirty {
+			v += "+dirty"
+		}
+	}
+	implemented := 0
+	for _, rt := range httpapi.New(nil).Routes() {
+		if rt.Implemented {
+			implemented++
+		}
+	}
+	return fmt.Sprintf("ceph-rest-api %s (%s; Ceph Dashboard API 16.2, %d of %d operations implemented)",
+		v, runtime.Version(), implemented, len(ops.All))
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -99,6 +141,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	str(&cfg.upstreamPasswordFile, "", "upstream-password-file", "", "file holding the dashboard password (else $CEPH_REST_API_UPSTREAM_PASSWORD)")
 	fs.BoolVar(&cfg.upstreamInsecure, "upstream-insecure", false, "skip TLS verification of the upstream (rest transport)")
 	str(&cfg.logLevel, "", "log-level", "info", "log level: debug, info, warn, error")
+	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	fs.IntVar(&cfg.procs, "procs", 0, "CPUs that run Go code at once (GOMAXPROCS; 0: all). On a small host shared with Ceph daemons, 1 gives the steadiest latency")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -201,6 +244,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	if cfg.version {
+		fmt.Fprintln(stdout, version())
+		return errVersion
+	}
 	if cfg.procs > 0 {
 		runtime.GOMAXPROCS(cfg.procs)
 	}
@@ -276,7 +323,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	base := scheme + "://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "ceph-rest-api: serving the %s transport on %s\n", cfg.transport, base)
-	fmt.Fprintf(stdout, "  legacy API:    curl %s/api/v0.1/health\n", base)
+	fmt.Fprintf(stdout, "  API docs:      %s/docs\n", base)
+	if loopback {
+		fmt.Fprintf(stdout, "  legacy API:    curl %s/api/v0.1/health\n", base)
+	} else {
+		// Off loopback every request needs credentials.
+		fmt.Fprintf(stdout, "  legacy API:    curl -u admin:... %s/api/v0.1/health\n", base)
+	}
 	fmt.Fprintf(stdout, "  dashboard API: curl -X POST %s/api/auth -H 'Accept: application/vnd.ceph.api.v1.0+json' -H 'Content-Type: application/json' -d '{\"username\": \"admin\", \"password\": \"...\"}'\n", base)
 	if generated {
 		// Printed once, to the terminal, never to the log.

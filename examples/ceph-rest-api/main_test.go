@@ -216,3 +216,34 @@ func TestGatewayErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestVersionFlag(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"--version"}, func(string) string { return "" }, &out, io.Discard, nil)
+	if err != errVersion {
+		t.Fatalf("run --version: %v", err)
+	}
+	if !regexp.MustCompile(`^ceph-rest-api \S+.* \(go[0-9.]+; Ceph Dashboard API 16\.2, [0-9]+ of [0-9]+ operations implemented\)\n$`).MatchString(out.String()) {
+		t.Errorf("version line %q", out.String())
+	}
+}
+
+// TestStartupHints: the hints printed at start-up work as printed: on
+// loopback the legacy call needs no credentials; the docs are linked.
+func TestStartupHints(t *testing.T) {
+	base, stdout := start(t, nil, map[string]string{"CEPH_REST_API_PASSWORD": "pw"})
+	out := stdout.String()
+	if !strings.Contains(out, "curl "+base+"/api/v0.1/health") || !strings.Contains(out, base+"/docs") {
+		t.Fatalf("hints:\n%s", out)
+	}
+	if code, body := get(t, base+"/api/v0.1/health"); code != 200 {
+		t.Errorf("the legacy hint answers %d %s", code, body)
+	}
+	// The docs need no login, and / leads to them.
+	if code, body := get(t, base+"/"); code != 200 || !strings.Contains(body, "swagger-ui") {
+		t.Errorf("/ answers %d %.200s", code, body)
+	}
+	if code, body := get(t, base+"/docs/api.json"); code != 200 || !strings.Contains(body, `"openapi": "3.`) {
+		t.Errorf("/docs/api.json answers %d %.200s", code, body)
+	}
+}
