@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"reflect"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -278,6 +281,10 @@ func (f *Fake) remove(id int) bool {
 }
 
 func (f *Fake) add(method string, fn func(Call) error, once bool) func() {
+	if method != "*" && !methodNames()[method] {
+		// A misspelt name would never fire: fail the test loudly instead.
+		panic(fmt.Sprintf("memory.Fake: no method %q; the names are %s", method, methodList(method)))
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.nextID++
@@ -288,7 +295,8 @@ func (f *Fake) add(method string, fn func(Call) error, once bool) func() {
 }
 
 // OnCall registers fn to run before every call to method ("Pools.Create",
-// or "*" for every method), in registration order. A non-nil error from fn
+// or "*" for every method), in registration order. A method name that is
+// not a method of cephapi.Client's services panics (see MethodNames). A non-nil error from fn
 // is returned to the caller unchanged and the call does nothing else. The
 // returned func removes the reactor.
 func (f *Fake) OnCall(method string, fn func(Call) error) (remove func()) {
@@ -296,7 +304,7 @@ func (f *Fake) OnCall(method string, fn func(Call) error) (remove func()) {
 }
 
 // FailNext makes the next call to method ("*": any method) return err
-// unchanged, once.
+// unchanged, once. Like OnCall it panics on an unknown method name.
 func (f *Fake) FailNext(method string, err error) {
 	f.add(method, func(Call) error { return err }, true)
 }
@@ -384,4 +392,59 @@ func (c *cluster) bootLocked(o *osdEntry) {
 			o.reweight = 1
 		}
 	}
+}
+
+// MethodNames lists the names Fake knows calls by, sorted: each method of
+// each service of cephapi.Client as "Field.Method" ("Pools.Create",
+// "RBD.Images.Create"). They come from the Client type itself, so a new
+// method is known as soon as its interface has it.
+func MethodNames() []string {
+	names := make([]string, 0, len(methodNames()))
+	for n := range methodNames() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+var methodNames = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	var walk func(prefix string, t reflect.Type)
+	walk = func(prefix string, t reflect.Type) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			switch f.Type.Kind() {
+			case reflect.Interface:
+				for j := 0; j < f.Type.NumMethod(); j++ {
+					out[prefix+f.Name+"."+f.Type.Method(j).Name] = true
+				}
+			case reflect.Struct:
+				walk(prefix+f.Name+".", f.Type)
+			}
+		}
+	}
+	walk("", reflect.TypeFor[cephapi.Client]())
+	return out
+})
+
+// methodList names the known methods of the service method names, or all
+// services when it names none.
+func methodList(method string) string {
+	svc := method
+	if i := strings.LastIndexByte(method, '.'); i >= 0 {
+		svc = method[:i+1]
+	}
+	var same []string
+	for _, n := range MethodNames() {
+		if strings.HasPrefix(n, svc) {
+			same = append(same, n)
+		}
+	}
+	if len(same) == 0 {
+		same = MethodNames()
+	}
+	return strings.Join(same, ", ")
 }
