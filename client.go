@@ -67,10 +67,10 @@ func New(parts *Client, opts ...Option) *Client {
 		MgrModules:          ceph.ValidatedMgrModules(parts.MgrModules),
 		Logs:                ceph.ValidatedLogs(parts.Logs),
 		PerfCounters:        ceph.ValidatedPerfCounters(parts.PerfCounters),
-		OSDs:                osd.Validated(parts.OSDs),
+		OSDs:                osd.ValidatedOSDs(parts.OSDs),
 		OSDFlags:            osd.ValidatedFlags(parts.OSDFlags),
 		OSDLifecycle:        osd.ValidatedLifecycle(parts.OSDLifecycle),
-		RBD:                 RBD{Images: rbd.Validated(parts.RBD.Images)},
+		RBD:                 RBD{Images: rbd.ValidatedImages(parts.RBD.Images)},
 		Commands:            ceph.ValidatedCommander(parts.Commands),
 		closer:              parts.closer,
 	}

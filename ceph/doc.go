@@ -25,5 +25,18 @@
 //
 // The Validated* wrappers check arguments once, before any transport is
 // called; cephapi.New applies them, so every transport rejects the same input
-// with the same error.
+// with the same error. They are generated (services_gen.go, by
+// internal/svcgen) from the interfaces: an operation's rules are its
+// argument types' Validate methods and, where it needs more, one check
+// method in validated.go (poolsChecks.Get for Pools.Get). A nil
+// *XxxOptions reaches a transport as the zero options.
+//
+// # Growing interfaces
+//
+// Each service interface has an Unimplemented type (UnimplementedPools,
+// ...) whose methods answer ErrUnimplemented. Embed it in an
+// implementation, a transport or a test fake of your own, and a method
+// added to the interface later will not break its build: until it is
+// implemented, callers get Unimplemented. The transports of this module
+// embed them too; a test in each lists any method that still falls back.
 package ceph

@@ -116,7 +116,7 @@ func TestValidatedFlagsIndividual(t *testing.T) {
 }
 
 func TestValidatedOSDs(t *testing.T) {
-	v := osd.Validated(nil)
+	v := osd.ValidatedOSDs(nil)
 	ctx := context.Background()
 	if err := v.Mark(ctx, []int{0}, "sideways"); !errors.Is(err, ceph.ErrUnimplemented) {
 		// nil transport is checked first

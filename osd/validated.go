@@ -9,17 +9,18 @@ import (
 	"github.com/cephapi/cephapi/ceph"
 )
 
+//go:generate go run ../internal/svcgen -o services_gen.go OSDs=osd Flags=osd Lifecycle=osd
+
 const component = "osd"
 
-func pre(ctx context.Context, next any, what string) error {
-	if err := ceph.CheckArgs(ctx, component); err != nil {
-		return err
-	}
-	if next == nil {
-		return ceph.UnimplementedError(component, what)
-	}
-	return nil
-}
+// The argument checks of the OSD operations beyond their argument types'
+// Validate methods; the generated Validated* wrappers run them before any
+// transport is called.
+type (
+	osdsChecks      struct{}
+	flagsChecks     struct{}
+	lifecycleChecks struct{}
+)
 
 func validateIDs(ids []int) error {
 	if len(ids) == 0 {
@@ -33,42 +34,13 @@ func validateIDs(ids []int) error {
 	return nil
 }
 
-// Validated wraps a transport's OSDs with the argument checks every
-// transport shares. A nil next gives Unimplemented.
-func Validated(next OSDs) OSDs {
-	return vOSDs{next}
-}
+func (osdsChecks) Get(id int) error           { return ValidateID(id) }
+func (osdsChecks) Scrub(id int, _ bool) error { return ValidateID(id) }
+func (osdsChecks) Devices(id int) error       { return ValidateID(id) }
+func (osdsChecks) Histogram(id int) error     { return ValidateID(id) }
 
-type vOSDs struct{ next OSDs }
-
-func (v vOSDs) List(ctx context.Context) ([]OSD, error) {
-	if err := pre(ctx, v.next, "osd list"); err != nil {
-		return nil, err
-	}
-	return v.next.List(ctx)
-}
-
-func (v vOSDs) Get(ctx context.Context, id int) (*Details, error) {
-	if err := pre(ctx, v.next, "osd get"); err != nil {
-		return nil, err
-	}
-	if err := ValidateID(id); err != nil {
-		return nil, err
-	}
-	return v.next.Get(ctx, id)
-}
-
-func (v vOSDs) Tree(ctx context.Context) (*Tree, error) {
-	if err := pre(ctx, v.next, "osd tree"); err != nil {
-		return nil, err
-	}
-	return v.next.Tree(ctx)
-}
-
-func (v vOSDs) Mark(ctx context.Context, ids []int, action MarkAction) error {
-	if err := pre(ctx, v.next, "osd mark"); err != nil {
-		return err
-	}
+// Mark normalizes the action (" OUT " is out) before the transport sees it.
+func (osdsChecks) Mark(ctx context.Context, next OSDs, ids []int, action MarkAction) error {
 	if err := validateIDs(ids); err != nil {
 		return err
 	}
@@ -79,99 +51,39 @@ func (v vOSDs) Mark(ctx context.Context, ids []int, action MarkAction) error {
 	if a == Lost && len(ids) != 1 {
 		return ceph.Errorf(ceph.InvalidArgument, component, "mark lost takes exactly one OSD id")
 	}
-	return v.next.Mark(ctx, ids, a)
+	return next.Mark(ctx, ids, a)
 }
 
-func (v vOSDs) Reweight(ctx context.Context, id int, weight float64) error {
-	if err := pre(ctx, v.next, "osd reweight"); err != nil {
-		return err
-	}
+func (osdsChecks) Reweight(id int, weight float64) error {
 	if err := ValidateID(id); err != nil {
 		return err
 	}
 	if math.IsNaN(weight) || weight < 0 || weight > 1 {
 		return ceph.Errorf(ceph.InvalidArgument, component, "weight must be between 0 and 1, got %v", weight)
 	}
-	return v.next.Reweight(ctx, id, weight)
+	return nil
 }
 
-func (v vOSDs) Scrub(ctx context.Context, id int, deep bool) error {
-	if err := pre(ctx, v.next, "osd scrub"); err != nil {
-		return err
-	}
+func (osdsChecks) SetDeviceClass(id int, class string) error {
 	if err := ValidateID(id); err != nil {
 		return err
 	}
-	return v.next.Scrub(ctx, id, deep)
+	if class == "" {
+		return nil
+	}
+	return ceph.ValidateName(component, "device class", class)
 }
 
-func (v vOSDs) SetDeviceClass(ctx context.Context, id int, class string) error {
-	if err := pre(ctx, v.next, "osd set device class"); err != nil {
-		return err
-	}
-	if err := ValidateID(id); err != nil {
-		return err
-	}
-	if class != "" {
-		if err := ceph.ValidateName(component, "device class", class); err != nil {
-			return err
-		}
-	}
-	return v.next.SetDeviceClass(ctx, id, class)
-}
-
-func (v vOSDs) Devices(ctx context.Context, id int) ([]Device, error) {
-	if err := pre(ctx, v.next, "osd devices"); err != nil {
-		return nil, err
-	}
-	if err := ValidateID(id); err != nil {
-		return nil, err
-	}
-	return v.next.Devices(ctx, id)
-}
-
-func (v vOSDs) Histogram(ctx context.Context, id int) (*Histogram, error) {
-	if err := pre(ctx, v.next, "osd histogram"); err != nil {
-		return nil, err
-	}
-	if err := ValidateID(id); err != nil {
-		return nil, err
-	}
-	return v.next.Histogram(ctx, id)
-}
-
-func (v vOSDs) Settings(ctx context.Context) (*Settings, error) {
-	if err := pre(ctx, v.next, "osd settings"); err != nil {
-		return nil, err
-	}
-	return v.next.Settings(ctx)
-}
-
-// ValidatedFlags wraps a transport's Flags. Set enforces the permanent-flag
-// rules here, once for every transport.
-func ValidatedFlags(next Flags) Flags {
-	return vFlags{next}
-}
-
-type vFlags struct{ next Flags }
-
-func (v vFlags) List(ctx context.Context) ([]string, error) {
-	if err := pre(ctx, v.next, "osd flags"); err != nil {
-		return nil, err
-	}
-	return v.next.List(ctx)
-}
-
-func (v vFlags) Set(ctx context.Context, flags []string) ([]string, error) {
-	if err := pre(ctx, v.next, "osd flags set"); err != nil {
-		return nil, err
-	}
+// Set enforces the permanent-flag rules here, once for every transport:
+// it needs the flags set now, and hands the transport a sorted list
+// without duplicates.
+func (flagsChecks) Set(ctx context.Context, next Flags, flags []string) ([]string, error) {
 	for _, f := range flags {
 		if !slices.Contains(ClusterFlags, f) {
 			return nil, ceph.Errorf(ceph.InvalidArgument, component, "unknown OSD flag %q", f)
 		}
 	}
-	current, err := v.next.List(ctx)
+	current, err := next.List(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +97,7 @@ func (v vFlags) Set(ctx context.Context, flags []string) ([]string, error) {
 			return nil, ceph.Errorf(ceph.InvalidArgument, component, "flag %q cannot be set", f)
 		}
 	}
-	return v.next.Set(ctx, dedupSorted(flags))
+	return next.Set(ctx, dedupSorted(flags))
 }
 
 func dedupSorted(in []string) []string {
@@ -194,105 +106,37 @@ func dedupSorted(in []string) []string {
 	return slices.Compact(out)
 }
 
-func (v vFlags) Individual(ctx context.Context) ([]IndividualFlagState, error) {
-	if err := pre(ctx, v.next, "osd individual flags"); err != nil {
-		return nil, err
-	}
-	return v.next.Individual(ctx)
-}
-
-func (v vFlags) SetIndividual(ctx context.Context, ids []int, flags map[string]bool) (*IndividualFlagsResult, error) {
-	if err := pre(ctx, v.next, "osd individual flags set"); err != nil {
-		return nil, err
-	}
+func (flagsChecks) SetIndividual(ids []int, flags map[string]bool) error {
 	if err := validateIDs(ids); err != nil {
-		return nil, err
+		return err
 	}
 	for f := range flags {
 		if !slices.Contains(IndividualFlags, f) {
-			return nil, ceph.Errorf(ceph.InvalidArgument, component, "unknown per-OSD flag %q: want noup, nodown, noin or noout", f)
+			return ceph.Errorf(ceph.InvalidArgument, component, "unknown per-OSD flag %q: want noup, nodown, noin or noout", f)
 		}
 	}
-	return v.next.SetIndividual(ctx, ids, flags)
+	return nil
 }
 
-// ValidatedLifecycle wraps a transport's Lifecycle.
-func ValidatedLifecycle(next Lifecycle) Lifecycle {
-	return vLife{next}
-}
-
-type vLife struct{ next Lifecycle }
-
-func (v vLife) Create(ctx context.Context, opts *CreateOptions) (int, error) {
-	if err := pre(ctx, v.next, "osd create"); err != nil {
-		return 0, err
+// Validate checks a new OSD's options: the host is required.
+func (o *CreateOptions) Validate() error {
+	if o == nil {
+		return ceph.Errorf(ceph.InvalidArgument, component, "host is required")
 	}
-	if opts == nil {
-		return 0, ceph.Errorf(ceph.InvalidArgument, component, "host is required")
-	}
-	if err := ceph.ValidateName(component, "host", opts.Host); err != nil {
-		return 0, err
-	}
-	if opts.Weight < 0 || math.IsNaN(opts.Weight) {
-		return 0, ceph.Errorf(ceph.InvalidArgument, component, "weight must not be negative")
-	}
-	if opts.DeviceClass != "" {
-		if err := ceph.ValidateName(component, "device class", opts.DeviceClass); err != nil {
-			return 0, err
-		}
-	}
-	return v.next.Create(ctx, opts)
-}
-
-func (v vLife) SafeToDestroy(ctx context.Context, ids []int) (*SafeToDestroyReport, error) {
-	if err := pre(ctx, v.next, "osd safe-to-destroy"); err != nil {
-		return nil, err
-	}
-	if err := validateIDs(ids); err != nil {
-		return nil, err
-	}
-	return v.next.SafeToDestroy(ctx, ids)
-}
-
-func (v vLife) SafeToDelete(ctx context.Context, ids []int) (*SafeToDeleteReport, error) {
-	if err := pre(ctx, v.next, "osd safe-to-delete"); err != nil {
-		return nil, err
-	}
-	if err := validateIDs(ids); err != nil {
-		return nil, err
-	}
-	return v.next.SafeToDelete(ctx, ids)
-}
-
-func (v vLife) Destroy(ctx context.Context, id int) error {
-	if err := pre(ctx, v.next, "osd destroy"); err != nil {
+	if err := ceph.ValidateName(component, "host", o.Host); err != nil {
 		return err
 	}
-	if err := ValidateID(id); err != nil {
-		return err
+	if o.Weight < 0 || math.IsNaN(o.Weight) {
+		return ceph.Errorf(ceph.InvalidArgument, component, "weight must not be negative")
 	}
-	return v.next.Destroy(ctx, id)
+	if o.DeviceClass != "" {
+		return ceph.ValidateName(component, "device class", o.DeviceClass)
+	}
+	return nil
 }
 
-func (v vLife) Purge(ctx context.Context, id int) error {
-	if err := pre(ctx, v.next, "osd purge"); err != nil {
-		return err
-	}
-	if err := ValidateID(id); err != nil {
-		return err
-	}
-	return v.next.Purge(ctx, id)
-}
-
-func (v vLife) Delete(ctx context.Context, id int, opts *DeleteOptions) error {
-	if err := pre(ctx, v.next, "osd delete"); err != nil {
-		return err
-	}
-	if err := ValidateID(id); err != nil {
-		return err
-	}
-	if opts == nil {
-		opts = &DeleteOptions{}
-	}
-	return v.next.Delete(ctx, id, opts)
-}
+func (lifecycleChecks) SafeToDestroy(ids []int) error         { return validateIDs(ids) }
+func (lifecycleChecks) SafeToDelete(ids []int) error          { return validateIDs(ids) }
+func (lifecycleChecks) Destroy(id int) error                  { return ValidateID(id) }
+func (lifecycleChecks) Purge(id int) error                    { return ValidateID(id) }
+func (lifecycleChecks) Delete(id int, _ *DeleteOptions) error { return ValidateID(id) }

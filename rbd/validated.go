@@ -1,50 +1,36 @@
 package rbd
 
 import (
-	"context"
-
 	"github.com/cephapi/cephapi/ceph"
 )
 
-// Validated wraps a transport's Images with the argument checks every
-// transport shares. A nil next gives Unimplemented.
-func Validated(next Images) Images { return vImages{next} }
+//go:generate go run ../internal/svcgen -o services_gen.go Images=rbd
 
-type vImages struct{ next Images }
+// The argument checks of the Images operations beyond their argument
+// types' Validate methods (ImageSpec, CreateOptions, ...). The generated
+// ValidatedImages runs them before any transport is called.
+type imagesChecks struct{}
 
-func (v vImages) pre(ctx context.Context, what string) error {
-	if err := ceph.CheckArgs(ctx, "rbd"); err != nil {
-		return err
+func (imagesChecks) List(pool string, _ *ListOptions) error {
+	if pool == "" {
+		return nil // every RBD pool
 	}
-	if v.next == nil {
-		return ceph.UnimplementedError("rbd", what)
+	return ceph.ValidateName("rbd", "pool", pool)
+}
+
+func (imagesChecks) Update(spec ImageSpec, opts *UpdateOptions) error {
+	if opts == nil || opts.NewName == nil {
+		return nil
+	}
+	return ImageSpec{Pool: spec.Pool, Namespace: spec.Namespace, Name: *opts.NewName}.Validate()
+}
+
+// Validate checks the paging options.
+func (o *ListOptions) Validate() error {
+	if o != nil && (o.Offset < 0 || o.Limit < 0) {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "offset and limit must not be negative")
 	}
 	return nil
-}
-
-func (v vImages) List(ctx context.Context, pool string, opts *ListOptions) ([]Image, error) {
-	if err := v.pre(ctx, "image list"); err != nil {
-		return nil, err
-	}
-	if pool != "" {
-		if err := ceph.ValidateName("rbd", "pool", pool); err != nil {
-			return nil, err
-		}
-	}
-	if opts != nil && (opts.Offset < 0 || opts.Limit < 0) {
-		return nil, ceph.Errorf(ceph.InvalidArgument, "rbd", "offset and limit must not be negative")
-	}
-	return v.next.List(ctx, pool, opts)
-}
-
-func (v vImages) Get(ctx context.Context, spec ImageSpec) (*Image, error) {
-	if err := v.pre(ctx, "image get"); err != nil {
-		return nil, err
-	}
-	if err := spec.Validate(); err != nil {
-		return nil, err
-	}
-	return v.next.Get(ctx, spec)
 }
 
 // MaxObjSize is the largest RBD object size (32 MiB); the smallest is 4 KiB.
@@ -53,60 +39,29 @@ const (
 	MaxObjSize = 32 << 20
 )
 
-func (v vImages) Create(ctx context.Context, spec ImageSpec, opts *CreateOptions) error {
-	if err := v.pre(ctx, "image create"); err != nil {
-		return err
-	}
-	if err := spec.Validate(); err != nil {
-		return err
-	}
-	if opts == nil || opts.Size == 0 {
+// Validate checks a new image's options: the size is required.
+func (o *CreateOptions) Validate() error {
+	if o == nil || o.Size == 0 {
 		return ceph.Errorf(ceph.InvalidArgument, "rbd", "image size is required and must be positive")
 	}
-	if o := opts.ObjSize; o != 0 && (o < MinObjSize || o > MaxObjSize || o&(o-1) != 0) {
-		return ceph.Errorf(ceph.InvalidArgument, "rbd", "object size must be a power of two between 4 KiB and 32 MiB, got %d", o)
+	if s := o.ObjSize; s != 0 && (s < MinObjSize || s > MaxObjSize || s&(s-1) != 0) {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "object size must be a power of two between 4 KiB and 32 MiB, got %d", s)
 	}
-	if err := validateFeatures(opts.Features); err != nil {
-		return err
-	}
-	return v.next.Create(ctx, spec, opts)
+	return validateFeatures(o.Features)
 }
 
-func (v vImages) Update(ctx context.Context, spec ImageSpec, opts *UpdateOptions) error {
-	if err := v.pre(ctx, "image update"); err != nil {
-		return err
+// Validate checks an image's changes.
+func (o *UpdateOptions) Validate() error {
+	if o == nil {
+		return nil
 	}
-	if err := spec.Validate(); err != nil {
-		return err
-	}
-	if opts == nil {
-		opts = &UpdateOptions{}
-	}
-	if opts.NewName != nil {
-		n := ImageSpec{Pool: spec.Pool, Namespace: spec.Namespace, Name: *opts.NewName}
-		if err := n.Validate(); err != nil {
-			return err
-		}
-	}
-	if opts.Size != nil && *opts.Size == 0 {
+	if o.Size != nil && *o.Size == 0 {
 		return ceph.Errorf(ceph.InvalidArgument, "rbd", "image size must be positive")
 	}
-	if opts.Features != nil {
-		if err := validateFeatures(*opts.Features); err != nil {
-			return err
-		}
+	if o.Features != nil {
+		return validateFeatures(*o.Features)
 	}
-	return v.next.Update(ctx, spec, opts)
-}
-
-func (v vImages) Delete(ctx context.Context, spec ImageSpec) error {
-	if err := v.pre(ctx, "image delete"); err != nil {
-		return err
-	}
-	if err := spec.Validate(); err != nil {
-		return err
-	}
-	return v.next.Delete(ctx, spec)
+	return nil
 }
 
 // Features are the image feature names RBD knows.

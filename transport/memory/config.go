@@ -13,7 +13,10 @@ import (
 
 const cfgComponent = "cluster_configuration"
 
-type configService struct{ *backend }
+type configService struct {
+	*backend
+	ceph.UnimplementedClusterConfig
+}
 
 func cloneStrings(s []string) []string {
 	if s == nil {

@@ -72,7 +72,10 @@ func (r *rule) value() ceph.CrushRule {
 
 // --- ceph.CrushRules -----------------------------------------------------------------
 
-type crushRulesService struct{ *backend }
+type crushRulesService struct {
+	*backend
+	ceph.UnimplementedCrushRules
+}
 
 func (s crushRulesService) List(ctx context.Context) ([]ceph.CrushRule, error) {
 	return view(s.backend, ctx, "CrushRules.List", nil, func(c *cluster) ([]ceph.CrushRule, error) {
@@ -157,7 +160,10 @@ func (s crushRulesService) Delete(ctx context.Context, name string) error {
 
 // --- ceph.ErasureCodeProfiles --------------------------------------------------------
 
-type ecProfilesService struct{ *backend }
+type ecProfilesService struct {
+	*backend
+	ceph.UnimplementedErasureCodeProfiles
+}
 
 var ecPlugins = []string{"jerasure", "isa", "lrc", "shec", "clay"}
 

@@ -10,7 +10,10 @@ import (
 
 // --- ceph.Monitors ----------------------------------------------------------------
 
-type monitorsService struct{ *backend }
+type monitorsService struct {
+	*backend
+	ceph.UnimplementedMonitors
+}
 
 func (c *cluster) monInfo() ceph.MonInfo {
 	return ceph.MonInfo{Rank: 0, Name: "a", PublicAddr: "127.0.0.1:6789/0", Addr: "127.0.0.1:6789/0",
@@ -108,7 +111,10 @@ var osdCounters = []counterDef{
 	{"osd.stat_bytes_used", "Used space", "used", perfGauge, 5, unitBytes, func(_ *cluster, pl *placement, id int) float64 { return float64(pl.osdUsed[id]) }},
 }
 
-type perfService struct{ *backend }
+type perfService struct {
+	*backend
+	ceph.UnimplementedPerfCounters
+}
 
 func (d counterDef) unit() string {
 	if d.typ&8 == 0 {

@@ -547,7 +547,10 @@ func (c *cluster) healthLocked(pl *placement) healthResult {
 
 // --- ceph.Health -----------------------------------------------------------------
 
-type healthService struct{ *backend }
+type healthService struct {
+	*backend
+	ceph.UnimplementedHealth
+}
 
 func (s healthService) Report(ctx context.Context) (*ceph.HealthReport, error) {
 	return view(s.backend, ctx, "Health.Report", nil, func(c *cluster) (*ceph.HealthReport, error) {

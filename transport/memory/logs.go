@@ -160,7 +160,10 @@ func (c *cluster) healthChangedLocked() {
 
 // --- ceph.Logs -----------------------------------------------------------------
 
-type logsService struct{ *backend }
+type logsService struct {
+	*backend
+	ceph.UnimplementedLogs
+}
 
 func (s logsService) Recent(ctx context.Context, opts *ceph.LogOptions) (*ceph.RecentLogs, error) {
 	n := 30

@@ -131,19 +131,19 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 	f.update()
 	be := &backend{c: cl, f: f}
 	parts := cephapi.Client{
-		Health:              healthService{be},
-		Monitors:            monitorsService{be},
-		Pools:               poolsService{be},
-		CrushRules:          crushRulesService{be},
-		ErasureCodeProfiles: ecProfilesService{be},
-		Config:              configService{be},
-		MgrModules:          mgrModulesService{be},
-		Logs:                logsService{be},
-		PerfCounters:        perfService{be},
-		OSDs:                osdsService{be},
-		OSDFlags:            osdFlagsService{be},
-		OSDLifecycle:        lifecycleService{be},
-		RBD:                 cephapi.RBD{Images: imagesService{be}},
+		Health:              healthService{backend: be},
+		Monitors:            monitorsService{backend: be},
+		Pools:               poolsService{backend: be},
+		CrushRules:          crushRulesService{backend: be},
+		ErasureCodeProfiles: ecProfilesService{backend: be},
+		Config:              configService{backend: be},
+		MgrModules:          mgrModulesService{backend: be},
+		Logs:                logsService{backend: be},
+		PerfCounters:        perfService{backend: be},
+		OSDs:                osdsService{backend: be},
+		OSDFlags:            osdFlagsService{backend: be},
+		OSDLifecycle:        lifecycleService{backend: be},
+		RBD:                 cephapi.RBD{Images: imagesService{backend: be}},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error { return nil }))
 	// Commands: the command emulator answers Ceph commands (health, osd

@@ -10,7 +10,10 @@ import (
 	"github.com/cephapi/cephapi/ceph"
 )
 
-type mgrModulesService struct{ *backend }
+type mgrModulesService struct {
+	*backend
+	ceph.UnimplementedMgrModules
+}
 
 func cloneModuleOption(o ceph.MgrModuleOption) ceph.MgrModuleOption {
 	o.EnumAllowed, o.Tags, o.SeeAlso = cloneStrings(o.EnumAllowed), cloneStrings(o.Tags), cloneStrings(o.SeeAlso)

@@ -151,7 +151,10 @@ func (c *cluster) treeLocked() *osd.Tree {
 
 // --- osd.OSDs ------------------------------------------------------------------------
 
-type osdsService struct{ *backend }
+type osdsService struct {
+	*backend
+	osd.UnimplementedOSDs
+}
 
 func (s osdsService) List(ctx context.Context) ([]osd.OSD, error) {
 	return view(s.backend, ctx, "OSDs.List", nil, func(c *cluster) ([]osd.OSD, error) {
@@ -445,7 +448,10 @@ func (s osdsService) Settings(ctx context.Context) (*osd.Settings, error) {
 
 // --- osd.Flags -----------------------------------------------------------------------
 
-type osdFlagsService struct{ *backend }
+type osdFlagsService struct {
+	*backend
+	osd.UnimplementedFlags
+}
 
 // apiFlags is the dashboard's view of the cluster flags: "pause" for
 // pauserd+pausewr, sorted.
@@ -619,7 +625,10 @@ func (s osdFlagsService) SetIndividual(ctx context.Context, ids []int, flags map
 
 // --- osd.Lifecycle -------------------------------------------------------------------
 
-type lifecycleService struct{ *backend }
+type lifecycleService struct {
+	*backend
+	osd.UnimplementedLifecycle
+}
 
 // Create adds an OSD as `osd new` plus `osd crush add` do: it exists, is
 // in (weight 1) but down and "new" until its daemon boots (Fake.SetOSDUp);

@@ -9,7 +9,10 @@ import (
 	"github.com/cephapi/cephapi/ceph"
 )
 
-type poolsService struct{ *backend }
+type poolsService struct {
+	*backend
+	ceph.UnimplementedPools
+}
 
 // compressionKeys are the pool options that hold compression settings,
 // under Ceph's own names.

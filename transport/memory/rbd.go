@@ -60,7 +60,10 @@ func checkFeatureDeps(f uint64) error {
 	return nil
 }
 
-type imagesService struct{ *backend }
+type imagesService struct {
+	*backend
+	rbd.UnimplementedImages
+}
 
 func imageKey(ns, name string) string { return ns + "/" + name }
 

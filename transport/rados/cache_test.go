@@ -395,13 +395,13 @@ func TestCacheServicesReadYourWrites(t *testing.T) {
 // The cached OSD list is the list the uncached service builds.
 func TestCacheOSDListSame(t *testing.T) {
 	r, _ := newTestRunner(t)
-	want, err := osds{r}.List(context.Background())
+	want, err := osds{r: r}.List(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.cache, _ = newTestCache(time.Hour)
 	for i := 0; i < 2; i++ {
-		got, err := osds{r}.List(context.Background())
+		got, err := osds{r: r}.List(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -440,7 +440,7 @@ func BenchmarkHealthMinimalUncached(b *testing.B) { benchMinimal(b, 0) }
 func benchMinimal(b *testing.B, ttl time.Duration) {
 	r, _ := newTestRunner(b)
 	r.cache = newCache(ttl, time.Minute)
-	h := health{r}
+	h := health{r: r}
 	ctx := context.Background()
 	if _, err := h.Minimal(ctx); err != nil {
 		b.Fatal(err)

@@ -7,7 +7,10 @@ import (
 )
 
 // commands passes any command through to the monitors or the manager.
-type commands struct{ r *runner }
+type commands struct {
+	r *runner
+	ceph.UnimplementedCommander
+}
 
 var _ ceph.Commander = commands{}
 

@@ -15,6 +15,7 @@ const configComponent = "cluster_configuration"
 // option schema comes from the leader monitor's `config help` (all options
 // of this Ceph release), fetched once and kept.
 type config struct {
+	ceph.UnimplementedClusterConfig
 	r      *runner
 	schema *schemaCache
 }

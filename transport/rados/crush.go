@@ -13,7 +13,10 @@ const (
 )
 
 // crushRules manages CRUSH rules with `osd crush rule ...`.
-type crushRules struct{ r *runner }
+type crushRules struct {
+	r *runner
+	ceph.UnimplementedCrushRules
+}
 
 var _ ceph.CrushRules = crushRules{}
 
@@ -73,7 +76,10 @@ func (c crushRules) Delete(ctx context.Context, name string) error {
 }
 
 // ecProfiles manages erasure-code profiles.
-type ecProfiles struct{ r *runner }
+type ecProfiles struct {
+	r *runner
+	ceph.UnimplementedErasureCodeProfiles
+}
 
 var _ ceph.ErasureCodeProfiles = ecProfiles{}
 

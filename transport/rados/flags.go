@@ -8,7 +8,10 @@ import (
 )
 
 // flags manages cluster-wide and per-OSD flags as the dashboard does.
-type flags struct{ r *runner }
+type flags struct {
+	r *runner
+	osd.UnimplementedFlags
+}
 
 var _ osd.Flags = flags{}
 
@@ -90,7 +93,7 @@ func (f flags) Individual(ctx context.Context) ([]osd.IndividualFlagState, error
 }
 
 func (f flags) SetIndividual(ctx context.Context, ids []int, fl map[string]bool) (*osd.IndividualFlagsResult, error) {
-	if err := (osds{f.r}).exists(ctx, ids...); err != nil {
+	if err := (osds{r: f.r}).exists(ctx, ids...); err != nil {
 		return nil, err
 	}
 	added, removed := []string{}, []string{}

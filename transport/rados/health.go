@@ -12,7 +12,10 @@ const healthComponent = "health"
 
 // health reads the cluster's health from monitor commands, shaped like the
 // dashboard's /api/health and /api/summary.
-type health struct{ r *runner }
+type health struct {
+	r *runner
+	ceph.UnimplementedHealth
+}
 
 var _ ceph.Health = health{}
 

@@ -17,6 +17,7 @@ import (
 // images manages RBD images with librbd. Each call does its librbd work in
 // one bounded call (see runner.call).
 type images struct {
+	rbd.UnimplementedImages
 	r    *runner
 	conn *gorados.Conn
 	// schema is the option schema shared with the config service; the

@@ -14,6 +14,7 @@ import (
 // lifecycle creates and removes OSDs with `osd new`, `osd crush add`,
 // `osd destroy-actual` and `osd purge-actual`.
 type lifecycle struct {
+	osd.UnimplementedLifecycle
 	r *runner
 	// newUUID makes the UUID of a new OSD when none is given.
 	newUUID func() (string, error)
@@ -114,7 +115,7 @@ func (l lifecycle) SafeToDelete(ctx context.Context, ids []int) (*osd.SafeToDele
 }
 
 func (l lifecycle) Destroy(ctx context.Context, id int) error {
-	if err := (osds{l.r}).exists(ctx, id); err != nil {
+	if err := (osds{r: l.r}).exists(ctx, id); err != nil {
 		return err
 	}
 	_, err := l.r.monWrite(ctx, osdComponent, "osd destroy-actual", args{"id": id, "yes_i_really_mean_it": true})
@@ -122,7 +123,7 @@ func (l lifecycle) Destroy(ctx context.Context, id int) error {
 }
 
 func (l lifecycle) Purge(ctx context.Context, id int) error {
-	if err := (osds{l.r}).exists(ctx, id); err != nil {
+	if err := (osds{r: l.r}).exists(ctx, id); err != nil {
 		return err
 	}
 	_, err := l.r.monWrite(ctx, osdComponent, "osd purge-actual", args{"id": id, "yes_i_really_mean_it": true})

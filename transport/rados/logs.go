@@ -12,7 +12,10 @@ const logsComponent = "logs"
 const defaultLogLines = 30
 
 // logs reads the cluster and audit logs with `log last`.
-type logs struct{ r *runner }
+type logs struct {
+	r *runner
+	ceph.UnimplementedLogs
+}
 
 var _ ceph.Logs = logs{}
 

@@ -14,7 +14,10 @@ const mgrComponent = "mgr_modules"
 
 // mgrModules manages manager modules from the manager map and the
 // configuration database (`config set mgr mgr/<module>/<option>`).
-type mgrModules struct{ r *runner }
+type mgrModules struct {
+	r *runner
+	ceph.UnimplementedMgrModules
+}
 
 var _ ceph.MgrModules = mgrModules{}
 

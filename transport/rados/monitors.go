@@ -8,7 +8,10 @@ import (
 
 // monitors reads the quorum with `quorum_status` and the leader's own
 // `mon_status`.
-type monitors struct{ r *runner }
+type monitors struct {
+	r *runner
+	ceph.UnimplementedMonitors
+}
 
 var _ ceph.Monitors = monitors{}
 

@@ -14,7 +14,10 @@ import (
 const osdComponent = "osd"
 
 // osds reads and operates OSDs with `osd ...` monitor commands and `tell`.
-type osds struct{ r *runner }
+type osds struct {
+	r *runner
+	osd.UnimplementedOSDs
+}
 
 var _ osd.OSDs = osds{}
 

@@ -120,7 +120,7 @@ func TestHealthReport(t *testing.T) {
 	r, f := newTestRunner(t)
 	b := mustRead(t, "health_detail_warn.json")
 	f.on("health detail", string(b), "", 0)
-	rep, err := health{r}.Report(context.Background())
+	rep, err := health{r: r}.Report(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestHealthReport(t *testing.T) {
 
 func TestHealthFullAndMinimal(t *testing.T) {
 	r, _ := newTestRunner(t)
-	h := health{r}
+	h := health{r: r}
 	ctx := context.Background()
 	full, err := h.Full(ctx)
 	if err != nil {
@@ -197,7 +197,7 @@ func TestScrubStatus(t *testing.T) {
 
 func TestMonitors(t *testing.T) {
 	r, _ := newTestRunner(t)
-	rep, err := monitors{r}.Status(context.Background())
+	rep, err := monitors{r: r}.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,20 +304,20 @@ func TestCompressionUnset(t *testing.T) {
 func TestCrushAndProfiles(t *testing.T) {
 	ctx := context.Background()
 	r, f := newTestRunner(t)
-	rules, err := crushRules{r}.List(ctx)
+	rules, err := crushRules{r: r}.List(ctx)
 	if err != nil || len(rules) != 1 || rules[0].RuleName != "replicated_rule" || len(rules[0].Steps) != 3 {
 		t.Fatalf("rules %+v %v", rules, err)
 	}
-	if _, err := (crushRules{r}).Get(ctx, "nope"); !errors.Is(err, ceph.ErrNotFound) {
+	if _, err := (crushRules{r: r}).Get(ctx, "nope"); !errors.Is(err, ceph.ErrNotFound) {
 		t.Fatalf("Get(nope) = %v", err)
 	}
-	if err := (crushRules{r}).Delete(ctx, "nope"); !errors.Is(err, ceph.ErrNotFound) {
+	if err := (crushRules{r: r}).Delete(ctx, "nope"); !errors.Is(err, ceph.ErrNotFound) {
 		t.Fatalf("Delete(nope) = %v", err)
 	}
-	if err := (crushRules{r}).Create(ctx, "replicated_rule", &ceph.CrushRuleCreateOptions{Root: "default", FailureDomain: "osd"}); !errors.Is(err, ceph.ErrAlreadyExists) {
+	if err := (crushRules{r: r}).Create(ctx, "replicated_rule", &ceph.CrushRuleCreateOptions{Root: "default", FailureDomain: "osd"}); !errors.Is(err, ceph.ErrAlreadyExists) {
 		t.Fatalf("Create(existing) = %v", err)
 	}
-	profs, err := ecProfiles{r}.List(ctx)
+	profs, err := ecProfiles{r: r}.List(ctx)
 	if err != nil || len(profs) != 2 {
 		t.Fatalf("profiles %+v %v", profs, err)
 	}
@@ -325,12 +325,12 @@ func TestCrushAndProfiles(t *testing.T) {
 	if ecp.Name != "ecp" || ecp.K != 2 || ecp.M != 1 || ecp.CrushFailureDomain != "osd" || ecp.Extra["w"] != "8" {
 		t.Fatalf("ecp = %+v", ecp)
 	}
-	got, err := ecProfiles{r}.Get(ctx, "ecp")
+	got, err := ecProfiles{r: r}.Get(ctx, "ecp")
 	if err != nil || !reflect.DeepEqual(*got, ecp) {
 		t.Fatalf("Get(ecp) = %+v, %v", got, err)
 	}
 	f.on("osd erasure-code-profile set", "", "", 0)
-	if err := (ecProfiles{r}).Create(ctx, "p2", &ceph.ErasureCodeProfileCreateOptions{K: 4, M: 2, Plugin: "jerasure", Extra: map[string]string{"w": "8"}}); err != nil {
+	if err := (ecProfiles{r: r}).Create(ctx, "p2", &ceph.ErasureCodeProfileCreateOptions{K: 4, M: 2, Plugin: "jerasure", Extra: map[string]string{"w": "8"}}); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{`osd erasure-code-profile set name="p2" profile=["k=4","m=2","plugin=jerasure","w=8"]`}
@@ -390,7 +390,7 @@ func TestConfig(t *testing.T) {
 func TestMgrModules(t *testing.T) {
 	ctx := context.Background()
 	r, _ := newTestRunner(t)
-	m := mgrModules{r}
+	m := mgrModules{r: r}
 	mods, err := m.List(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -446,7 +446,7 @@ func TestLogs(t *testing.T) {
 	r, f := newTestRunner(t)
 	b := string(mustRead(t, "log_last_5.json"))
 	f.on("log last", b, "", 0)
-	got, err := logs{r}.Recent(context.Background(), &ceph.LogOptions{Lines: 2})
+	got, err := logs{r: r}.Recent(context.Background(), &ceph.LogOptions{Lines: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,7 +458,7 @@ func TestLogs(t *testing.T) {
 func TestOSDs(t *testing.T) {
 	ctx := context.Background()
 	r, f := newTestRunner(t)
-	o := osds{r}
+	o := osds{r: r}
 	l, err := o.List(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -505,7 +505,7 @@ func TestFlags(t *testing.T) {
 	}
 	ctx := context.Background()
 	r, f := newTestRunner(t)
-	fl := flags{r}
+	fl := flags{r: r}
 	cur, err := fl.List(ctx)
 	if err != nil || !reflect.DeepEqual(cur, []string{"pglog_hardlimit", "purged_snapdirs", "recovery_deletes", "sortbitwise"}) {
 		t.Fatalf("List = %v, %v", cur, err)
@@ -629,7 +629,7 @@ func TestRBDHelpers(t *testing.T) {
 
 func TestCommands(t *testing.T) {
 	r, f := newTestRunner(t)
-	c := commands{r}
+	c := commands{r: r}
 	f.on("osd tree", "ID CLASS WEIGHT\n", "", 0)
 	res, err := c.Command(context.Background(), ceph.Command{Prefix: "osd tree"})
 	if err != nil || string(res.Output) != "ID CLASS WEIGHT\n" {

@@ -27,6 +27,7 @@ const (
 // path, OSDs with `tell`. Other daemons (mgr, mds, rgw) answer those only
 // on their admin socket, so they are Unimplemented here.
 type perfCounters struct {
+	ceph.UnimplementedPerfCounters
 	r *runner
 	// last keeps the previous sample of each daemon, so that Daemon can
 	// report counters as rates, as the dashboard does.

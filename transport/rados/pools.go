@@ -17,6 +17,7 @@ const poolComponent = "pool"
 // pools manages pools with `osd pool ...` monitor commands, the way the
 // dashboard's pool controller does.
 type pools struct {
+	ceph.UnimplementedPools
 	r *runner
 	// conf reads and writes RBD pool configuration; nil without librbd.
 	conf poolConfigurer

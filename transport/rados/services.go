@@ -10,18 +10,18 @@ import (
 // service but RBD images, which need librbd).
 func newServices(r *runner, schema *schemaCache) *cephapi.Client {
 	return &cephapi.Client{
-		Health:              health{r},
-		Monitors:            monitors{r},
+		Health:              health{r: r},
+		Monitors:            monitors{r: r},
 		Pools:               pools{r: r},
-		CrushRules:          crushRules{r},
-		ErasureCodeProfiles: ecProfiles{r},
+		CrushRules:          crushRules{r: r},
+		ErasureCodeProfiles: ecProfiles{r: r},
 		Config:              config{r: r, schema: schema},
-		MgrModules:          mgrModules{r},
-		Logs:                logs{r},
+		MgrModules:          mgrModules{r: r},
+		Logs:                logs{r: r},
 		PerfCounters:        &perfCounters{r: r, last: map[string]perfSample{}, now: time.Now},
-		OSDs:                osds{r},
-		OSDFlags:            flags{r},
+		OSDs:                osds{r: r},
+		OSDFlags:            flags{r: r},
 		OSDLifecycle:        lifecycle{r: r, newUUID: newUUIDFunc},
-		Commands:            commands{r},
+		Commands:            commands{r: r},
 	}
 }

@@ -23,7 +23,10 @@ var (
 	_ ceph.MgrModules          = mgrService{}
 )
 
-type healthService struct{ c *client }
+type healthService struct {
+	c *client
+	ceph.UnimplementedHealth
+}
 
 // Report reads the health section of GET /api/health/minimal.
 func (s healthService) Report(ctx context.Context) (*ceph.HealthReport, error) {
@@ -56,7 +59,7 @@ func (s healthService) Full(ctx context.Context) (*ceph.HealthFull, error) {
 		return nil, &ceph.Error{Code: ceph.Internal, Component: "health", Detail: "cannot decode the full health report: " + err.Error(), Err: err}
 	}
 	if len(pools) > 0 && string(pools) != "null" {
-		ps, err := normalizePools(ctx, crushService(s), pools)
+		ps, err := normalizePools(ctx, crushService{c: s.c}, pools)
 		if err != nil {
 			return nil, err
 		}
@@ -114,13 +117,19 @@ func (s healthService) Summary(ctx context.Context) (*ceph.Summary, error) {
 	return get[ceph.Summary](ctx, s.c, ops.Summary, nil)
 }
 
-type monitorsService struct{ c *client }
+type monitorsService struct {
+	c *client
+	ceph.UnimplementedMonitors
+}
 
 func (s monitorsService) Status(ctx context.Context) (*ceph.MonitorReport, error) {
 	return get[ceph.MonitorReport](ctx, s.c, ops.Monitor, nil)
 }
 
-type logsService struct{ c *client }
+type logsService struct {
+	c *client
+	ceph.UnimplementedLogs
+}
 
 // Recent reads GET /api/logs/all (newest line first, 30 per channel on
 // the dashboard). The endpoint has no line count; Lines keeps the newest.
@@ -143,7 +152,10 @@ func firstN[T any](s []T, n int) []T {
 	return s
 }
 
-type perfService struct{ c *client }
+type perfService struct {
+	c *client
+	ceph.UnimplementedPerfCounters
+}
 
 // perfOps are the per-daemon-type operations of GET
 // /api/perf_counters/{type}/{service_id}; all take {service_id}.
@@ -174,7 +186,10 @@ func (s perfService) Daemon(ctx context.Context, daemonType, id string) (*ceph.D
 	return &out, nil
 }
 
-type crushService struct{ c *client }
+type crushService struct {
+	c *client
+	ceph.UnimplementedCrushRules
+}
 
 func (s crushService) List(ctx context.Context) ([]ceph.CrushRule, error) {
 	l, err := get[[]ceph.CrushRule](ctx, s.c, ops.CrushRuleList, nil)
@@ -219,7 +234,10 @@ func (s crushService) Delete(ctx context.Context, name string) error {
 	return exec(ctx, s.c, ops.CrushRuleDelete, &ops.CrushRuleDeleteRequest{Name: name})
 }
 
-type ecpService struct{ c *client }
+type ecpService struct {
+	c *client
+	ceph.UnimplementedErasureCodeProfiles
+}
 
 func (s ecpService) List(ctx context.Context) ([]ceph.ErasureCodeProfile, error) {
 	// ceph.ErasureCodeProfile reads the dashboard's flat form itself.
@@ -272,7 +290,10 @@ func (s ecpService) Delete(ctx context.Context, name string) error {
 	return exec(ctx, s.c, ops.ECProfileDelete, &ops.ECProfileDeleteRequest{Name: name})
 }
 
-type configService struct{ c *client }
+type configService struct {
+	c *client
+	ceph.UnimplementedClusterConfig
+}
 
 func (s configService) List(ctx context.Context) ([]ceph.ConfigOption, error) {
 	l, err := get[[]ceph.ConfigOption](ctx, s.c, ops.ClusterConfList, nil)
@@ -309,7 +330,10 @@ func (s configService) Delete(ctx context.Context, name, section string) error {
 	return exec(ctx, s.c, ops.ClusterConfDelete, &ops.ClusterConfDeleteRequest{Name: name, Section: section})
 }
 
-type mgrService struct{ c *client }
+type mgrService struct {
+	c *client
+	ceph.UnimplementedMgrModules
+}
 
 func (s mgrService) List(ctx context.Context) ([]ceph.MgrModule, error) {
 	l, err := get[[]ceph.MgrModule](ctx, s.c, ops.MgrModuleList, nil)

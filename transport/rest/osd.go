@@ -23,7 +23,10 @@ var (
 
 func idArg(id int) string { return strconv.Itoa(id) }
 
-type osdsService struct{ c *client }
+type osdsService struct {
+	c *client
+	osd.UnimplementedOSDs
+}
 
 func (s osdsService) List(ctx context.Context) ([]osd.OSD, error) {
 	l, err := get[[]osd.OSD](ctx, s.c, ops.OSDList, nil)
@@ -111,7 +114,10 @@ func (s osdsService) Settings(ctx context.Context) (*osd.Settings, error) {
 	return get[osd.Settings](ctx, s.c, ops.OSDSettings, nil)
 }
 
-type flagsService struct{ c *client }
+type flagsService struct {
+	c *client
+	osd.UnimplementedFlags
+}
 
 func (s flagsService) List(ctx context.Context) ([]string, error) {
 	l, err := get[[]string](ctx, s.c, ops.OSDFlagsList, nil)
@@ -154,7 +160,10 @@ func (s flagsService) SetIndividual(ctx context.Context, ids []int, flags map[st
 	return &out, nil
 }
 
-type lifecycleService struct{ c *client }
+type lifecycleService struct {
+	c *client
+	osd.UnimplementedLifecycle
+}
 
 func newUUID() string {
 	var b [16]byte
@@ -176,7 +185,7 @@ func (s lifecycleService) Create(ctx context.Context, opts *osd.CreateOptions) (
 	if uuid == "" {
 		uuid = newUUID()
 	}
-	osds, err := osdsService(s).List(ctx)
+	osds, err := osdsService{c: s.c}.List(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -250,7 +259,7 @@ func createdID(raw json.RawMessage) (int, bool) {
 // call is Unimplemented. A server without a CRUSH tree endpoint (our
 // httpapi, which places the OSD) is trusted.
 func (s lifecycleService) checkPlaced(ctx context.Context, id int, host string) error {
-	tree, err := osdsService(s).Tree(ctx)
+	tree, err := osdsService{c: s.c}.Tree(ctx)
 	if ceph.CodeOf(err) == ceph.Unimplemented {
 		return nil
 	}

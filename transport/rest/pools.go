@@ -10,7 +10,10 @@ import (
 
 var _ ceph.Pools = poolsService{}
 
-type poolsService struct{ c *client }
+type poolsService struct {
+	c *client
+	ceph.UnimplementedPools
+}
 
 func stats(on bool) *ops.Bool {
 	if !on {

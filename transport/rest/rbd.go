@@ -9,7 +9,10 @@ import (
 
 var _ rbd.Images = imagesService{}
 
-type imagesService struct{ c *client }
+type imagesService struct {
+	c *client
+	rbd.UnimplementedImages
+}
 
 // The {image_spec} path parameter is "pool/name" or
 // "pool/namespace/name" as one segment ("pool%2Fname"), as the dashboard's

@@ -128,19 +128,19 @@ func New(baseURL string, opts ...Option) (*cephapi.Client, error) {
 		return nil, err
 	}
 	parts := cephapi.Client{
-		Health:              healthService{cl},
-		Monitors:            monitorsService{cl},
-		Pools:               poolsService{cl},
-		CrushRules:          crushService{cl},
-		ErasureCodeProfiles: ecpService{cl},
-		Config:              configService{cl},
-		MgrModules:          mgrService{cl},
-		Logs:                logsService{cl},
-		PerfCounters:        perfService{cl},
-		OSDs:                osdsService{cl},
-		OSDFlags:            flagsService{cl},
-		OSDLifecycle:        lifecycleService{cl},
-		RBD:                 cephapi.RBD{Images: imagesService{cl}},
+		Health:              healthService{c: cl},
+		Monitors:            monitorsService{c: cl},
+		Pools:               poolsService{c: cl},
+		CrushRules:          crushService{c: cl},
+		ErasureCodeProfiles: ecpService{c: cl},
+		Config:              configService{c: cl},
+		MgrModules:          mgrService{c: cl},
+		Logs:                logsService{c: cl},
+		PerfCounters:        perfService{c: cl},
+		OSDs:                osdsService{c: cl},
+		OSDFlags:            flagsService{c: cl},
+		OSDLifecycle:        lifecycleService{c: cl},
+		RBD:                 cephapi.RBD{Images: imagesService{c: cl}},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error {
 		cl.hc.CloseIdleConnections()
