@@ -40,7 +40,8 @@ type Client struct {
 
 // RBD groups the block-device services.
 type RBD struct {
-	Images rbd.Images
+	Images    rbd.Images
+	Snapshots rbd.Snapshots
 }
 
 // Option configures New.
@@ -70,7 +71,7 @@ func New(parts *Client, opts ...Option) *Client {
 		OSDs:                osd.ValidatedOSDs(parts.OSDs),
 		OSDFlags:            osd.ValidatedFlags(parts.OSDFlags),
 		OSDLifecycle:        osd.ValidatedLifecycle(parts.OSDLifecycle),
-		RBD:                 RBD{Images: rbd.ValidatedImages(parts.RBD.Images)},
+		RBD:                 RBD{Images: rbd.ValidatedImages(parts.RBD.Images), Snapshots: rbd.ValidatedSnapshots(parts.RBD.Snapshots)},
 		Commands:            ceph.ValidatedCommander(parts.Commands),
 		closer:              parts.closer,
 	}

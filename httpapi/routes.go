@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 
+	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi/ops"
 )
 
@@ -154,6 +155,27 @@ func (s *Server) bindings() []binding {
 				return nil, err
 			}
 			return later(func(ctx context.Context) (any, error) { return nothing(c.RBD.Images.Delete(ctx, spec)) }), nil
+		}),
+		bind(ops.RBDSnapCreate, func(_ *call, r *ops.RBDSnapCreateRequest) (any, error) {
+			spec, err := rbdSpec(r.ImageSpec)
+			if err != nil {
+				return nil, err
+			}
+			if deref(r.MirrorImageSnapshot) {
+				return nil, ceph.Errorf(ceph.Unimplemented, "rbd", "mirror image snapshots are not implemented by this server yet")
+			}
+			return later(func(ctx context.Context) (any, error) {
+				return nothing(c.RBD.Snapshots.Create(ctx, spec, r.SnapshotName))
+			}), nil
+		}),
+		bind(ops.RBDSnapDelete, func(_ *call, r *ops.RBDSnapDeleteRequest) (any, error) {
+			spec, err := rbdSpec(r.ImageSpec)
+			if err != nil {
+				return nil, err
+			}
+			return later(func(ctx context.Context) (any, error) {
+				return nothing(c.RBD.Snapshots.Delete(ctx, spec, r.SnapshotName))
+			}), nil
 		}),
 	}
 }

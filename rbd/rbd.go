@@ -123,3 +123,12 @@ type Images interface {
 	Update(ctx context.Context, spec ImageSpec, opts *UpdateOptions) error
 	Delete(ctx context.Context, spec ImageSpec) error
 }
+
+// Snapshots manages the snapshots of an image. An image's snapshots are
+// listed with it (Image.Snapshots).
+type Snapshots interface {
+	// Create takes a snapshot of the image named name.
+	Create(ctx context.Context, spec ImageSpec, name string) error
+	// Delete removes the snapshot.
+	Delete(ctx context.Context, spec ImageSpec, name string) error
+}

@@ -140,3 +140,61 @@ func (v validatedImages) Delete(ctx context.Context, spec ImageSpec) (err error)
 	}
 	return v.next.Delete(ctx, spec)
 }
+
+// UnimplementedSnapshots answers Unimplemented to every method of Snapshots. Embed it in an
+// implementation so that methods added to Snapshots later do not break it.
+type UnimplementedSnapshots struct{}
+
+var _ Snapshots = UnimplementedSnapshots{}
+
+// Create answers Unimplemented.
+func (UnimplementedSnapshots) Create(context.Context, ImageSpec, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Snapshots.Create")
+	return
+}
+
+// Delete answers Unimplemented.
+func (UnimplementedSnapshots) Delete(context.Context, ImageSpec, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Snapshots.Delete")
+	return
+}
+
+// ValidatedSnapshots wraps next with the argument checks every transport
+// shares; a nil next answers Unimplemented.
+func ValidatedSnapshots(next Snapshots) Snapshots { return validatedSnapshots{next} }
+
+type validatedSnapshots struct{ next Snapshots }
+
+func (v validatedSnapshots) Create(ctx context.Context, spec ImageSpec, name string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Snapshots.Create")
+		return
+	}
+	if err = (snapshotsChecks{}).Create(spec, name); err != nil {
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.Create(ctx, spec, name)
+}
+
+func (v validatedSnapshots) Delete(ctx context.Context, spec ImageSpec, name string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Snapshots.Delete")
+		return
+	}
+	if err = (snapshotsChecks{}).Delete(spec, name); err != nil {
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.Delete(ctx, spec, name)
+}

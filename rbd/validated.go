@@ -1,10 +1,12 @@
 package rbd
 
 import (
+	"strings"
+
 	"github.com/cephapi/cephapi/ceph"
 )
 
-//go:generate go run ../internal/svcgen -o services_gen.go Images=rbd
+//go:generate go run ../internal/svcgen -o services_gen.go Images=rbd Snapshots=rbd
 
 // The argument checks of the Images operations beyond their argument
 // types' Validate methods (ImageSpec, CreateOptions, ...). The generated
@@ -24,6 +26,19 @@ func (imagesChecks) Update(spec ImageSpec, opts *UpdateOptions) error {
 	}
 	return ImageSpec{Pool: spec.Pool, Namespace: spec.Namespace, Name: *opts.NewName}.Validate()
 }
+
+type snapshotsChecks struct{}
+
+// ValidateSnapName checks a snapshot name: not empty, no '/' or '@'.
+func ValidateSnapName(name string) error {
+	if name == "" || strings.ContainsAny(name, "/@\x00") {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid snapshot name %q", name)
+	}
+	return nil
+}
+
+func (snapshotsChecks) Create(_ ImageSpec, name string) error { return ValidateSnapName(name) }
+func (snapshotsChecks) Delete(_ ImageSpec, name string) error { return ValidateSnapName(name) }
 
 // Validate checks the paging options.
 func (o *ListOptions) Validate() error {

@@ -1776,30 +1776,32 @@ type RBDImageMoveTrashRequest struct {
 var RBDSnapCreate = Op[RBDSnapCreateRequest]{&Operation{
 	ID: "RBDSnapCreate", Tag: "RbdSnapshot", Method: "POST", Path: "/api/block/image/{image_spec}/snap", Version: V1_0,
 	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 201,
-	InSpec: true,
-	Task:   "rbd/snap/create",
+	InSpec:   true,
+	Task:     "rbd/snap/create",
+	TaskMeta: []Meta{{"image_spec", "image_spec"}, {"snapshot_name", "snapshot_name"}},
 	Params: []Param{
 		{Name: "image_spec", In: "path", Type: String, Required: true},
 	},
 	Body: []Field{
-		{Name: "mirrorImageSnapshot", Type: String, Required: true},
 		{Name: "snapshot_name", Type: String, Required: true},
+		{Name: "mirrorImageSnapshot", Type: Boolean},
 	},
 }}
 
 // RBDSnapCreateRequest is the request of RBDSnapCreate.
 type RBDSnapCreateRequest struct {
 	ImageSpec           string `path:"image_spec" json:"-"`
-	MirrorImageSnapshot string `json:"mirrorImageSnapshot"`
 	SnapshotName        string `json:"snapshot_name"`
+	MirrorImageSnapshot *bool  `json:"mirrorImageSnapshot,omitempty"`
 }
 
 // RBDSnapDelete is DELETE /api/block/image/{image_spec}/snap/{snapshot_name}.
 var RBDSnapDelete = Op[RBDSnapDeleteRequest]{&Operation{
 	ID: "RBDSnapDelete", Tag: "RbdSnapshot", Method: "DELETE", Path: "/api/block/image/{image_spec}/snap/{snapshot_name}", Version: V1_0,
 	Scope: "rbd-image", Permission: "delete", Component: "rbd", Status: 204,
-	InSpec: true,
-	Task:   "rbd/snap/delete",
+	InSpec:   true,
+	Task:     "rbd/snap/delete",
+	TaskMeta: []Meta{{"image_spec", "image_spec"}, {"snapshot_name", "snapshot_name"}},
 	Params: []Param{
 		{Name: "image_spec", In: "path", Type: String, Required: true},
 		{Name: "snapshot_name", In: "path", Type: String, Required: true},

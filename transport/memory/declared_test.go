@@ -27,5 +27,6 @@ func TestEveryMethodDeclared(t *testing.T) {
 		"osdFlagsService":   reflect.TypeFor[osd.Flags](),
 		"lifecycleService":  reflect.TypeFor[osd.Lifecycle](),
 		"imagesService":     reflect.TypeFor[rbd.Images](),
+		"snapshotsService":  reflect.TypeFor[rbd.Snapshots](),
 	})
 }

@@ -34,6 +34,7 @@ var (
 	_ osd.Flags                = osdFlagsService{}
 	_ osd.Lifecycle            = lifecycleService{}
 	_ rbd.Images               = imagesService{}
+	_ rbd.Snapshots            = snapshotsService{}
 )
 
 // Option configures New and NewFake.
@@ -143,7 +144,7 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 		OSDs:                osdsService{backend: be},
 		OSDFlags:            osdFlagsService{backend: be},
 		OSDLifecycle:        lifecycleService{backend: be},
-		RBD:                 cephapi.RBD{Images: imagesService{backend: be}},
+		RBD:                 cephapi.RBD{Images: imagesService{backend: be}, Snapshots: snapshotsService{backend: be}},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error { return nil }))
 	// Commands: the command emulator answers Ceph commands (health, osd

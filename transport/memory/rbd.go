@@ -25,6 +25,17 @@ type image struct {
 	dataPool    string
 	created     time.Time
 	config      map[string]string
+	// snaps are the image's snapshots, oldest first; nextSnap numbers
+	// them from 1 (librbd's ids are positive and increasing too).
+	snaps    []*snapshot
+	nextSnap uint64
+}
+
+type snapshot struct {
+	id      uint64
+	name    string
+	size    uint64
+	created time.Time
 }
 
 // RBD feature bits (RBD_FEATURE_*).
@@ -86,6 +97,10 @@ func (c *cluster) imageValueLocked(p *pool, img *image) rbd.Image {
 		BlockNamePrefix: "rbd_data." + img.id, Features: img.features, FeaturesName: featureNames(img.features),
 		StripeUnit: img.stripeUnit, StripeCount: img.stripeCount,
 		Timestamp: img.created.UTC().Format("2006-01-02T15:04:05Z"), Snapshots: []rbd.Snapshot{},
+	}
+	for _, sn := range img.snaps {
+		v.Snapshots = append(v.Snapshots, rbd.Snapshot{ID: sn.id, Name: sn.name, Size: sn.size,
+			Timestamp: sn.created.UTC().Format("2006-01-02T15:04:05Z"), Children: []string{}})
 	}
 	if img.namespace != "" {
 		ns := img.namespace
@@ -300,11 +315,60 @@ func (s imagesService) Update(ctx context.Context, spec rbd.ImageSpec, opts *rbd
 
 func (s imagesService) Delete(ctx context.Context, spec rbd.ImageSpec) error {
 	return s.update(ctx, "RBD.Images.Delete", []any{spec}, func(c *cluster) error {
-		p, _, err := c.imageLocked(spec)
+		p, img, err := c.imageLocked(spec)
 		if err != nil {
 			return err
+		}
+		if len(img.snaps) > 0 {
+			// librbd: ENOTEMPTY, "image has snapshots - not removing".
+			return ceph.Errorf(ceph.FailedPrecondition, "rbd", "image %s has snapshots - not removing", spec)
 		}
 		delete(p.images, imageKey(spec.Namespace, spec.Name))
 		return nil
 	})
+}
+
+type snapshotsService struct {
+	*backend
+	rbd.UnimplementedSnapshots
+}
+
+func (s snapshotsService) Create(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return s.update(ctx, "RBD.Snapshots.Create", []any{spec, name}, func(c *cluster) error {
+		_, img, err := c.imageLocked(spec)
+		if err != nil {
+			return err
+		}
+		if img.snap(name) >= 0 {
+			return ceph.Errorf(ceph.AlreadyExists, "rbd", "snapshot %s@%s already exists", spec, name)
+		}
+		img.nextSnap++
+		img.snaps = append(img.snaps, &snapshot{id: img.nextSnap, name: name, size: img.size, created: c.now()})
+		return nil
+	})
+}
+
+func (s snapshotsService) Delete(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return s.update(ctx, "RBD.Snapshots.Delete", []any{spec, name}, func(c *cluster) error {
+		_, img, err := c.imageLocked(spec)
+		if err != nil {
+			return err
+		}
+		i := img.snap(name)
+		if i < 0 {
+			return ceph.Errorf(ceph.NotFound, "rbd", "snapshot %s@%s not found", spec, name)
+		}
+		img.snaps = append(img.snaps[:i:i], img.snaps[i+1:]...)
+		return nil
+	})
+}
+
+// snap is the index of the snapshot named name, or -1.
+func (img *image) snap(name string) int {
+	for i, sn := range img.snaps {
+		if sn.name == name {
+			return i
+		}
+	}
+	return -1
 }

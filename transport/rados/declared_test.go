@@ -27,6 +27,7 @@ func TestEveryMethodDeclared(t *testing.T) {
 		"flags":        reflect.TypeFor[osd.Flags](),
 		"lifecycle":    reflect.TypeFor[osd.Lifecycle](),
 		"images":       reflect.TypeFor[rbd.Images](),
+		"snapshots":    reflect.TypeFor[rbd.Snapshots](),
 		"commands":     reflect.TypeFor[ceph.Commander](),
 	})
 }

@@ -351,3 +351,45 @@ func (im *images) Delete(ctx context.Context, spec rbd.ImageSpec) error {
 		})
 	})
 }
+
+// snapshots manages image snapshots with librbd.
+type snapshots struct {
+	rbd.UnimplementedSnapshots
+	im *images
+}
+
+var _ rbd.Snapshots = snapshots{}
+
+// withImage opens the image (for writing) and runs fn with it.
+func (im *images) withImage(ctx context.Context, spec rbd.ImageSpec, fn func(*gorbd.Image) error) error {
+	return im.r.do(ctx, rbdComponent, func() error {
+		return im.withIOContext(spec.Pool, spec.Namespace, func(io *gorados.IOContext) error {
+			img, err := gorbd.OpenImage(io, spec.Name, gorbd.NoSnapshot)
+			if err != nil {
+				return notFound(err, spec)
+			}
+			defer img.Close()
+			return fn(img)
+		})
+	})
+}
+
+func (s snapshots) Create(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return s.im.withImage(ctx, spec, func(img *gorbd.Image) error {
+		_, err := img.CreateSnapshot(name)
+		if errnoOf(err) == 17 {
+			return &ceph.Error{Code: ceph.AlreadyExists, Component: rbdComponent, Detail: "snapshot " + spec.String() + "@" + name + " already exists", Err: err}
+		}
+		return err
+	})
+}
+
+func (s snapshots) Delete(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return s.im.withImage(ctx, spec, func(img *gorbd.Image) error {
+		err := img.GetSnapshot(name).Remove()
+		if errnoOf(err) == 2 {
+			return &ceph.Error{Code: ceph.NotFound, Component: rbdComponent, Detail: "snapshot " + spec.String() + "@" + name + " not found", Err: err}
+		}
+		return err
+	})
+}

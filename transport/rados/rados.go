@@ -155,6 +155,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 	parts := newServices(r, schema)
 	im := &images{r: r, conn: conn, schema: schema}
 	parts.RBD.Images = im
+	parts.RBD.Snapshots = snapshots{im: im}
 	parts.Pools = pools{r: r, conf: im}
 	var once sync.Once
 	closer := func() error {

@@ -27,5 +27,6 @@ func TestEveryMethodDeclared(t *testing.T) {
 		"flagsService":     reflect.TypeFor[osd.Flags](),
 		"lifecycleService": reflect.TypeFor[osd.Lifecycle](),
 		"imagesService":    reflect.TypeFor[rbd.Images](),
+		"snapshotsService": reflect.TypeFor[rbd.Snapshots](),
 	})
 }

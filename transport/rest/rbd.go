@@ -77,3 +77,22 @@ func (s imagesService) Update(ctx context.Context, spec rbd.ImageSpec, opts *rbd
 func (s imagesService) Delete(ctx context.Context, spec rbd.ImageSpec) error {
 	return exec(ctx, s.c, ops.RBDImageDelete, &ops.RBDImageDeleteRequest{ImageSpec: spec.String()})
 }
+
+var _ rbd.Snapshots = snapshotsService{}
+
+type snapshotsService struct {
+	c *client
+	rbd.UnimplementedSnapshots
+}
+
+// Create is POST /api/block/image/{image_spec}/snap. The real dashboard
+// requires mirrorImageSnapshot (false: a plain snapshot).
+func (s snapshotsService) Create(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return exec(ctx, s.c, ops.RBDSnapCreate, &ops.RBDSnapCreateRequest{
+		ImageSpec: spec.String(), SnapshotName: name, MirrorImageSnapshot: new(false),
+	})
+}
+
+func (s snapshotsService) Delete(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return exec(ctx, s.c, ops.RBDSnapDelete, &ops.RBDSnapDeleteRequest{ImageSpec: spec.String(), SnapshotName: name})
+}

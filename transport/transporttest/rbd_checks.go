@@ -14,6 +14,7 @@ var rbdChecks = []check{
 	{"Lifecycle", checkImageLifecycle},
 	{"GetMissing", checkImageGetMissing},
 	{"CreateDuplicate", checkImageCreateDuplicate},
+	{"Snapshots", checkSnapshots},
 }
 
 // rbdPool probes the Images service (skipping when it is unimplemented) and
@@ -115,4 +116,49 @@ func checkImageCreateDuplicate(ctx context.Context, t testing.TB, e *env) {
 	if img.Size != 4<<20 {
 		t.Errorf("the refused create changed the size to %d", img.Size)
 	}
+}
+
+// checkSnapshots: a snapshot is listed with its image at the image's size,
+// a second one of the same name is refused, an image with snapshots is
+// not removed, and deleting the snapshot removes it (a missing one is
+// NotFound).
+func checkSnapshots(ctx context.Context, t testing.TB, e *env) {
+	pool := rbdPool(ctx, t, e)
+	spec := rbd.ImageSpec{Pool: pool, Name: uniqueName("img")}
+	createImage(ctx, t, e, spec, 4<<20)
+	snap := uniqueName("snap")
+	err := e.c.RBD.Snapshots.Create(ctx, spec, snap)
+	skipIfUnimplemented(t, err)
+	must(t, err, "Snapshots.Create(%s@%s)", spec, snap)
+	e.cleanup(t, "delete snapshot "+spec.String()+"@"+snap, func(ctx context.Context) error {
+		err := e.c.RBD.Snapshots.Delete(ctx, spec, snap)
+		if ceph.CodeOf(err) == ceph.NotFound {
+			return nil
+		}
+		return err
+	})
+	img, err := e.c.RBD.Images.Get(ctx, spec)
+	must(t, err, "Images.Get(%s)", spec)
+	i := slices.IndexFunc(img.Snapshots, func(s rbd.Snapshot) bool { return s.Name == snap })
+	if i < 0 {
+		t.Fatalf("snapshot %s not listed: %+v", snap, img.Snapshots)
+	}
+	if s := img.Snapshots[i]; s.Size != 4<<20 || s.ID == 0 || s.IsProtected {
+		t.Errorf("snapshot %+v: want size %d, an id, not protected", s, 4<<20)
+	}
+	wantErr(t, e.c.RBD.Snapshots.Create(ctx, spec, snap), ceph.ErrAlreadyExists, "Snapshots.Create(duplicate)")
+	wantErr(t, e.c.RBD.Images.Delete(ctx, spec), ceph.ErrFailedPrecondition, "Images.Delete(an image with a snapshot)")
+	if _, err := e.c.RBD.Images.Get(ctx, spec); err != nil {
+		t.Errorf("the refused delete removed the image: %v", err)
+	}
+
+	must(t, e.c.RBD.Snapshots.Delete(ctx, spec, snap), "Snapshots.Delete(%s@%s)", spec, snap)
+	img, err = e.c.RBD.Images.Get(ctx, spec)
+	must(t, err, "Images.Get(%s) after the snapshot's delete", spec)
+	if slices.ContainsFunc(img.Snapshots, func(s rbd.Snapshot) bool { return s.Name == snap }) {
+		t.Errorf("snapshot %s still listed after its delete", snap)
+	}
+	wantErr(t, e.c.RBD.Snapshots.Delete(ctx, spec, snap), ceph.ErrNotFound, "Snapshots.Delete(missing)")
+	wantErr(t, e.c.RBD.Snapshots.Create(ctx, rbd.ImageSpec{Pool: pool, Name: uniqueName("img")}, snap), ceph.ErrNotFound, "Snapshots.Create(missing image)")
+	wantErr(t, e.c.RBD.Snapshots.Create(ctx, spec, "a@b"), ceph.ErrInvalidArgument, "Snapshots.Create(bad name)")
 }
