@@ -290,53 +290,46 @@ func (im *images) Update(ctx context.Context, spec rbd.ImageSpec, o *rbd.UpdateO
 			return err
 		}
 	}
-	return im.r.do(ctx, rbdComponent, func() error {
-		return im.withIOContext(spec.Pool, spec.Namespace, func(io *gorados.IOContext) error {
-			img, err := gorbd.OpenImage(io, spec.Name, gorbd.NoSnapshot)
-			if err != nil {
-				return notFound(err, spec)
-			}
-			defer img.Close()
-			if o == nil {
-				return nil
-			}
-			if o.Size != nil {
-				if err := img.Resize(*o.Size); err != nil {
-					return err
-				}
-			}
-			if o.Features != nil {
-				cur, err := img.GetFeatures()
-				if err != nil {
-					return err
-				}
-				dis, en := featureChanges(cur, want)
-				for _, b := range dis {
-					if err := img.UpdateFeatures(b, false); err != nil {
-						return err
-					}
-				}
-				for _, b := range en {
-					if err := img.UpdateFeatures(b, true); err != nil {
-						return err
-					}
-				}
-			}
-			if c != nil {
-				if err := setImageConfig(img, c, o.Configuration); err != nil {
-					return err
-				}
-			}
-			if o.NewName != nil && *o.NewName != spec.Name {
-				if err := img.Rename(*o.NewName); err != nil {
-					if errnoOf(err) == 17 {
-						return &ceph.Error{Code: ceph.AlreadyExists, Component: rbdComponent, Detail: "image " + *o.NewName + " already exists", Err: err}
-					}
-					return err
-				}
-			}
+	return im.withImage(ctx, spec, func(img *gorbd.Image) error {
+		if o == nil {
 			return nil
-		})
+		}
+		if o.Size != nil {
+			if err := img.Resize(*o.Size); err != nil {
+				return err
+			}
+		}
+		if o.Features != nil {
+			cur, err := img.GetFeatures()
+			if err != nil {
+				return err
+			}
+			dis, en := featureChanges(cur, want)
+			for _, b := range dis {
+				if err := img.UpdateFeatures(b, false); err != nil {
+					return err
+				}
+			}
+			for _, b := range en {
+				if err := img.UpdateFeatures(b, true); err != nil {
+					return err
+				}
+			}
+		}
+		if c != nil {
+			if err := setImageConfig(img, c, o.Configuration); err != nil {
+				return err
+			}
+		}
+		if o.NewName != nil && *o.NewName != spec.Name {
+			if err := img.Rename(*o.NewName); err != nil {
+				if errnoOf(err) == 17 {
+					return &ceph.Error{Code: ceph.AlreadyExists, Component: rbdComponent, Detail: "image " + *o.NewName + " already exists", Err: err}
+				}
+				return err
+			}
+		}
+		return nil
 	})
 }
 
