@@ -51,6 +51,13 @@ func TestDocsBrowser(t *testing.T) {
 	// The server as the program runs it, on the embedded model: its docs
 	// routes, its redirect and its idea of what is implemented.
 	mux := New(memory.New())
+	unimplemented := ""
+	for _, rt := range mux.Routes() {
+		if !rt.Implemented {
+			unimplemented = rt.Op.ID
+			break
+		}
+	}
 	var mu sync.Mutex
 	var requested []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -89,8 +96,10 @@ func TestDocsBrowser(t *testing.T) {
 		{"the description", `Ceph Dashboard REST API`},
 		{"an operation's Doc as its summary", regexp.QuoteMeta(textInDOM(ops.AuthCheck.Doc))},
 		{"an operation's ID as its summary", `>PoolCreate<`},
-		{"an unimplemented operation marked", `>\(not implemented: 501\) RBDSnapCreate<`},
 		{"the Pool tag", `id="operations-tag-Pool"`},
+	}
+	if unimplemented != "" {
+		checks = append(checks, struct{ what, re string }{"an unimplemented operation marked", `>\(not implemented: 501\) ` + unimplemented + `<`})
 	}
 	for _, c := range checks {
 		if !regexp.MustCompile(c.re).MatchString(dom) {
