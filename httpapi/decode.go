@@ -262,12 +262,18 @@ func (c *call) taskMeta() map[string]any {
 	q := c.r.URL.Query()
 	for _, m := range op.TaskMeta {
 		var v any
-		if p, ok := op.Param(m.From); ok && p.In == "path" {
-			v = c.r.PathValue(m.From)
-		} else if raw, ok := c.body[m.From]; ok {
+		from, sub, nested := strings.Cut(m.From, ".")
+		if p, ok := op.Param(from); ok && p.In == "path" {
+			v = c.r.PathValue(from)
+		} else if raw, ok := c.body[from]; ok {
 			_ = json.Unmarshal(raw, &v)
-		} else if vals, ok := q[m.From]; ok && len(vals) > 0 {
+		} else if vals, ok := q[from]; ok && len(vals) > 0 {
 			v = vals[0]
+		}
+		if nested {
+			// A field of a body object ("fsal.name"); null when absent.
+			obj, _ := v.(map[string]any)
+			v = obj[sub]
 		}
 		out[m.Key] = v
 	}

@@ -2,8 +2,11 @@ package httpapi
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/cephapi/cephapi/httpapi/ops"
 )
 
 // TestDecodeFromTable: requests are decoded and checked as the operation
@@ -66,4 +69,16 @@ func TestTaskMetadataFromTable(t *testing.T) {
 		t.Errorf("202 body %s", w.Body)
 	}
 	waitFor(t, "the task to be listed", func() bool { return len(f.srv.tasks.list("pool/create", nil).Executing) == 1 })
+}
+
+// TestTaskMetadataNested: a metadata key may name a field of a body
+// object (the dashboard's '{fsal.name}').
+func TestTaskMetadataNested(t *testing.T) {
+	rt := newRoute(ops.NFSExportCreate.Operation, nil)
+	c := &call{route: &rt, r: httptest.NewRequest("POST", "/api/nfs-ganesha/export", nil),
+		body: map[string]json.RawMessage{"path": json.RawMessage(`"/x"`), "fsal": json.RawMessage(`{"name":"CEPH"}`)}}
+	got := c.taskMeta()
+	if got["path"] != "/x" || got["fsal"] != "CEPH" || got["cluster_id"] != nil || len(got) != 3 {
+		t.Errorf("metadata %v", got)
+	}
 }

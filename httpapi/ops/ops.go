@@ -64,7 +64,8 @@ type Field struct {
 
 // Meta is one key of a task's metadata and the request parameter or body
 // field its value comes from (the dashboard's @Task metadata templates,
-// such as {'pool_name': '{pool_name}'}).
+// such as {'pool_name': '{pool_name}'}); "fsal.name" is the name field of
+// the body object fsal.
 type Meta struct{ Key, From string }
 
 // Operation describes one operation of the API: everything the server,

@@ -1569,8 +1569,9 @@ type RBDTrashListRequest struct {
 var RBDTrashPurge = Op[RBDTrashPurgeRequest]{&Operation{
 	ID: "RBDTrashPurge", Tag: "RbdTrash", Method: "POST", Path: "/api/block/image/trash/purge", Version: V1_0,
 	Scope: "rbd-image", Permission: "delete", Component: "rbd", Status: 201,
-	InSpec: true,
-	Task:   "rbd/trash/purge",
+	InSpec:   true,
+	Task:     "rbd/trash/purge",
+	TaskMeta: []Meta{{"pool_name", "pool_name"}},
 	Params: []Param{
 		{Name: "pool_name", In: "query", Type: String},
 	},
@@ -1588,8 +1589,9 @@ type RBDTrashPurgeRequest struct {
 var RBDTrashDelete = Op[RBDTrashDeleteRequest]{&Operation{
 	ID: "RBDTrashDelete", Tag: "RbdTrash", Method: "DELETE", Path: "/api/block/image/trash/{image_id_spec}", Version: V1_0,
 	Scope: "rbd-image", Permission: "delete", Component: "rbd", Status: 204,
-	InSpec: true,
-	Task:   "rbd/trash/remove",
+	InSpec:   true,
+	Task:     "rbd/trash/remove",
+	TaskMeta: []Meta{{"image_id_spec", "image_id_spec"}},
 	Params: []Param{
 		{Name: "image_id_spec", In: "path", Type: String, Required: true},
 		{Name: "force", In: "query", Type: Boolean, Default: "false"},
@@ -1606,8 +1608,9 @@ type RBDTrashDeleteRequest struct {
 var RBDTrashRestore = Op[RBDTrashRestoreRequest]{&Operation{
 	ID: "RBDTrashRestore", Tag: "RbdTrash", Method: "POST", Path: "/api/block/image/trash/{image_id_spec}/restore", Version: V1_0,
 	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 201,
-	InSpec: true,
-	Task:   "rbd/trash/restore",
+	InSpec:   true,
+	Task:     "rbd/trash/restore",
+	TaskMeta: []Meta{{"image_id_spec", "image_id_spec"}, {"new_image_name", "new_image_name"}},
 	Params: []Param{
 		{Name: "image_id_spec", In: "path", Type: String, Required: true},
 	},
@@ -1702,8 +1705,9 @@ type RBDImageUpdateRequest struct {
 var RBDImageCopy = Op[RBDImageCopyRequest]{&Operation{
 	ID: "RBDImageCopy", Tag: "Rbd", Method: "POST", Path: "/api/block/image/{image_spec}/copy", Version: V1_0,
 	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 201,
-	InSpec: true,
-	Task:   "rbd/copy",
+	InSpec:   true,
+	Task:     "rbd/copy",
+	TaskMeta: []Meta{{"src_image_spec", "image_spec"}, {"dest_pool_name", "dest_pool_name"}, {"dest_namespace", "dest_namespace"}, {"dest_image_name", "dest_image_name"}},
 	Params: []Param{
 		{Name: "image_spec", In: "path", Type: String, Required: true},
 	},
@@ -1740,8 +1744,9 @@ type RBDImageCopyRequest struct {
 var RBDImageFlatten = Op[RBDImageFlattenRequest]{&Operation{
 	ID: "RBDImageFlatten", Tag: "Rbd", Method: "POST", Path: "/api/block/image/{image_spec}/flatten", Version: V1_0,
 	Scope: "rbd-image", Permission: "update", Component: "rbd", Status: 201,
-	InSpec: true,
-	Task:   "rbd/flatten",
+	InSpec:   true,
+	Task:     "rbd/flatten",
+	TaskMeta: []Meta{{"image_spec", "image_spec"}},
 	Params: []Param{
 		{Name: "image_spec", In: "path", Type: String, Required: true},
 	},
@@ -1756,8 +1761,9 @@ type RBDImageFlattenRequest struct {
 var RBDImageMoveTrash = Op[RBDImageMoveTrashRequest]{&Operation{
 	ID: "RBDImageMoveTrash", Tag: "Rbd", Method: "POST", Path: "/api/block/image/{image_spec}/move_trash", Version: V1_0,
 	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 201,
-	InSpec: true,
-	Task:   "rbd/trash/move",
+	InSpec:   true,
+	Task:     "rbd/trash/move",
+	TaskMeta: []Meta{{"image_spec", "image_spec"}},
 	Params: []Param{
 		{Name: "image_spec", In: "path", Type: String, Required: true},
 	},
@@ -1818,8 +1824,10 @@ type RBDSnapDeleteRequest struct {
 var RBDSnapUpdate = Op[RBDSnapUpdateRequest]{&Operation{
 	ID: "RBDSnapUpdate", Tag: "RbdSnapshot", Method: "PUT", Path: "/api/block/image/{image_spec}/snap/{snapshot_name}", Version: V1_0,
 	Scope: "rbd-image", Permission: "update", Component: "rbd", Status: 200,
-	InSpec: true,
-	Task:   "rbd/snap/edit",
+	InSpec:          true,
+	Task:            "rbd/snap/edit",
+	TaskMeta:        []Meta{{"image_spec", "image_spec"}, {"snapshot_name", "snapshot_name"}},
+	TaskWaitSeconds: 4,
 	Params: []Param{
 		{Name: "image_spec", In: "path", Type: String, Required: true},
 		{Name: "snapshot_name", In: "path", Type: String, Required: true},
@@ -1842,8 +1850,9 @@ type RBDSnapUpdateRequest struct {
 var RBDSnapClone = Op[RBDSnapCloneRequest]{&Operation{
 	ID: "RBDSnapClone", Tag: "RbdSnapshot", Method: "POST", Path: "/api/block/image/{image_spec}/snap/{snapshot_name}/clone", Version: V1_0,
 	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 201,
-	InSpec: true,
-	Task:   "rbd/clone",
+	InSpec:   true,
+	Task:     "rbd/clone",
+	TaskMeta: []Meta{{"parent_image_spec", "image_spec"}, {"child_pool_name", "child_pool_name"}, {"child_namespace", "child_namespace"}, {"child_image_name", "child_image_name"}},
 	Params: []Param{
 		{Name: "image_spec", In: "path", Type: String, Required: true},
 		{Name: "snapshot_name", In: "path", Type: String, Required: true},
@@ -1880,8 +1889,10 @@ type RBDSnapCloneRequest struct {
 var RBDSnapRollback = Op[RBDSnapRollbackRequest]{&Operation{
 	ID: "RBDSnapRollback", Tag: "RbdSnapshot", Method: "POST", Path: "/api/block/image/{image_spec}/snap/{snapshot_name}/rollback", Version: V1_0,
 	Scope: "rbd-image", Permission: "update", Component: "rbd", Status: 201,
-	InSpec: true,
-	Task:   "rbd/snap/rollback",
+	InSpec:          true,
+	Task:            "rbd/snap/rollback",
+	TaskMeta:        []Meta{{"image_spec", "image_spec"}, {"snapshot_name", "snapshot_name"}},
+	TaskWaitSeconds: 5,
 	Params: []Param{
 		{Name: "image_spec", In: "path", Type: String, Required: true},
 		{Name: "snapshot_name", In: "path", Type: String, Required: true},
@@ -2487,8 +2498,9 @@ type HostListRequest struct {
 var HostCreate = Op[HostCreateRequest]{&Operation{
 	ID: "HostCreate", Tag: "Host", Method: "POST", Path: "/api/host", Version: V0_1,
 	Scope: "hosts", Permission: "create", Component: "host", Status: 201,
-	InSpec: true,
-	Task:   "host/add",
+	InSpec:   true,
+	Task:     "host/add",
+	TaskMeta: []Meta{{"hostname", "hostname"}},
 	Body: []Field{
 		{Name: "addr", Type: String},
 		{Name: "hostname", Type: String, Required: true},
@@ -2509,8 +2521,9 @@ type HostCreateRequest struct {
 var HostDelete = Op[HostDeleteRequest]{&Operation{
 	ID: "HostDelete", Tag: "Host", Method: "DELETE", Path: "/api/host/{hostname}", Version: V1_0,
 	Scope: "hosts", Permission: "delete", Component: "host", Status: 204,
-	InSpec: true,
-	Task:   "host/remove",
+	InSpec:   true,
+	Task:     "host/remove",
+	TaskMeta: []Meta{{"hostname", "hostname"}},
 	Params: []Param{
 		{Name: "hostname", In: "path", Type: String, Required: true},
 	},
@@ -2597,8 +2610,9 @@ type HostDevicesRequest struct {
 var HostIdentifyDevice = Op[HostIdentifyDeviceRequest]{&Operation{
 	ID: "HostIdentifyDevice", Tag: "Host", Method: "POST", Path: "/api/host/{hostname}/identify_device", Version: V1_0,
 	Scope: "hosts", Permission: "update", Component: "host", Status: 201,
-	InSpec: true,
-	Task:   "host/identify_device",
+	InSpec:   true,
+	Task:     "host/identify_device",
+	TaskMeta: []Meta{{"hostname", "hostname"}, {"device", "device"}},
 	Params: []Param{
 		{Name: "hostname", In: "path", Type: String, Required: true},
 	},
@@ -2698,8 +2712,9 @@ type ISCSITargetListRequest struct{}
 var ISCSITargetCreate = Op[ISCSITargetCreateRequest]{&Operation{
 	ID: "ISCSITargetCreate", Tag: "IscsiTarget", Method: "POST", Path: "/api/iscsi/target", Version: V1_0,
 	Scope: "iscsi", Permission: "create", Component: "iscsi", Status: 201,
-	InSpec: true,
-	Task:   "iscsi/target/create",
+	InSpec:   true,
+	Task:     "iscsi/target/create",
+	TaskMeta: []Meta{{"target_iqn", "target_iqn"}},
 	Body: []Field{
 		{Name: "acl_enabled", Type: String},
 		{Name: "auth", Type: String},
@@ -2728,8 +2743,9 @@ type ISCSITargetCreateRequest struct {
 var ISCSITargetDelete = Op[ISCSITargetDeleteRequest]{&Operation{
 	ID: "ISCSITargetDelete", Tag: "IscsiTarget", Method: "DELETE", Path: "/api/iscsi/target/{target_iqn}", Version: V1_0,
 	Scope: "iscsi", Permission: "delete", Component: "iscsi", Status: 204,
-	InSpec: true,
-	Task:   "iscsi/target/delete",
+	InSpec:   true,
+	Task:     "iscsi/target/delete",
+	TaskMeta: []Meta{{"target_iqn", "target_iqn"}},
 	Params: []Param{
 		{Name: "target_iqn", In: "path", Type: String, Required: true},
 	},
@@ -2759,8 +2775,9 @@ type ISCSITargetGetRequest struct {
 var ISCSITargetUpdate = Op[ISCSITargetUpdateRequest]{&Operation{
 	ID: "ISCSITargetUpdate", Tag: "IscsiTarget", Method: "PUT", Path: "/api/iscsi/target/{target_iqn}", Version: V1_0,
 	Scope: "iscsi", Permission: "update", Component: "iscsi", Status: 200,
-	InSpec: true,
-	Task:   "iscsi/target/edit",
+	InSpec:   true,
+	Task:     "iscsi/target/edit",
+	TaskMeta: []Meta{{"target_iqn", "target_iqn"}},
 	Params: []Param{
 		{Name: "target_iqn", In: "path", Type: String, Required: true},
 	},
@@ -2813,8 +2830,9 @@ type NFSExportListRequest struct{}
 var NFSExportCreate = Op[NFSExportCreateRequest]{&Operation{
 	ID: "NFSExportCreate", Tag: "NFS-Ganesha", Method: "POST", Path: "/api/nfs-ganesha/export", Version: V2_0,
 	Scope: "nfs-ganesha", Permission: "create", Component: "nfs", Status: 201,
-	InSpec: true,
-	Task:   "nfs/create",
+	InSpec:   true,
+	Task:     "nfs/create",
+	TaskMeta: []Meta{{"path", "path"}, {"fsal", "fsal.name"}, {"cluster_id", "cluster_id"}},
 	Body: []Field{
 		{Name: "access_type", Type: String, Required: true},
 		{Name: "clients", Type: Array, Items: Object, Required: true},
@@ -2847,8 +2865,9 @@ type NFSExportCreateRequest struct {
 var NFSExportDelete = Op[NFSExportDeleteRequest]{&Operation{
 	ID: "NFSExportDelete", Tag: "NFS-Ganesha", Method: "DELETE", Path: "/api/nfs-ganesha/export/{cluster_id}/{export_id}", Version: V2_0,
 	Scope: "nfs-ganesha", Permission: "delete", Component: "nfs", Status: 204,
-	InSpec: true,
-	Task:   "nfs/delete",
+	InSpec:   true,
+	Task:     "nfs/delete",
+	TaskMeta: []Meta{{"cluster_id", "cluster_id"}, {"export_id", "export_id"}},
 	Params: []Param{
 		{Name: "cluster_id", In: "path", Type: String, Required: true},
 		{Name: "export_id", In: "path", Type: Integer, Required: true},
@@ -2882,8 +2901,9 @@ type NFSExportGetRequest struct {
 var NFSExportUpdate = Op[NFSExportUpdateRequest]{&Operation{
 	ID: "NFSExportUpdate", Tag: "NFS-Ganesha", Method: "PUT", Path: "/api/nfs-ganesha/export/{cluster_id}/{export_id}", Version: V2_0,
 	Scope: "nfs-ganesha", Permission: "update", Component: "nfs", Status: 200,
-	InSpec: true,
-	Task:   "nfs/edit",
+	InSpec:   true,
+	Task:     "nfs/edit",
+	TaskMeta: []Meta{{"cluster_id", "cluster_id"}, {"export_id", "export_id"}},
 	Params: []Param{
 		{Name: "cluster_id", In: "path", Type: String, Required: true},
 		{Name: "export_id", In: "path", Type: Integer, Required: true},

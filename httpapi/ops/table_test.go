@@ -127,6 +127,9 @@ func TestRows(t *testing.T) {
 		if o.Task != "" && o.Method == http.MethodGet {
 			t.Errorf("%s: a read is not a task", o)
 		}
+		if (o.Task == "") != (len(o.TaskMeta) == 0) {
+			t.Errorf("%s: task %q with %d metadata keys", o, o.Task, len(o.TaskMeta))
+		}
 		if o.Status < 200 || o.Status > 299 {
 			t.Errorf("%s: status %d", o, o.Status)
 		}
@@ -140,8 +143,9 @@ func TestRows(t *testing.T) {
 			t.Errorf("%s: path parameters %v, path has %v", o, inPath, o.PathParams())
 		}
 		for _, m := range o.TaskMeta {
-			_, p := o.Param(m.From)
-			_, f := o.Field(m.From)
+			from, _, _ := strings.Cut(m.From, ".")
+			_, p := o.Param(from)
+			_, f := o.Field(from)
 			if !p && !f {
 				t.Errorf("%s: task metadata %s from unknown %s", o, m.Key, m.From)
 			}

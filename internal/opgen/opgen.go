@@ -450,7 +450,7 @@ func merge(spec map[string]*specOp, ff *factsFile) ([]*op, error) {
 			}
 		}
 		for _, m := range o.meta {
-			if !o.has(m[1]) {
+			if first, _, _ := strings.Cut(m[1], "."); !o.has(first) {
 				fail("%s: meta %s comes from %s, which the operation does not have", f.id, m[0], m[1])
 			}
 		}
