@@ -118,10 +118,17 @@ func operationObject(o *Operation, tag string, impl bool) map[string]any {
 		"summary":       summary,
 		"responses":     responses(o),
 		"x-implemented": impl,
+		// The version is negotiated by the Accept header, which OpenAPI
+		// does not let a document declare: say it here, for every
+		// operation (a 204 has no content to carry the media type).
+		"x-version":    o.Version.String(),
+		"x-media-type": o.Version.MediaType(),
 	}
+	desc := "Send `Accept: " + o.Version.MediaType() + "` (API version " + o.Version.String() + ")."
 	if !impl {
-		op["description"] = "Not implemented by this server: answers 501 Not Implemented."
+		desc = "Not implemented by this server: answers 501 Not Implemented. " + desc
 	}
+	op["description"] = desc
 	if o.Public {
 		op["security"] = []any{}
 	} else {

@@ -38,6 +38,9 @@ type openAPIOp struct {
 	Scope       string                `json:"x-scope"`
 	Permission  string                `json:"x-permission"`
 	Task        string                `json:"x-task"`
+	Version     string                `json:"x-version"`
+	MediaType   string                `json:"x-media-type"`
+	Description string                `json:"description"`
 	Parameters  []openAPIParam        `json:"parameters"`
 	RequestBody *openAPIBody          `json:"requestBody"`
 	Responses   map[string]openAPIRsp `json:"responses"`
@@ -156,6 +159,10 @@ func checkOperation(t *testing.T, o *Operation, op openAPIOp, responses map[stri
 	t.Helper()
 	if op.Implemented == nil || *op.Implemented != implemented {
 		t.Errorf("%s: x-implemented = %v, want %v", o.ID, op.Implemented, implemented)
+	}
+	// Every operation names its version, a 204 DELETE too.
+	if op.Version != o.Version.String() || op.MediaType != o.Version.MediaType() || !strings.Contains(op.Description, o.Version.MediaType()) {
+		t.Errorf("%s: x-version %q, x-media-type %q, description %q; want %s", o.ID, op.Version, op.MediaType, op.Description, o.Version.MediaType())
 	}
 	if len(op.Tags) != 1 || op.Tags[0] == "" || (o.Tag != "" && op.Tags[0] != o.Tag) {
 		t.Errorf("%s: tags = %q, want [%q]", o.ID, op.Tags, o.Tag)
