@@ -1,6 +1,13 @@
 package httpapi
 
-import "testing"
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cephapi/cephapi/httpapi/ops"
+)
 
 func TestParseMediaType(t *testing.T) {
 	tests := []struct {
@@ -34,5 +41,36 @@ func TestParseMediaType(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("ParseMediaType(%q) = %v, %v; want %v, %v", tt.accept, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestBindingComments: each binding in routes.go is preceded by its
+// operation's "METHOD /path" (so a search for the path finds the row, the
+// binding and, through it, the domain call), and the comment is true.
+func TestBindingComments(t *testing.T) {
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	bindLine := regexp.MustCompile(`^\s+bind(Call)?\(ops\.(\w+),`)
+	n := 0
+	for i, line := range lines {
+		m := bindLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		n++
+		op, ok := ops.ByID(m[2])
+		if !ok {
+			t.Errorf("routes.go:%d binds unknown operation %s", i+1, m[2])
+			continue
+		}
+		if want := "// " + op.String(); i == 0 || strings.TrimSpace(lines[i-1]) != want {
+			t.Errorf("routes.go:%d: %s is not preceded by %q", i+1, m[2], want)
+		}
+	}
+	if n != len(New(nil).bindings()) {
+		t.Errorf("found %d bind lines, the server has %d bindings", n, len(New(nil).bindings()))
 	}
 }
