@@ -175,3 +175,19 @@ func (s *Server) rbdUpdate(c *call, b *ops.RBDImageUpdateRequest) (any, error) {
 		return nothing(s.client.RBD.Images.Update(ctx, spec, opts))
 	}), nil
 }
+
+// rbdDelete removes an image as the dashboard's DELETE does: its
+// snapshots first, then the image. (The domain call alone refuses an
+// image with snapshots, as librbd does.)
+func (s *Server) rbdDelete(ctx context.Context, spec rbd.ImageSpec) error {
+	img, err := s.client.RBD.Images.Get(ctx, spec)
+	if err != nil {
+		return err
+	}
+	for _, snap := range img.Snapshots {
+		if err := s.client.RBD.Snapshots.Delete(ctx, spec, snap.Name); err != nil && ceph.CodeOf(err) != ceph.NotFound {
+			return err
+		}
+	}
+	return s.client.RBD.Images.Delete(ctx, spec)
+}

@@ -55,7 +55,15 @@ func TestCoreSliceOverMemory(t *testing.T) {
 		{"GET", "/api/block/image?pool_name=p2", "", v2, 200, []string{`"name":"img"`}},
 		{"GET", "/api/block/image/p2%2Fimg", "", "", 200, []string{`"size":1048576`}},
 		{"PUT", "/api/block/image/p2%2Fimg", `{"size":2097152}`, "", 200, nil},
+		{"POST", "/api/block/image/p2%2Fimg/snap", `{"snapshot_name":"s1","mirrorImageSnapshot":false}`, "", 201, []string{"null"}},
+		{"POST", "/api/block/image/p2%2Fimg/snap", `{"snapshot_name":"s1"}`, "", 409, []string{`"code":"already_exists"`}},
+		{"POST", "/api/block/image/p2%2Fimg/snap", `{}`, "", 400, []string{"Missing parameters: snapshot_name"}},
+		{"POST", "/api/block/image/p2%2Fimg/snap", `{"snapshot_name":"s2"}`, "", 201, nil},
+		{"DELETE", "/api/block/image/p2%2Fimg/snap/s2", "", "", 204, nil},
+		{"GET", "/api/block/image/p2%2Fimg", "", "", 200, []string{`"name":"s1"`}},
+		// As the dashboard's: the image's snapshots go with it.
 		{"DELETE", "/api/block/image/p2%2Fimg", "", "", 204, nil},
+		{"GET", "/api/block/image/p2%2Fimg", "", "", 404, nil},
 
 		{"GET", "/api/cluster_conf", "", "", 200, []string{`"name":"osd_pool_default_size"`}},
 		{"POST", "/api/cluster_conf", `{"name":"osd_pool_default_size","value":[{"section":"global","value":"2"}]}`, "", 201, nil},

@@ -222,7 +222,7 @@ func (s *Server) bindings() []binding {
 			if err != nil {
 				return nil, err
 			}
-			return later(func(ctx context.Context) (any, error) { return nothing(c.RBD.Images.Delete(ctx, spec)) }), nil
+			return later(func(ctx context.Context) (any, error) { return nothing(s.rbdDelete(ctx, spec)) }), nil
 		}),
 		// POST /api/block/image/{image_spec}/snap
 		bind(ops.RBDSnapCreate, func(_ *call, r *ops.RBDSnapCreateRequest) (any, error) {

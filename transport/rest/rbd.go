@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 
+	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi/ops"
 	"github.com/cephapi/cephapi/rbd"
 )
@@ -74,7 +75,18 @@ func (s imagesService) Update(ctx context.Context, spec rbd.ImageSpec, opts *rbd
 	return exec(ctx, s.c, ops.RBDImageUpdate, b)
 }
 
+// Delete refuses an image that has snapshots, as librbd (and so the other
+// transports) do: the dashboard's DELETE would remove the snapshots first.
+// A snapshot taken between the check and the DELETE is removed with the
+// image.
 func (s imagesService) Delete(ctx context.Context, spec rbd.ImageSpec) error {
+	img, err := s.Get(ctx, spec)
+	if err != nil {
+		return err
+	}
+	if len(img.Snapshots) > 0 {
+		return ceph.Errorf(ceph.FailedPrecondition, "rbd", "image %s has snapshots - not removing", spec)
+	}
 	return exec(ctx, s.c, ops.RBDImageDelete, &ops.RBDImageDeleteRequest{ImageSpec: spec.String()})
 }
 
