@@ -147,9 +147,12 @@ func TestWrongURL(t *testing.T) {
 
 // An expired token gets one new login, then the call succeeds.
 func TestExpiredTokenLogsInAgainOnce(t *testing.T) {
-	clk := &clock{t: time.Now()}
+	// The accounts first: a token issued in the second before the user's
+	// last update (the store's real clock) would be rejected.
+	acc := accounts(t)
+	clk := &clock{t: time.Now().Add(time.Second)}
 	mem := memory.New()
-	srv := httpapi.New(mem, httpapi.WithAccounts(accounts(t)), httpapi.WithClock(clk.now), httpapi.WithTokenTTL(time.Hour))
+	srv := httpapi.New(mem, httpapi.WithAccounts(acc), httpapi.WithClock(clk.now), httpapi.WithTokenTTL(time.Hour))
 	cnt := &counter{next: srv}
 	ts := httptest.NewServer(cnt)
 	defer ts.Close()
