@@ -72,7 +72,13 @@
 // emulator over the REST-backed services, since a dashboard cannot run
 // them. Enabling or disabling a manager module restarts ceph-mgr, often
 // while it answers: the client then waits for the dashboard to return and
-// checks the module's state.
+// checks the module's state. The dashboard's DELETE of an RBD image removes
+// its snapshots first; librbd, and so the library, refuses an image with
+// snapshots, so RBD.Images.Delete looks at the image first and answers
+// FailedPrecondition for one that has any.
+//
+// Every call names its row of the operation table (package httpapi/ops)
+// and sends the request type the server decodes, at the row's version.
 //
 // # What is Unimplemented against the real dashboard (16.2.15)
 //
@@ -82,9 +88,10 @@
 //     Unimplemented.
 //   - OSDLifecycle.SafeToDelete and OSDLifecycle.Delete without an
 //     orchestrator backend (503 orchestrator_status_unavailable).
-//   - OSDs.Tree reads the dashboard's UI helper GET /ui-api/crush_rule/info
-//     (no stray OSDs); against this project's httpapi, which has no such
-//     endpoint, it is Unimplemented (and so is the "osd tree" command).
+//   - OSDs.Tree reads the dashboard's UI helper GET /ui-api/crush_rule/info,
+//     which lists no stray OSDs (this project's httpapi serves it too); a
+//     server without it makes Tree Unimplemented (and the "osd tree"
+//     command).
 //
 // The conformance suite (transport/transporttest) runs over httpapi on the
 // memory transport in go test ./..., and against a real dashboard when
