@@ -292,6 +292,20 @@ func (pi *pkgInfo) validator(p param) string {
 	return ""
 }
 
+// namedResults writes m's results with names (name(i), the last one err),
+// so that a bare return returns zero values and the error.
+func namedResults(m method, name func(i int) string) string {
+	out := make([]string, len(m.results))
+	for i, r := range m.results {
+		n := "err"
+		if i < len(m.results)-1 {
+			n = name(i)
+		}
+		out[i] = n + " " + r
+	}
+	return strings.Join(out, ", ")
+}
+
 func emit(b *bytes.Buffer, pi *pkgInfo, q, iface, component, checks string, methods []method) {
 	un := "Unimplemented" + iface
 	fmt.Fprintf(b, "// %s answers Unimplemented to every method of %s. Embed it in an\n", un, iface)
@@ -304,18 +318,7 @@ func emit(b *bytes.Buffer, pi *pkgInfo, q, iface, component, checks string, meth
 		for _, p := range m.params {
 			fmt.Fprintf(b, ", %s", p.typ)
 		}
-		fmt.Fprintf(b, ") (")
-		for i, r := range m.results {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			if i == len(m.results)-1 {
-				fmt.Fprintf(b, "err %s", r)
-			} else {
-				fmt.Fprintf(b, "_ %s", r)
-			}
-		}
-		fmt.Fprintf(b, ") {\n\terr = %sUnimplementedError(%q, %q)\n\treturn\n}\n\n", q, component, iface+"."+m.name)
+		fmt.Fprintf(b, ") (%s) {\n\terr = %sUnimplementedError(%q, %q)\n\treturn\n}\n\n", namedResults(m, func(int) string { return "_" }), q, component, iface+"."+m.name)
 	}
 
 	v := "validated" + iface
@@ -330,18 +333,7 @@ func emit(b *bytes.Buffer, pi *pkgInfo, q, iface, component, checks string, meth
 			fmt.Fprintf(b, ", %s %s", p.name, p.typ)
 			args = append(args, p.name)
 		}
-		fmt.Fprintf(b, ") (")
-		for i, r := range m.results {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			if i == len(m.results)-1 {
-				fmt.Fprintf(b, "err %s", r)
-			} else {
-				fmt.Fprintf(b, "r%d %s", i, r)
-			}
-		}
-		b.WriteString(") {\n")
+		fmt.Fprintf(b, ") (%s) {\n", namedResults(m, func(i int) string { return fmt.Sprintf("r%d", i) }))
 		fmt.Fprintf(b, "\tif err = %sCheckArgs(ctx, %q); err != nil {\n\t\treturn\n\t}\n", q, component)
 		fmt.Fprintf(b, "\tif v.next == nil {\n\t\terr = %sUnimplementedError(%q, %q)\n\t\treturn\n\t}\n", q, component, iface+"."+m.name)
 		if pi.checks[checks][m.name] && !pi.around[checks][m.name] {
