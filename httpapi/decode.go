@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 
@@ -49,7 +50,7 @@ func (c *call) decodeRequest(dst any) error {
 	op := c.route.Op
 	v := reflect.ValueOf(dst).Elem()
 	plan := ops.Plan(v.Type())
-	q := c.r.URL.Query()
+	var q url.Values // parsed on first use: most reads take no query
 	var miss []string
 	for _, fp := range plan {
 		f := v.Field(fp.Index)
@@ -57,6 +58,9 @@ func (c *call) decodeRequest(dst any) error {
 		case fp.Path != "":
 			f.SetString(c.r.PathValue(fp.Path))
 		case fp.Query != "":
+			if q == nil {
+				q = c.r.URL.Query()
+			}
 			vals := q[fp.Query]
 			p, _ := op.Param(fp.Query)
 			if len(vals) == 0 || (vals[0] == "" && (p.Required || p.Type == ops.Integer || p.Type == ops.Number)) {
