@@ -40,8 +40,10 @@ type Client struct {
 
 // RBD groups the block-device services.
 type RBD struct {
-	Images    rbd.Images
-	Snapshots rbd.Snapshots
+	Images     rbd.Images
+	Snapshots  rbd.Snapshots
+	Trash      rbd.Trash
+	Namespaces rbd.Namespaces
 }
 
 // Option configures New.
@@ -71,9 +73,12 @@ func New(parts *Client, opts ...Option) *Client {
 		OSDs:                osd.ValidatedOSDs(parts.OSDs),
 		OSDFlags:            osd.ValidatedFlags(parts.OSDFlags),
 		OSDLifecycle:        osd.ValidatedLifecycle(parts.OSDLifecycle),
-		RBD:                 RBD{Images: rbd.ValidatedImages(parts.RBD.Images), Snapshots: rbd.ValidatedSnapshots(parts.RBD.Snapshots)},
-		Commands:            ceph.ValidatedCommander(parts.Commands),
-		closer:              parts.closer,
+		RBD: RBD{
+			Images: rbd.ValidatedImages(parts.RBD.Images), Snapshots: rbd.ValidatedSnapshots(parts.RBD.Snapshots),
+			Trash: rbd.ValidatedTrash(parts.RBD.Trash), Namespaces: rbd.ValidatedNamespaces(parts.RBD.Namespaces),
+		},
+		Commands: ceph.ValidatedCommander(parts.Commands),
+		closer:   parts.closer,
 	}
 	for _, o := range opts {
 		o(c)

@@ -15,6 +15,7 @@ import (
 )
 
 type fakeImages struct {
+	rbd.UnimplementedImages
 	mu     sync.Mutex
 	images map[string]rbd.Image
 }

@@ -3,6 +3,7 @@ package rbd
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/cephapi/cephapi/ceph"
 )
@@ -114,6 +115,25 @@ type UpdateOptions struct {
 	Configuration map[string]string
 }
 
+// ImageOptions are the layout and configuration of an image made from
+// another (a copy or a clone); zero fields take librbd's defaults (for a
+// copy, the source's).
+type ImageOptions struct {
+	ObjSize       uint64
+	Features      []string
+	StripeUnit    uint64
+	StripeCount   uint64
+	DataPool      string
+	Configuration map[string]string
+}
+
+// CopyOptions describe a copy of an image.
+type CopyOptions struct {
+	ImageOptions
+	// Snapshot copies the image as it was at this snapshot.
+	Snapshot string
+}
+
 // Images manages RBD images.
 type Images interface {
 	// List returns the images of a pool (every RBD pool when pool is "").
@@ -121,7 +141,20 @@ type Images interface {
 	Get(ctx context.Context, spec ImageSpec) (*Image, error)
 	Create(ctx context.Context, spec ImageSpec, opts *CreateOptions) error
 	Update(ctx context.Context, spec ImageSpec, opts *UpdateOptions) error
+	// Delete removes an image; one with snapshots is FailedPrecondition
+	// (as librbd's ENOTEMPTY), and so is a clone parent in use.
 	Delete(ctx context.Context, spec ImageSpec) error
+	// Copy copies src (at opts.Snapshot, if given) to a new image dst.
+	Copy(ctx context.Context, src, dst ImageSpec, opts *CopyOptions) error
+	// Flatten copies a clone's data from its parent and detaches it.
+	Flatten(ctx context.Context, spec ImageSpec) error
+	// DefaultFeatures are the features a new image gets when none are
+	// given (rbd_default_features), by name.
+	DefaultFeatures(ctx context.Context) ([]string, error)
+	// CloneFormat is the clone format new clones get (1 or 2), as the
+	// dashboard works it out from rbd_default_clone_format and the
+	// clients the cluster requires.
+	CloneFormat(ctx context.Context) (int, error)
 }
 
 // Snapshots manages the snapshots of an image. An image's snapshots are
@@ -129,6 +162,63 @@ type Images interface {
 type Snapshots interface {
 	// Create takes a snapshot of the image named name.
 	Create(ctx context.Context, spec ImageSpec, name string) error
-	// Delete removes the snapshot.
+	// Delete removes the snapshot; a protected one is FailedPrecondition.
 	Delete(ctx context.Context, spec ImageSpec, name string) error
+	// Rename renames the snapshot.
+	Rename(ctx context.Context, spec ImageSpec, name, newName string) error
+	// Protect protects the snapshot, so that it can be cloned and cannot
+	// be deleted.
+	Protect(ctx context.Context, spec ImageSpec, name string) error
+	// Unprotect unprotects it; one with clones is FailedPrecondition.
+	Unprotect(ctx context.Context, spec ImageSpec, name string) error
+	// Rollback sets the image's data back to the snapshot.
+	Rollback(ctx context.Context, spec ImageSpec, name string) error
+	// Clone makes child, a copy-on-write clone of the snapshot (protected,
+	// for clone format 1), in any pool and namespace.
+	Clone(ctx context.Context, parent ImageSpec, snap string, child ImageSpec, opts *ImageOptions) error
+}
+
+// TrashEntry is an image in the trash, as the dashboard lists it.
+type TrashEntry struct {
+	ID               string `json:"id"`
+	Name             string `json:"name"`
+	Source           string `json:"source"`
+	DeletionTime     string `json:"deletion_time"`
+	DefermentEndTime string `json:"deferment_end_time"`
+	PoolName         string `json:"pool_name"`
+	Namespace        string `json:"namespace"`
+}
+
+// Trash manages the images moved to the trash. Trash entries are named by
+// an ImageSpec whose Name is the image's id ("pool/id", "pool/ns/id").
+type Trash interface {
+	// List returns the trash of a pool (every RBD pool when pool is "").
+	List(ctx context.Context, pool string) ([]TrashEntry, error)
+	// Move moves an image to the trash; it may be removed once delay has
+	// passed (librbd's deferment).
+	Move(ctx context.Context, spec ImageSpec, delay time.Duration) error
+	// Restore brings the entry back as newName ("": its old name).
+	Restore(ctx context.Context, entry ImageSpec, newName string) error
+	// Remove deletes the entry; before its deferment end it is
+	// FailedPrecondition unless force.
+	Remove(ctx context.Context, entry ImageSpec, force bool) error
+	// Purge removes the entries of a pool (every RBD pool when "") whose
+	// deferment has ended.
+	Purge(ctx context.Context, pool string) error
+}
+
+// Namespace is an RBD namespace of a pool, with the number of its images.
+type Namespace struct {
+	Namespace string `json:"namespace"`
+	NumImages int    `json:"num_images"`
+}
+
+// Namespaces manages the RBD namespaces of a pool.
+type Namespaces interface {
+	List(ctx context.Context, pool string) ([]Namespace, error)
+	// Create adds a namespace; an existing one is AlreadyExists.
+	Create(ctx context.Context, pool, namespace string) error
+	// Delete removes an empty namespace; one with images is
+	// FailedPrecondition.
+	Delete(ctx context.Context, pool, namespace string) error
 }

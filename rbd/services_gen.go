@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/cephapi/cephapi/ceph"
+	"time"
 )
 
 // UnimplementedImages answers Unimplemented to every method of Images. Embed it in an
@@ -41,6 +42,30 @@ func (UnimplementedImages) Update(context.Context, ImageSpec, *UpdateOptions) (e
 // Delete answers Unimplemented.
 func (UnimplementedImages) Delete(context.Context, ImageSpec) (err error) {
 	err = ceph.UnimplementedError("rbd", "Images.Delete")
+	return
+}
+
+// Copy answers Unimplemented.
+func (UnimplementedImages) Copy(context.Context, ImageSpec, ImageSpec, *CopyOptions) (err error) {
+	err = ceph.UnimplementedError("rbd", "Images.Copy")
+	return
+}
+
+// Flatten answers Unimplemented.
+func (UnimplementedImages) Flatten(context.Context, ImageSpec) (err error) {
+	err = ceph.UnimplementedError("rbd", "Images.Flatten")
+	return
+}
+
+// DefaultFeatures answers Unimplemented.
+func (UnimplementedImages) DefaultFeatures(context.Context) (_ []string, err error) {
+	err = ceph.UnimplementedError("rbd", "Images.DefaultFeatures")
+	return
+}
+
+// CloneFormat answers Unimplemented.
+func (UnimplementedImages) CloneFormat(context.Context) (_ int, err error) {
+	err = ceph.UnimplementedError("rbd", "Images.CloneFormat")
 	return
 }
 
@@ -141,6 +166,65 @@ func (v validatedImages) Delete(ctx context.Context, spec ImageSpec) (err error)
 	return v.next.Delete(ctx, spec)
 }
 
+func (v validatedImages) Copy(ctx context.Context, src ImageSpec, dst ImageSpec, opts *CopyOptions) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Images.Copy")
+		return
+	}
+	if err = src.Validate(); err != nil {
+		return
+	}
+	if err = dst.Validate(); err != nil {
+		return
+	}
+	if err = opts.Validate(); err != nil {
+		return
+	}
+	if opts == nil {
+		opts = &CopyOptions{}
+	}
+	return v.next.Copy(ctx, src, dst, opts)
+}
+
+func (v validatedImages) Flatten(ctx context.Context, spec ImageSpec) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Images.Flatten")
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.Flatten(ctx, spec)
+}
+
+func (v validatedImages) DefaultFeatures(ctx context.Context) (r0 []string, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Images.DefaultFeatures")
+		return
+	}
+	return v.next.DefaultFeatures(ctx)
+}
+
+func (v validatedImages) CloneFormat(ctx context.Context) (r0 int, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Images.CloneFormat")
+		return
+	}
+	return v.next.CloneFormat(ctx)
+}
+
 // UnimplementedSnapshots answers Unimplemented to every method of Snapshots. Embed it in an
 // implementation so that methods added to Snapshots later do not break it.
 type UnimplementedSnapshots struct{}
@@ -156,6 +240,36 @@ func (UnimplementedSnapshots) Create(context.Context, ImageSpec, string) (err er
 // Delete answers Unimplemented.
 func (UnimplementedSnapshots) Delete(context.Context, ImageSpec, string) (err error) {
 	err = ceph.UnimplementedError("rbd", "Snapshots.Delete")
+	return
+}
+
+// Rename answers Unimplemented.
+func (UnimplementedSnapshots) Rename(context.Context, ImageSpec, string, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Snapshots.Rename")
+	return
+}
+
+// Protect answers Unimplemented.
+func (UnimplementedSnapshots) Protect(context.Context, ImageSpec, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Snapshots.Protect")
+	return
+}
+
+// Unprotect answers Unimplemented.
+func (UnimplementedSnapshots) Unprotect(context.Context, ImageSpec, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Snapshots.Unprotect")
+	return
+}
+
+// Rollback answers Unimplemented.
+func (UnimplementedSnapshots) Rollback(context.Context, ImageSpec, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Snapshots.Rollback")
+	return
+}
+
+// Clone answers Unimplemented.
+func (UnimplementedSnapshots) Clone(context.Context, ImageSpec, string, ImageSpec, *ImageOptions) (err error) {
+	err = ceph.UnimplementedError("rbd", "Snapshots.Clone")
 	return
 }
 
@@ -197,4 +311,288 @@ func (v validatedSnapshots) Delete(ctx context.Context, spec ImageSpec, name str
 		return
 	}
 	return v.next.Delete(ctx, spec, name)
+}
+
+func (v validatedSnapshots) Rename(ctx context.Context, spec ImageSpec, name string, newName string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Snapshots.Rename")
+		return
+	}
+	if err = (snapshotsChecks{}).Rename(spec, name, newName); err != nil {
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.Rename(ctx, spec, name, newName)
+}
+
+func (v validatedSnapshots) Protect(ctx context.Context, spec ImageSpec, name string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Snapshots.Protect")
+		return
+	}
+	if err = (snapshotsChecks{}).Protect(spec, name); err != nil {
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.Protect(ctx, spec, name)
+}
+
+func (v validatedSnapshots) Unprotect(ctx context.Context, spec ImageSpec, name string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Snapshots.Unprotect")
+		return
+	}
+	if err = (snapshotsChecks{}).Unprotect(spec, name); err != nil {
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.Unprotect(ctx, spec, name)
+}
+
+func (v validatedSnapshots) Rollback(ctx context.Context, spec ImageSpec, name string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Snapshots.Rollback")
+		return
+	}
+	if err = (snapshotsChecks{}).Rollback(spec, name); err != nil {
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.Rollback(ctx, spec, name)
+}
+
+func (v validatedSnapshots) Clone(ctx context.Context, parent ImageSpec, snap string, child ImageSpec, opts *ImageOptions) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Snapshots.Clone")
+		return
+	}
+	if err = (snapshotsChecks{}).Clone(parent, snap, child, opts); err != nil {
+		return
+	}
+	if err = parent.Validate(); err != nil {
+		return
+	}
+	if err = child.Validate(); err != nil {
+		return
+	}
+	if err = opts.Validate(); err != nil {
+		return
+	}
+	if opts == nil {
+		opts = &ImageOptions{}
+	}
+	return v.next.Clone(ctx, parent, snap, child, opts)
+}
+
+// UnimplementedTrash answers Unimplemented to every method of Trash. Embed it in an
+// implementation so that methods added to Trash later do not break it.
+type UnimplementedTrash struct{}
+
+var _ Trash = UnimplementedTrash{}
+
+// List answers Unimplemented.
+func (UnimplementedTrash) List(context.Context, string) (_ []TrashEntry, err error) {
+	err = ceph.UnimplementedError("rbd", "Trash.List")
+	return
+}
+
+// Move answers Unimplemented.
+func (UnimplementedTrash) Move(context.Context, ImageSpec, time.Duration) (err error) {
+	err = ceph.UnimplementedError("rbd", "Trash.Move")
+	return
+}
+
+// Restore answers Unimplemented.
+func (UnimplementedTrash) Restore(context.Context, ImageSpec, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Trash.Restore")
+	return
+}
+
+// Remove answers Unimplemented.
+func (UnimplementedTrash) Remove(context.Context, ImageSpec, bool) (err error) {
+	err = ceph.UnimplementedError("rbd", "Trash.Remove")
+	return
+}
+
+// Purge answers Unimplemented.
+func (UnimplementedTrash) Purge(context.Context, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Trash.Purge")
+	return
+}
+
+// ValidatedTrash wraps next with the argument checks every transport
+// shares; a nil next answers Unimplemented.
+func ValidatedTrash(next Trash) Trash { return validatedTrash{next} }
+
+type validatedTrash struct{ next Trash }
+
+func (v validatedTrash) List(ctx context.Context, pool string) (r0 []TrashEntry, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Trash.List")
+		return
+	}
+	if err = (trashChecks{}).List(pool); err != nil {
+		return
+	}
+	return v.next.List(ctx, pool)
+}
+
+func (v validatedTrash) Move(ctx context.Context, spec ImageSpec, delay time.Duration) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Trash.Move")
+		return
+	}
+	if err = (trashChecks{}).Move(spec, delay); err != nil {
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.Move(ctx, spec, delay)
+}
+
+func (v validatedTrash) Restore(ctx context.Context, entry ImageSpec, newName string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Trash.Restore")
+		return
+	}
+	if err = (trashChecks{}).Restore(entry, newName); err != nil {
+		return
+	}
+	if err = entry.Validate(); err != nil {
+		return
+	}
+	return v.next.Restore(ctx, entry, newName)
+}
+
+func (v validatedTrash) Remove(ctx context.Context, entry ImageSpec, force bool) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Trash.Remove")
+		return
+	}
+	if err = entry.Validate(); err != nil {
+		return
+	}
+	return v.next.Remove(ctx, entry, force)
+}
+
+func (v validatedTrash) Purge(ctx context.Context, pool string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Trash.Purge")
+		return
+	}
+	if err = (trashChecks{}).Purge(pool); err != nil {
+		return
+	}
+	return v.next.Purge(ctx, pool)
+}
+
+// UnimplementedNamespaces answers Unimplemented to every method of Namespaces. Embed it in an
+// implementation so that methods added to Namespaces later do not break it.
+type UnimplementedNamespaces struct{}
+
+var _ Namespaces = UnimplementedNamespaces{}
+
+// List answers Unimplemented.
+func (UnimplementedNamespaces) List(context.Context, string) (_ []Namespace, err error) {
+	err = ceph.UnimplementedError("rbd", "Namespaces.List")
+	return
+}
+
+// Create answers Unimplemented.
+func (UnimplementedNamespaces) Create(context.Context, string, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Namespaces.Create")
+	return
+}
+
+// Delete answers Unimplemented.
+func (UnimplementedNamespaces) Delete(context.Context, string, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Namespaces.Delete")
+	return
+}
+
+// ValidatedNamespaces wraps next with the argument checks every transport
+// shares; a nil next answers Unimplemented.
+func ValidatedNamespaces(next Namespaces) Namespaces { return validatedNamespaces{next} }
+
+type validatedNamespaces struct{ next Namespaces }
+
+func (v validatedNamespaces) List(ctx context.Context, pool string) (r0 []Namespace, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Namespaces.List")
+		return
+	}
+	if err = (namespacesChecks{}).List(pool); err != nil {
+		return
+	}
+	return v.next.List(ctx, pool)
+}
+
+func (v validatedNamespaces) Create(ctx context.Context, pool string, namespace string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Namespaces.Create")
+		return
+	}
+	if err = (namespacesChecks{}).Create(pool, namespace); err != nil {
+		return
+	}
+	return v.next.Create(ctx, pool, namespace)
+}
+
+func (v validatedNamespaces) Delete(ctx context.Context, pool string, namespace string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Namespaces.Delete")
+		return
+	}
+	if err = (namespacesChecks{}).Delete(pool, namespace); err != nil {
+		return
+	}
+	return v.next.Delete(ctx, pool, namespace)
 }

@@ -2,11 +2,12 @@ package rbd
 
 import (
 	"strings"
+	"time"
 
 	"github.com/cephapi/cephapi/ceph"
 )
 
-//go:generate go run ../internal/svcgen -o services_gen.go Images=rbd Snapshots=rbd
+//go:generate go run ../internal/svcgen -o services_gen.go Images=rbd Snapshots=rbd Trash=rbd Namespaces=rbd
 
 // The argument checks of the Images operations beyond their argument
 // types' Validate methods (ImageSpec, CreateOptions, ...). The generated
@@ -37,8 +38,75 @@ func ValidateSnapName(name string) error {
 	return nil
 }
 
-func (snapshotsChecks) Create(_ ImageSpec, name string) error { return ValidateSnapName(name) }
-func (snapshotsChecks) Delete(_ ImageSpec, name string) error { return ValidateSnapName(name) }
+func (snapshotsChecks) Create(_ ImageSpec, name string) error    { return ValidateSnapName(name) }
+func (snapshotsChecks) Delete(_ ImageSpec, name string) error    { return ValidateSnapName(name) }
+func (snapshotsChecks) Protect(_ ImageSpec, name string) error   { return ValidateSnapName(name) }
+func (snapshotsChecks) Unprotect(_ ImageSpec, name string) error { return ValidateSnapName(name) }
+func (snapshotsChecks) Rollback(_ ImageSpec, name string) error  { return ValidateSnapName(name) }
+
+func (snapshotsChecks) Rename(_ ImageSpec, name, newName string) error {
+	if err := ValidateSnapName(name); err != nil {
+		return err
+	}
+	return ValidateSnapName(newName)
+}
+
+func (snapshotsChecks) Clone(_ ImageSpec, snap string, _ ImageSpec, _ *ImageOptions) error {
+	return ValidateSnapName(snap)
+}
+
+type (
+	trashChecks      struct{}
+	namespacesChecks struct{}
+)
+
+func optionalPool(pool string) error {
+	if pool == "" {
+		return nil
+	}
+	return ceph.ValidateName("rbd", "pool", pool)
+}
+
+func (trashChecks) List(pool string) error  { return optionalPool(pool) }
+func (trashChecks) Purge(pool string) error { return optionalPool(pool) }
+
+func (trashChecks) Move(_ ImageSpec, delay time.Duration) error {
+	if delay < 0 {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "the trash delay must not be negative")
+	}
+	return nil
+}
+
+func (trashChecks) Restore(entry ImageSpec, newName string) error {
+	if newName == "" {
+		return nil
+	}
+	return ImageSpec{Pool: entry.Pool, Namespace: entry.Namespace, Name: newName}.Validate()
+}
+
+// ValidateNamespace checks a namespace name: not empty, no '/' or '@'.
+func ValidateNamespace(ns string) error {
+	if ns == "" || strings.ContainsAny(ns, "/@\x00") {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid namespace %q", ns)
+	}
+	return nil
+}
+
+func (namespacesChecks) List(pool string) error { return ceph.ValidateName("rbd", "pool", pool) }
+
+func (namespacesChecks) Create(pool, ns string) error {
+	if err := ceph.ValidateName("rbd", "pool", pool); err != nil {
+		return err
+	}
+	return ValidateNamespace(ns)
+}
+
+func (namespacesChecks) Delete(pool, ns string) error {
+	if err := ceph.ValidateName("rbd", "pool", pool); err != nil {
+		return err
+	}
+	return ValidateNamespace(ns)
+}
 
 // Validate checks the paging options.
 func (o *ListOptions) Validate() error {
@@ -54,15 +122,36 @@ const (
 	MaxObjSize = 32 << 20
 )
 
-// Validate checks a new image's options: the size is required.
-func (o *CreateOptions) Validate() error {
-	if o == nil || o.Size == 0 {
-		return ceph.Errorf(ceph.InvalidArgument, "rbd", "image size is required and must be positive")
+// Validate checks the layout of an image made from another.
+func (o *ImageOptions) Validate() error {
+	if o == nil {
+		return nil
 	}
 	if s := o.ObjSize; s != 0 && (s < MinObjSize || s > MaxObjSize || s&(s-1) != 0) {
 		return ceph.Errorf(ceph.InvalidArgument, "rbd", "object size must be a power of two between 4 KiB and 32 MiB, got %d", s)
 	}
 	return validateFeatures(o.Features)
+}
+
+// Validate checks a copy's options.
+func (o *CopyOptions) Validate() error {
+	if o == nil {
+		return nil
+	}
+	if o.Snapshot != "" {
+		if err := ValidateSnapName(o.Snapshot); err != nil {
+			return err
+		}
+	}
+	return o.ImageOptions.Validate()
+}
+
+// Validate checks a new image's options: the size is required.
+func (o *CreateOptions) Validate() error {
+	if o == nil || o.Size == 0 {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "image size is required and must be positive")
+	}
+	return (&ImageOptions{ObjSize: o.ObjSize, Features: o.Features}).Validate()
 }
 
 // Validate checks an image's changes.

@@ -76,6 +76,7 @@ var requestTypes = map[*Operation]reflect.Type{
 	OSDSmart.Operation:                     reflect.TypeFor[OSDSmartRequest](),
 	RBDImageList.Operation:                 reflect.TypeFor[RBDImageListRequest](),
 	RBDImageCreate.Operation:               reflect.TypeFor[RBDImageCreateRequest](),
+	RBDStatus.Operation:                    reflect.TypeFor[RBDStatusRequest](),
 	RBDImageCloneFormatVersion.Operation:   reflect.TypeFor[RBDImageCloneFormatVersionRequest](),
 	RBDImageDefaultFeatures.Operation:      reflect.TypeFor[RBDImageDefaultFeaturesRequest](),
 	RBDTrashList.Operation:                 reflect.TypeFor[RBDTrashListRequest](),
@@ -288,6 +289,7 @@ var All = []*Operation{
 	OSDSmart.Operation,
 	RBDImageList.Operation,
 	RBDImageCreate.Operation,
+	RBDStatus.Operation,
 	RBDImageCloneFormatVersion.Operation,
 	RBDImageDefaultFeatures.Operation,
 	RBDTrashList.Operation,
@@ -1530,6 +1532,16 @@ type RBDImageCreateRequest struct {
 	RemoveScheduling *bool          `json:"remove_scheduling,omitempty"`
 }
 
+// RBDStatus is GET /ui-api/block/rbd/status: whether RBD can be used (a pool with the rbd application exists), which the dashboard's web UI asks first.
+var RBDStatus = Op[RBDStatusRequest]{&Operation{
+	ID: "RBDStatus", Tag: "", Method: "GET", Path: "/ui-api/block/rbd/status", Version: V1_0,
+	Scope: "rbd-image", Permission: "read", Component: "rbd", Status: 200,
+	Doc: "whether RBD can be used (a pool with the rbd application exists), which the dashboard's web UI asks first",
+}}
+
+// RBDStatusRequest is the request of RBDStatus.
+type RBDStatusRequest struct{}
+
 // RBDImageCloneFormatVersion is GET /api/block/image/clone_format_version.
 var RBDImageCloneFormatVersion = Op[RBDImageCloneFormatVersionRequest]{&Operation{
 	ID: "RBDImageCloneFormatVersion", Tag: "Rbd", Method: "GET", Path: "/api/block/image/clone_format_version", Version: V1_0,
@@ -1568,7 +1580,7 @@ type RBDTrashListRequest struct {
 // RBDTrashPurge is POST /api/block/image/trash/purge.
 var RBDTrashPurge = Op[RBDTrashPurgeRequest]{&Operation{
 	ID: "RBDTrashPurge", Tag: "RbdTrash", Method: "POST", Path: "/api/block/image/trash/purge", Version: V1_0,
-	Scope: "rbd-image", Permission: "delete", Component: "rbd", Status: 201,
+	Scope: "rbd-image", Permission: "delete", Component: "rbd", Status: 200,
 	InSpec:   true,
 	Task:     "rbd/trash/purge",
 	TaskMeta: []Meta{{"pool_name", "pool_name"}},
@@ -1607,7 +1619,7 @@ type RBDTrashDeleteRequest struct {
 // RBDTrashRestore is POST /api/block/image/trash/{image_id_spec}/restore.
 var RBDTrashRestore = Op[RBDTrashRestoreRequest]{&Operation{
 	ID: "RBDTrashRestore", Tag: "RbdTrash", Method: "POST", Path: "/api/block/image/trash/{image_id_spec}/restore", Version: V1_0,
-	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 201,
+	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 200,
 	InSpec:   true,
 	Task:     "rbd/trash/restore",
 	TaskMeta: []Meta{{"image_id_spec", "image_id_spec"}, {"new_image_name", "new_image_name"}},
@@ -1704,7 +1716,7 @@ type RBDImageUpdateRequest struct {
 // RBDImageCopy is POST /api/block/image/{image_spec}/copy.
 var RBDImageCopy = Op[RBDImageCopyRequest]{&Operation{
 	ID: "RBDImageCopy", Tag: "Rbd", Method: "POST", Path: "/api/block/image/{image_spec}/copy", Version: V1_0,
-	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 201,
+	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 200,
 	InSpec:   true,
 	Task:     "rbd/copy",
 	TaskMeta: []Meta{{"src_image_spec", "image_spec"}, {"dest_pool_name", "dest_pool_name"}, {"dest_namespace", "dest_namespace"}, {"dest_image_name", "dest_image_name"}},
@@ -1712,38 +1724,38 @@ var RBDImageCopy = Op[RBDImageCopyRequest]{&Operation{
 		{Name: "image_spec", In: "path", Type: String, Required: true},
 	},
 	Body: []Field{
-		{Name: "configuration", Type: String},
-		{Name: "data_pool", Type: String},
-		{Name: "dest_image_name", Type: String, Required: true},
-		{Name: "dest_namespace", Type: String, Required: true},
 		{Name: "dest_pool_name", Type: String, Required: true},
-		{Name: "features", Type: String},
-		{Name: "obj_size", Type: Integer},
+		{Name: "dest_namespace", Type: String},
+		{Name: "dest_image_name", Type: String, Required: true},
 		{Name: "snapshot_name", Type: String},
+		{Name: "obj_size", Type: Integer},
+		{Name: "features", Type: Array, Items: String},
+		{Name: "stripe_unit", Type: Integer},
 		{Name: "stripe_count", Type: Integer},
-		{Name: "stripe_unit", Type: String},
+		{Name: "data_pool", Type: String},
+		{Name: "configuration", Type: Object},
 	},
 }}
 
 // RBDImageCopyRequest is the request of RBDImageCopy.
 type RBDImageCopyRequest struct {
-	ImageSpec     string  `path:"image_spec" json:"-"`
-	Configuration *string `json:"configuration,omitempty"`
-	DataPool      *string `json:"data_pool,omitempty"`
-	DestImageName string  `json:"dest_image_name"`
-	DestNamespace string  `json:"dest_namespace"`
-	DestPoolName  string  `json:"dest_pool_name"`
-	Features      *string `json:"features,omitempty"`
-	ObjSize       *Int    `json:"obj_size,omitempty"`
-	SnapshotName  *string `json:"snapshot_name,omitempty"`
-	StripeCount   *Int    `json:"stripe_count,omitempty"`
-	StripeUnit    *string `json:"stripe_unit,omitempty"`
+	ImageSpec     string         `path:"image_spec" json:"-"`
+	DestPoolName  string         `json:"dest_pool_name"`
+	DestNamespace *string        `json:"dest_namespace,omitempty"`
+	DestImageName string         `json:"dest_image_name"`
+	SnapshotName  *string        `json:"snapshot_name,omitempty"`
+	ObjSize       *Int           `json:"obj_size,omitempty"`
+	Features      *[]string      `json:"features,omitempty"`
+	StripeUnit    *Int           `json:"stripe_unit,omitempty"`
+	StripeCount   *Int           `json:"stripe_count,omitempty"`
+	DataPool      *string        `json:"data_pool,omitempty"`
+	Configuration map[string]any `json:"configuration,omitempty"`
 }
 
 // RBDImageFlatten is POST /api/block/image/{image_spec}/flatten.
 var RBDImageFlatten = Op[RBDImageFlattenRequest]{&Operation{
 	ID: "RBDImageFlatten", Tag: "Rbd", Method: "POST", Path: "/api/block/image/{image_spec}/flatten", Version: V1_0,
-	Scope: "rbd-image", Permission: "update", Component: "rbd", Status: 201,
+	Scope: "rbd-image", Permission: "update", Component: "rbd", Status: 200,
 	InSpec:   true,
 	Task:     "rbd/flatten",
 	TaskMeta: []Meta{{"image_spec", "image_spec"}},
@@ -1760,7 +1772,7 @@ type RBDImageFlattenRequest struct {
 // RBDImageMoveTrash is POST /api/block/image/{image_spec}/move_trash.
 var RBDImageMoveTrash = Op[RBDImageMoveTrashRequest]{&Operation{
 	ID: "RBDImageMoveTrash", Tag: "Rbd", Method: "POST", Path: "/api/block/image/{image_spec}/move_trash", Version: V1_0,
-	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 201,
+	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 200,
 	InSpec:   true,
 	Task:     "rbd/trash/move",
 	TaskMeta: []Meta{{"image_spec", "image_spec"}},
@@ -1833,8 +1845,8 @@ var RBDSnapUpdate = Op[RBDSnapUpdateRequest]{&Operation{
 		{Name: "snapshot_name", In: "path", Type: String, Required: true},
 	},
 	Body: []Field{
-		{Name: "is_protected", Type: Boolean},
 		{Name: "new_snap_name", Type: String},
+		{Name: "is_protected", Type: Boolean},
 	},
 }}
 
@@ -1842,14 +1854,14 @@ var RBDSnapUpdate = Op[RBDSnapUpdateRequest]{&Operation{
 type RBDSnapUpdateRequest struct {
 	ImageSpec    string  `path:"image_spec" json:"-"`
 	SnapshotName string  `path:"snapshot_name" json:"-"`
-	IsProtected  *Bool   `json:"is_protected,omitempty"`
 	NewSnapName  *string `json:"new_snap_name,omitempty"`
+	IsProtected  *bool   `json:"is_protected,omitempty"`
 }
 
 // RBDSnapClone is POST /api/block/image/{image_spec}/snap/{snapshot_name}/clone.
 var RBDSnapClone = Op[RBDSnapCloneRequest]{&Operation{
 	ID: "RBDSnapClone", Tag: "RbdSnapshot", Method: "POST", Path: "/api/block/image/{image_spec}/snap/{snapshot_name}/clone", Version: V1_0,
-	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 201,
+	Scope: "rbd-image", Permission: "create", Component: "rbd", Status: 200,
 	InSpec:   true,
 	Task:     "rbd/clone",
 	TaskMeta: []Meta{{"parent_image_spec", "image_spec"}, {"child_pool_name", "child_pool_name"}, {"child_namespace", "child_namespace"}, {"child_image_name", "child_image_name"}},
@@ -1858,37 +1870,37 @@ var RBDSnapClone = Op[RBDSnapCloneRequest]{&Operation{
 		{Name: "snapshot_name", In: "path", Type: String, Required: true},
 	},
 	Body: []Field{
+		{Name: "child_pool_name", Type: String, Required: true},
 		{Name: "child_image_name", Type: String, Required: true},
 		{Name: "child_namespace", Type: String},
-		{Name: "child_pool_name", Type: String, Required: true},
-		{Name: "configuration", Type: String},
-		{Name: "data_pool", Type: String},
-		{Name: "features", Type: String},
 		{Name: "obj_size", Type: Integer},
+		{Name: "features", Type: Array, Items: String},
+		{Name: "stripe_unit", Type: Integer},
 		{Name: "stripe_count", Type: Integer},
-		{Name: "stripe_unit", Type: String},
+		{Name: "data_pool", Type: String},
+		{Name: "configuration", Type: Object},
 	},
 }}
 
 // RBDSnapCloneRequest is the request of RBDSnapClone.
 type RBDSnapCloneRequest struct {
-	ImageSpec      string  `path:"image_spec" json:"-"`
-	SnapshotName   string  `path:"snapshot_name" json:"-"`
-	ChildImageName string  `json:"child_image_name"`
-	ChildNamespace *string `json:"child_namespace,omitempty"`
-	ChildPoolName  string  `json:"child_pool_name"`
-	Configuration  *string `json:"configuration,omitempty"`
-	DataPool       *string `json:"data_pool,omitempty"`
-	Features       *string `json:"features,omitempty"`
-	ObjSize        *Int    `json:"obj_size,omitempty"`
-	StripeCount    *Int    `json:"stripe_count,omitempty"`
-	StripeUnit     *string `json:"stripe_unit,omitempty"`
+	ImageSpec      string         `path:"image_spec" json:"-"`
+	SnapshotName   string         `path:"snapshot_name" json:"-"`
+	ChildPoolName  string         `json:"child_pool_name"`
+	ChildImageName string         `json:"child_image_name"`
+	ChildNamespace *string        `json:"child_namespace,omitempty"`
+	ObjSize        *Int           `json:"obj_size,omitempty"`
+	Features       *[]string      `json:"features,omitempty"`
+	StripeUnit     *Int           `json:"stripe_unit,omitempty"`
+	StripeCount    *Int           `json:"stripe_count,omitempty"`
+	DataPool       *string        `json:"data_pool,omitempty"`
+	Configuration  map[string]any `json:"configuration,omitempty"`
 }
 
 // RBDSnapRollback is POST /api/block/image/{image_spec}/snap/{snapshot_name}/rollback.
 var RBDSnapRollback = Op[RBDSnapRollbackRequest]{&Operation{
 	ID: "RBDSnapRollback", Tag: "RbdSnapshot", Method: "POST", Path: "/api/block/image/{image_spec}/snap/{snapshot_name}/rollback", Version: V1_0,
-	Scope: "rbd-image", Permission: "update", Component: "rbd", Status: 201,
+	Scope: "rbd-image", Permission: "update", Component: "rbd", Status: 200,
 	InSpec:          true,
 	Task:            "rbd/snap/rollback",
 	TaskMeta:        []Meta{{"image_spec", "image_spec"}, {"snapshot_name", "snapshot_name"}},

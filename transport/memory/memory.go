@@ -35,6 +35,8 @@ var (
 	_ osd.Lifecycle            = lifecycleService{}
 	_ rbd.Images               = imagesService{}
 	_ rbd.Snapshots            = snapshotsService{}
+	_ rbd.Trash                = trashService{}
+	_ rbd.Namespaces           = namespacesService{}
 )
 
 // Option configures New and NewFake.
@@ -144,7 +146,10 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 		OSDs:                osdsService{backend: be},
 		OSDFlags:            osdFlagsService{backend: be},
 		OSDLifecycle:        lifecycleService{backend: be},
-		RBD:                 cephapi.RBD{Images: imagesService{backend: be}, Snapshots: snapshotsService{backend: be}},
+		RBD: cephapi.RBD{
+			Images: imagesService{backend: be}, Snapshots: snapshotsService{backend: be},
+			Trash: trashService{backend: be}, Namespaces: namespacesService{backend: be},
+		},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error { return nil }))
 	// Commands: the command emulator answers Ceph commands (health, osd

@@ -156,6 +156,8 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 	im := &images{r: r, conn: conn, schema: schema}
 	parts.RBD.Images = im
 	parts.RBD.Snapshots = snapshots{im: im}
+	parts.RBD.Trash = trash{im: im}
+	parts.RBD.Namespaces = namespaces{im: im}
 	parts.Pools = pools{r: r, conf: im}
 	var once sync.Once
 	closer := func() error {

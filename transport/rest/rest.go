@@ -140,7 +140,10 @@ func New(baseURL string, opts ...Option) (*cephapi.Client, error) {
 		OSDs:                osdsService{c: cl},
 		OSDFlags:            flagsService{c: cl},
 		OSDLifecycle:        lifecycleService{c: cl},
-		RBD:                 cephapi.RBD{Images: imagesService{c: cl}, Snapshots: snapshotsService{c: cl}},
+		RBD: cephapi.RBD{
+			Images: imagesService{c: cl}, Snapshots: snapshotsService{c: cl},
+			Trash: trashService{c: cl}, Namespaces: namespacesService{c: cl},
+		},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error {
 		cl.hc.CloseIdleConnections()
