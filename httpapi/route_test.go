@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -44,30 +45,39 @@ func TestParseMediaType(t *testing.T) {
 	}
 }
 
-// TestBindingComments: each binding in routes.go is preceded by its
-// operation's "METHOD /path" (so a search for the path finds the row, the
-// binding and, through it, the domain call), and the comment is true.
+// TestBindingComments: each binding is preceded by its operation's
+// "METHOD /path" (so a search for the path finds the row, the binding and,
+// through it, the domain call), and the comment is true.
 func TestBindingComments(t *testing.T) {
-	src, err := os.ReadFile("routes.go")
+	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(string(src), "\n")
-	bindLine := regexp.MustCompile(`^\s+bind(Call)?\(ops\.(\w+),`)
+	bindLine := regexp.MustCompile(`^\s+(?:return \[\]binding\{)?bind(Call)?\(ops\.(\w+),`)
 	n := 0
-	for i, line := range lines {
-		m := bindLine.FindStringSubmatch(line)
-		if m == nil {
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
 			continue
 		}
-		n++
-		op, ok := ops.ByID(m[2])
-		if !ok {
-			t.Errorf("routes.go:%d binds unknown operation %s", i+1, m[2])
-			continue
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if want := "// " + op.String(); i == 0 || strings.TrimSpace(lines[i-1]) != want {
-			t.Errorf("routes.go:%d: %s is not preceded by %q", i+1, m[2], want)
+		lines := strings.Split(string(src), "\n")
+		for i, line := range lines {
+			m := bindLine.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			n++
+			op, ok := ops.ByID(m[2])
+			if !ok {
+				t.Errorf("%s:%d binds unknown operation %s", file, i+1, m[2])
+				continue
+			}
+			if want := "// " + op.String(); i == 0 || strings.TrimSpace(lines[i-1]) != want {
+				t.Errorf("%s:%d: %s is not preceded by %q", file, i+1, m[2], want)
+			}
 		}
 	}
 	if n != len(New(nil).bindings()) {

@@ -14,7 +14,7 @@ import (
 // after authentication, authorization and version negotiation.
 func (s *Server) bindings() []binding {
 	c := s.client
-	return []binding{
+	return append([]binding{
 		// Auth (dashboard controllers/auth.py).
 		// POST /api/auth
 		bind(ops.Login, s.login),
@@ -247,7 +247,7 @@ func (s *Server) bindings() []binding {
 				return nothing(c.RBD.Snapshots.Delete(ctx, spec, r.SnapshotName))
 			}), nil
 		}),
-	}
+	}, s.rbdTrashBindings()...)
 }
 
 // bindCall binds an operation whose handler needs nothing of the request
