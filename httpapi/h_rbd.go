@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -177,7 +178,7 @@ func (s *Server) rbdUpdate(c *call, b *ops.RBDImageUpdateRequest) (any, error) {
 }
 
 // rbdDelete removes an image as the dashboard's DELETE does: its
-// snapshots first, then the image. (The domain call alone refuses an
+// snapshots first (unprotecting the protected ones), then the image. (The domain call alone refuses an
 // image with snapshots, as librbd does.)
 func (s *Server) rbdDelete(ctx context.Context, spec rbd.ImageSpec) error {
 	img, err := s.client.RBD.Images.Get(ctx, spec)
@@ -185,9 +186,114 @@ func (s *Server) rbdDelete(ctx context.Context, spec rbd.ImageSpec) error {
 		return err
 	}
 	for _, snap := range img.Snapshots {
+		if snap.IsProtected {
+			if err := s.client.RBD.Snapshots.Unprotect(ctx, spec, snap.Name); err != nil && ceph.CodeOf(err) != ceph.NotFound {
+				return err
+			}
+		}
 		if err := s.client.RBD.Snapshots.Delete(ctx, spec, snap.Name); err != nil && ceph.CodeOf(err) != ceph.NotFound {
 			return err
 		}
 	}
 	return s.client.RBD.Images.Delete(ctx, spec)
+}
+
+// rbdStatus answers the dashboard UI's first question: is there a pool
+// with the rbd application? (controllers/rbd.py RbdStatus.status)
+func (s *Server) rbdStatus(c *call) (any, error) {
+	pools, err := s.client.Pools.List(c.ctx(), nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pools {
+		if slices.Contains(p.ApplicationMetadata, "rbd") {
+			return map[string]any{"available": true, "message": nil}, nil
+		}
+	}
+	return map[string]any{"available": false,
+		"message": `No RBD pools in the cluster. Please create a pool with the "rbd" application label.`}, nil
+}
+
+// imageOptions reads the layout fields of a copy or a clone.
+func imageOptions(objSize, stripeUnit, stripeCount *ops.Int, features *[]string, dataPool *string, conf map[string]any) (*rbd.ImageOptions, error) {
+	cfg, err := configStrings(conf)
+	if err != nil {
+		return nil, err
+	}
+	o := &rbd.ImageOptions{DataPool: deref(dataPool), Configuration: cfg}
+	if features != nil {
+		o.Features = *features
+	}
+	for _, f := range []struct {
+		name string
+		in   *ops.Int
+		out  *uint64
+	}{{"obj_size", objSize, &o.ObjSize}, {"stripe_unit", stripeUnit, &o.StripeUnit}, {"stripe_count", stripeCount, &o.StripeCount}} {
+		if *f.out, err = uint64Of(f.name, f.in); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+func (s *Server) rbdCopy(_ *call, r *ops.RBDImageCopyRequest) (any, error) {
+	src, err := rbdSpec(r.ImageSpec)
+	if err != nil {
+		return nil, err
+	}
+	dst := rbd.ImageSpec{Pool: r.DestPoolName, Namespace: deref(r.DestNamespace), Name: r.DestImageName}
+	if err := dst.Validate(); err != nil {
+		return nil, err
+	}
+	layout, err := imageOptions(r.ObjSize, r.StripeUnit, r.StripeCount, r.Features, r.DataPool, r.Configuration)
+	if err != nil {
+		return nil, err
+	}
+	opts := &rbd.CopyOptions{ImageOptions: *layout, Snapshot: deref(r.SnapshotName)}
+	return later(func(ctx context.Context) (any, error) {
+		return nothing(s.client.RBD.Images.Copy(ctx, src, dst, opts))
+	}), nil
+}
+
+func (s *Server) rbdClone(_ *call, r *ops.RBDSnapCloneRequest) (any, error) {
+	parent, err := rbdSpec(r.ImageSpec)
+	if err != nil {
+		return nil, err
+	}
+	child := rbd.ImageSpec{Pool: r.ChildPoolName, Namespace: deref(r.ChildNamespace), Name: r.ChildImageName}
+	if err := child.Validate(); err != nil {
+		return nil, err
+	}
+	opts, err := imageOptions(r.ObjSize, r.StripeUnit, r.StripeCount, r.Features, r.DataPool, r.Configuration)
+	if err != nil {
+		return nil, err
+	}
+	return later(func(ctx context.Context) (any, error) {
+		return nothing(s.client.RBD.Snapshots.Clone(ctx, parent, r.SnapshotName, child, opts))
+	}), nil
+}
+
+// rbdSnapUpdate renames and (un)protects a snapshot, in that order, as the
+// dashboard's RbdSnapshot.set.
+func (s *Server) rbdSnapUpdate(_ *call, r *ops.RBDSnapUpdateRequest) (any, error) {
+	spec, err := rbdSpec(r.ImageSpec)
+	if err != nil {
+		return nil, err
+	}
+	return later(func(ctx context.Context) (any, error) {
+		name := r.SnapshotName
+		if n := deref(r.NewSnapName); n != "" && n != name {
+			if err := s.client.RBD.Snapshots.Rename(ctx, spec, name, n); err != nil {
+				return nil, err
+			}
+			name = n
+		}
+		if r.IsProtected != nil {
+			if *r.IsProtected {
+				return nothing(s.client.RBD.Snapshots.Protect(ctx, spec, name))
+			}
+			return nothing(s.client.RBD.Snapshots.Unprotect(ctx, spec, name))
+		}
+		return nil, nil
+	}), nil
 }

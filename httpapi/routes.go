@@ -5,6 +5,7 @@ import (
 
 	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi/ops"
+	"github.com/cephapi/cephapi/rbd"
 )
 
 // bindings ties each implemented operation of the table (package ops) to
@@ -224,6 +225,28 @@ func (s *Server) bindings() []binding {
 			}
 			return later(func(ctx context.Context) (any, error) { return nothing(s.rbdDelete(ctx, spec)) }), nil
 		}),
+		// GET /ui-api/block/rbd/status
+		bindCall(ops.RBDStatus, s.rbdStatus),
+		// GET /api/block/image/default_features
+		bindCall(ops.RBDImageDefaultFeatures, get(c.RBD.Images.DefaultFeatures)),
+		// GET /api/block/image/clone_format_version
+		bindCall(ops.RBDImageCloneFormatVersion, get(c.RBD.Images.CloneFormat)),
+		// POST /api/block/image/{image_spec}/copy
+		bind(ops.RBDImageCopy, s.rbdCopy),
+		// POST /api/block/image/{image_spec}/flatten
+		bind(ops.RBDImageFlatten, func(_ *call, r *ops.RBDImageFlattenRequest) (any, error) {
+			return rbdLater(r.ImageSpec, func(ctx context.Context, spec rbd.ImageSpec) error { return c.RBD.Images.Flatten(ctx, spec) })
+		}),
+		// PUT /api/block/image/{image_spec}/snap/{snapshot_name}
+		bind(ops.RBDSnapUpdate, s.rbdSnapUpdate),
+		// POST /api/block/image/{image_spec}/snap/{snapshot_name}/rollback
+		bind(ops.RBDSnapRollback, func(_ *call, r *ops.RBDSnapRollbackRequest) (any, error) {
+			return rbdLater(r.ImageSpec, func(ctx context.Context, spec rbd.ImageSpec) error {
+				return c.RBD.Snapshots.Rollback(ctx, spec, r.SnapshotName)
+			})
+		}),
+		// POST /api/block/image/{image_spec}/snap/{snapshot_name}/clone
+		bind(ops.RBDSnapClone, s.rbdClone),
 		// POST /api/block/image/{image_spec}/snap
 		bind(ops.RBDSnapCreate, func(_ *call, r *ops.RBDSnapCreateRequest) (any, error) {
 			spec, err := rbdSpec(r.ImageSpec)
@@ -239,15 +262,20 @@ func (s *Server) bindings() []binding {
 		}),
 		// DELETE /api/block/image/{image_spec}/snap/{snapshot_name}
 		bind(ops.RBDSnapDelete, func(_ *call, r *ops.RBDSnapDeleteRequest) (any, error) {
-			spec, err := rbdSpec(r.ImageSpec)
-			if err != nil {
-				return nil, err
-			}
-			return later(func(ctx context.Context) (any, error) {
-				return nothing(c.RBD.Snapshots.Delete(ctx, spec, r.SnapshotName))
-			}), nil
+			return rbdLater(r.ImageSpec, func(ctx context.Context, spec rbd.ImageSpec) error {
+				return c.RBD.Snapshots.Delete(ctx, spec, r.SnapshotName)
+			})
 		}),
 	}, s.rbdTrashBindings()...)
+}
+
+// rbdLater parses an {image_spec} and runs f on it as the operation's task.
+func rbdLater(imageSpec string, f func(ctx context.Context, spec rbd.ImageSpec) error) (any, error) {
+	spec, err := rbdSpec(imageSpec)
+	if err != nil {
+		return nil, err
+	}
+	return later(func(ctx context.Context) (any, error) { return nothing(f(ctx, spec)) }), nil
 }
 
 // bindCall binds an operation whose handler needs nothing of the request

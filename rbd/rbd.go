@@ -48,12 +48,19 @@ func (s ImageSpec) Validate() error {
 
 // Snapshot is an image snapshot.
 type Snapshot struct {
-	ID          uint64   `json:"id"`
-	Name        string   `json:"name"`
-	Size        uint64   `json:"size"`
-	Timestamp   string   `json:"timestamp"`
-	IsProtected bool     `json:"is_protected"`
-	Children    []string `json:"children"`
+	ID          uint64          `json:"id"`
+	Name        string          `json:"name"`
+	Size        uint64          `json:"size"`
+	Timestamp   string          `json:"timestamp"`
+	IsProtected bool            `json:"is_protected"`
+	UsedBytes   *uint64         `json:"used_bytes"`
+	Children    []SnapshotChild `json:"children"`
+}
+
+// SnapshotChild is a clone of a snapshot, as the dashboard lists it.
+type SnapshotChild struct {
+	PoolName  string `json:"pool_name"`
+	ImageName string `json:"image_name"`
 }
 
 // Image is an RBD image as the dashboard returns it.
@@ -146,7 +153,8 @@ type Images interface {
 	Delete(ctx context.Context, spec ImageSpec) error
 	// Copy copies src (at opts.Snapshot, if given) to a new image dst.
 	Copy(ctx context.Context, src, dst ImageSpec, opts *CopyOptions) error
-	// Flatten copies a clone's data from its parent and detaches it.
+	// Flatten copies a clone's data from its parent and detaches it; an
+	// image that is not a clone is InvalidArgument.
 	Flatten(ctx context.Context, spec ImageSpec) error
 	// DefaultFeatures are the features a new image gets when none are
 	// given (rbd_default_features), by name.
@@ -162,19 +170,22 @@ type Images interface {
 type Snapshots interface {
 	// Create takes a snapshot of the image named name.
 	Create(ctx context.Context, spec ImageSpec, name string) error
-	// Delete removes the snapshot; a protected one is FailedPrecondition.
+	// Delete removes the snapshot; a protected one is Busy (librbd's
+	// EBUSY), and so is one with clones.
 	Delete(ctx context.Context, spec ImageSpec, name string) error
 	// Rename renames the snapshot.
 	Rename(ctx context.Context, spec ImageSpec, name, newName string) error
 	// Protect protects the snapshot, so that it can be cloned and cannot
-	// be deleted.
+	// be deleted; a protected one stays so.
 	Protect(ctx context.Context, spec ImageSpec, name string) error
-	// Unprotect unprotects it; one with clones is FailedPrecondition.
+	// Unprotect unprotects it; one with clones is Busy.
 	Unprotect(ctx context.Context, spec ImageSpec, name string) error
 	// Rollback sets the image's data back to the snapshot.
 	Rollback(ctx context.Context, spec ImageSpec, name string) error
-	// Clone makes child, a copy-on-write clone of the snapshot (protected,
-	// for clone format 1), in any pool and namespace.
+	// Clone makes child, a copy-on-write clone of the snapshot, in any pool
+	// and namespace. The parent needs the layering feature, and with clone
+	// format 1 (see Images.CloneFormat) a protected snapshot: else
+	// InvalidArgument.
 	Clone(ctx context.Context, parent ImageSpec, snap string, child ImageSpec, opts *ImageOptions) error
 }
 

@@ -649,6 +649,10 @@ func (s healthService) Minimal(ctx context.Context) (*ceph.HealthMinimal, error)
 	})
 }
 
+// The client releases the model's OSD map requires and has seen, as a new
+// Pacific cluster's.
+const requireMinCompatClient, minCompatClient = "luminous", "jewel"
+
 func (c *cluster) osdMapLocked() ceph.OSDMap {
 	m := ceph.OSDMap{
 		Epoch: c.epoch, FSID: c.fsid, Flags: flagString(c.flags, nil), FlagsSet: sortedKeys(c.flags),
@@ -656,7 +660,7 @@ func (c *cluster) osdMapLocked() ceph.OSDMap {
 		OSDs:    make([]ceph.OSDMapEntry, 0, c.numOSDs),
 		Created: stamp(c.created), Modified: stamp(c.modified), LastUpChange: stamp(c.lastUpChange),
 		LastInChange: stamp(c.lastInChange), CrushVersion: c.crushVersion,
-		RequireMinCompatClient: "luminous", MinCompatClient: "jewel", RequireOSDRelease: "pacific",
+		RequireMinCompatClient: requireMinCompatClient, MinCompatClient: minCompatClient, RequireOSDRelease: "pacific",
 	}
 	for _, o := range c.osds {
 		if o != nil {

@@ -29,13 +29,23 @@ type image struct {
 	// them from 1 (librbd's ids are positive and increasing too).
 	snaps    []*snapshot
 	nextSnap uint64
+	// parent is the snapshot a clone was made from, until it is flattened.
+	parent *parentRef
 }
 
 type snapshot struct {
-	id      uint64
-	name    string
-	size    uint64
-	created time.Time
+	id        uint64
+	name      string
+	size      uint64
+	created   time.Time
+	protected bool
+}
+
+// parentRef names a clone's parent snapshot (the pointers survive renames).
+type parentRef struct {
+	pool *pool
+	img  *image
+	snap *snapshot
 }
 
 // RBD feature bits (RBD_FEATURE_*).
@@ -99,8 +109,15 @@ func (c *cluster) imageValueLocked(p *pool, img *image) rbd.Image {
 		Timestamp: img.created.UTC().Format("2006-01-02T15:04:05Z"), Snapshots: []rbd.Snapshot{},
 	}
 	for _, sn := range img.snaps {
-		v.Snapshots = append(v.Snapshots, rbd.Snapshot{ID: sn.id, Name: sn.name, Size: sn.size,
-			Timestamp: sn.created.UTC().Format("2006-01-02T15:04:05Z"), Children: []string{}})
+		snap := rbd.Snapshot{ID: sn.id, Name: sn.name, Size: sn.size, IsProtected: sn.protected,
+			Timestamp: sn.created.UTC().Format("2006-01-02T15:04:05Z"), Children: []rbd.SnapshotChild{}}
+		for _, ch := range c.childrenLocked(sn) {
+			snap.Children = append(snap.Children, rbd.SnapshotChild{PoolName: ch.pool.name, ImageName: ch.img.name})
+		}
+		v.Snapshots = append(v.Snapshots, snap)
+	}
+	if pr := img.parent; pr != nil {
+		v.Parent = &rbd.ImageSpecJSON{PoolName: pr.pool.name, PoolNamespace: pr.img.namespace, ImageName: pr.img.name, SnapName: pr.snap.name}
 	}
 	if img.namespace != "" {
 		ns := img.namespace
@@ -254,8 +271,145 @@ func (s imagesService) Create(ctx context.Context, spec rbd.ImageSpec, opts *rbd
 	})
 }
 
+// newImageLocked adds an image of size to spec's pool with the layout of
+// opts (librbd's defaults for zero fields), as a copy or a clone is made.
+func (c *cluster) newImageLocked(spec rbd.ImageSpec, size uint64, opts *rbd.ImageOptions) (*image, error) {
+	p, err := c.poolByNameOrErr(spec.Pool)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := p.images[imageKey(spec.Namespace, spec.Name)]; ok {
+		return nil, ceph.Errorf(ceph.AlreadyExists, "rbd", "rbd image %s already exists", spec)
+	}
+	if opts == nil {
+		opts = &rbd.ImageOptions{}
+	}
+	var features uint64
+	if opts.Features == nil {
+		fmt.Sscan(c.rbdDefault(p, "rbd_default_features"), &features)
+	} else {
+		for _, f := range opts.Features {
+			features |= rbdFeatureBits[f]
+		}
+	}
+	if err := checkFeatureDeps(features); err != nil {
+		return nil, err
+	}
+	if err := c.checkImageConfig(opts.Configuration); err != nil {
+		return nil, err
+	}
+	objSize := opts.ObjSize
+	if objSize == 0 {
+		objSize = 4 << 20
+	}
+	unit, count := opts.StripeUnit, opts.StripeCount
+	if unit == 0 {
+		unit = objSize
+	}
+	if count == 0 {
+		count = 1
+	}
+	if unit != objSize || count != 1 {
+		features |= rbdFeatureBits["striping"]
+	}
+	if opts.DataPool != "" {
+		if _, err := c.poolByNameOrErr(opts.DataPool); err != nil {
+			return nil, err
+		}
+		features |= rbdFeatureBits["data-pool"]
+	}
+	p.nextImageIndex++
+	h := sha1.Sum([]byte(fmt.Sprintf("%s/%d/%s/%d", c.fsid, p.id, spec.Name, p.nextImageIndex)))
+	img := &image{
+		id: fmt.Sprintf("%x", h[:6]), name: spec.Name, namespace: spec.Namespace, size: size,
+		objSize: objSize, features: features, stripeUnit: unit, stripeCount: count,
+		dataPool: opts.DataPool, created: c.now(), config: map[string]string{},
+	}
+	for k, v := range opts.Configuration {
+		if v != "" {
+			img.config[k] = v
+		}
+	}
+	p.images[imageKey(spec.Namespace, spec.Name)] = img
+	return img, nil
+}
+
+func (s imagesService) Copy(ctx context.Context, src, dst rbd.ImageSpec, opts *rbd.CopyOptions) error {
+	return s.update(ctx, "RBD.Images.Copy", []any{src, dst, opts}, func(c *cluster) error {
+		_, img, err := c.imageLocked(src)
+		if err != nil {
+			return err
+		}
+		size := img.size
+		if opts.Snapshot != "" {
+			i := img.snap(opts.Snapshot)
+			if i < 0 {
+				return ceph.Errorf(ceph.NotFound, "rbd", "snapshot %s@%s not found", src, opts.Snapshot)
+			}
+			size = img.snaps[i].size
+		}
+		layout := opts.ImageOptions
+		if layout.ObjSize == 0 {
+			// librbd's copy keeps the source's order unless told otherwise.
+			layout.ObjSize = img.objSize
+		}
+		_, err = c.newImageLocked(dst, size, &layout)
+		return err
+	})
+}
+
+func (s imagesService) Flatten(ctx context.Context, spec rbd.ImageSpec) error {
+	return s.update(ctx, "RBD.Images.Flatten", []any{spec}, func(c *cluster) error {
+		_, img, err := c.imageLocked(spec)
+		if err != nil {
+			return err
+		}
+		if img.parent == nil {
+			// librbd: EINVAL, "image has no parent".
+			return ceph.Errorf(ceph.InvalidArgument, "rbd", "image %s has no parent", spec)
+		}
+		img.parent = nil
+		return nil
+	})
+}
+
+func (s imagesService) DefaultFeatures(ctx context.Context) ([]string, error) {
+	return view(s.backend, ctx, "RBD.Images.DefaultFeatures", nil, func(c *cluster) ([]string, error) {
+		var f uint64
+		fmt.Sscan(c.rbdDefault(nil, "rbd_default_features"), &f)
+		return featureNames(f), nil
+	})
+}
+
+func (s imagesService) CloneFormat(ctx context.Context) (int, error) {
+	return view(s.backend, ctx, "RBD.Images.CloneFormat", nil, func(c *cluster) (int, error) {
+		return c.cloneFormatLocked(nil), nil
+	})
+}
+
+// cloneFormatLocked is the clone format new clones get, as the dashboard
+// works it out: rbd_default_clone_format unless "auto", else 2 when the
+// cluster requires mimic or newer clients, else 1.
+func (c *cluster) cloneFormatLocked(p *pool) int {
+	switch c.rbdDefault(p, "rbd_default_clone_format") {
+	case "1":
+		return 1
+	case "2":
+		return 2
+	}
+	if max(minCompatClient, requireMinCompatClient) < "mimic" {
+		return 1
+	}
+	return 2
+}
+
 func (c *cluster) rbdDefault(p *pool, name string) string {
-	if v, ok := p.rbdConfig[name]; ok {
+	if p != nil {
+		if v, ok := p.rbdConfig[name]; ok {
+			return v
+		}
+	}
+	if v, ok := c.config[name]["global"]; ok {
 		return v
 	}
 	if i, ok := c.rbdIndex[name]; ok {
@@ -358,7 +512,115 @@ func (s snapshotsService) Delete(ctx context.Context, spec rbd.ImageSpec, name s
 		if i < 0 {
 			return ceph.Errorf(ceph.NotFound, "rbd", "snapshot %s@%s not found", spec, name)
 		}
+		if img.snaps[i].protected {
+			// librbd: EBUSY, "snapshot is protected".
+			return ceph.Errorf(ceph.Busy, "rbd", "snapshot %s@%s is protected", spec, name)
+		}
+		if len(c.childrenLocked(img.snaps[i])) > 0 {
+			return ceph.Errorf(ceph.Busy, "rbd", "snapshot %s@%s has clones", spec, name)
+		}
 		img.snaps = append(img.snaps[:i:i], img.snaps[i+1:]...)
+		return nil
+	})
+}
+
+// snapLocked finds the snapshot of an image.
+func (c *cluster) snapLocked(spec rbd.ImageSpec, name string) (*pool, *image, *snapshot, error) {
+	p, img, err := c.imageLocked(spec)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	i := img.snap(name)
+	if i < 0 {
+		return nil, nil, nil, ceph.Errorf(ceph.NotFound, "rbd", "snapshot %s@%s not found", spec, name)
+	}
+	return p, img, img.snaps[i], nil
+}
+
+// childrenLocked lists the clones of a snapshot, in pool and name order.
+func (c *cluster) childrenLocked(sn *snapshot) []parentRef {
+	var out []parentRef
+	for _, p := range c.sortedPools() {
+		for _, k := range sortedKeys(p.images) {
+			if img := p.images[k]; img.parent != nil && img.parent.snap == sn {
+				out = append(out, parentRef{pool: p, img: img})
+			}
+		}
+	}
+	return out
+}
+
+func (s snapshotsService) Rename(ctx context.Context, spec rbd.ImageSpec, name, newName string) error {
+	return s.update(ctx, "RBD.Snapshots.Rename", []any{spec, name, newName}, func(c *cluster) error {
+		_, img, sn, err := c.snapLocked(spec, name)
+		if err != nil {
+			return err
+		}
+		if newName != name && img.snap(newName) >= 0 {
+			return ceph.Errorf(ceph.AlreadyExists, "rbd", "snapshot %s@%s already exists", spec, newName)
+		}
+		sn.name = newName
+		return nil
+	})
+}
+
+func (s snapshotsService) Protect(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return s.update(ctx, "RBD.Snapshots.Protect", []any{spec, name}, func(c *cluster) error {
+		_, img, sn, err := c.snapLocked(spec, name)
+		if err != nil {
+			return err
+		}
+		if img.features&rbdFeatureBits["layering"] == 0 {
+			return ceph.Errorf(ceph.InvalidArgument, "rbd", "image %s must support layering to protect a snapshot", spec)
+		}
+		sn.protected = true
+		return nil
+	})
+}
+
+func (s snapshotsService) Unprotect(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return s.update(ctx, "RBD.Snapshots.Unprotect", []any{spec, name}, func(c *cluster) error {
+		_, _, sn, err := c.snapLocked(spec, name)
+		if err != nil {
+			return err
+		}
+		if sn.protected && len(c.childrenLocked(sn)) > 0 {
+			// librbd: EBUSY, "snapshot has clones".
+			return ceph.Errorf(ceph.Busy, "rbd", "snapshot %s@%s has clones", spec, name)
+		}
+		sn.protected = false
+		return nil
+	})
+}
+
+func (s snapshotsService) Rollback(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return s.update(ctx, "RBD.Snapshots.Rollback", []any{spec, name}, func(c *cluster) error {
+		_, img, sn, err := c.snapLocked(spec, name)
+		if err != nil {
+			return err
+		}
+		img.size = sn.size
+		return nil
+	})
+}
+
+func (s snapshotsService) Clone(ctx context.Context, parent rbd.ImageSpec, snapName string, child rbd.ImageSpec, opts *rbd.ImageOptions) error {
+	return s.update(ctx, "RBD.Snapshots.Clone", []any{parent, snapName, child, opts}, func(c *cluster) error {
+		pp, pimg, sn, err := c.snapLocked(parent, snapName)
+		if err != nil {
+			return err
+		}
+		if pimg.features&rbdFeatureBits["layering"] == 0 {
+			return ceph.Errorf(ceph.InvalidArgument, "rbd", "parent image %s must support layering", parent)
+		}
+		if c.cloneFormatLocked(pp) == 1 && !sn.protected {
+			return ceph.Errorf(ceph.InvalidArgument, "rbd", "parent snapshot %s@%s must be protected (clone format 1)", parent, snapName)
+		}
+		img, err := c.newImageLocked(child, sn.size, opts)
+		if err != nil {
+			return err
+		}
+		img.parent = &parentRef{pool: pp, img: pimg, snap: sn}
 		return nil
 	})
 }

@@ -103,7 +103,7 @@ func info(img *gorbd.Image, pool, ns string, c *rbdConf, poolConf map[string]str
 		return nil, err
 	}
 	for _, s := range snaps {
-		snap := rbd.Snapshot{ID: s.Id, Name: s.Name, Size: s.Size, Children: []string{}}
+		snap := rbd.Snapshot{ID: s.Id, Name: s.Name, Size: s.Size, Children: []rbd.SnapshotChild{}}
 		if t, err := img.GetSnapTimestamp(s.Id); err == nil {
 			snap.Timestamp = rbdTimestamp(time.Unix(int64(t.Sec), int64(t.Nsec)))
 		}
@@ -111,6 +111,21 @@ func info(img *gorbd.Image, pool, ns string, c *rbdConf, poolConf map[string]str
 			snap.IsProtected = p
 		}
 		out.Snapshots = append(out.Snapshots, snap)
+	}
+	// The clones of each snapshot: librbd lists the children of the
+	// snapshot the image is set to.
+	for i := range out.Snapshots {
+		snap := &out.Snapshots[i]
+		if err := img.GetSnapshot(snap.Name).Set(); err != nil {
+			return nil, err
+		}
+		pools, names, err := img.ListChildren()
+		if err != nil && errnoOf(err) != 2 {
+			return nil, err
+		}
+		for j := range names {
+			snap.Children = append(snap.Children, rbd.SnapshotChild{PoolName: pools[j], ImageName: names[j]})
+		}
 	}
 	return out, nil
 }
@@ -229,33 +244,12 @@ func (im *images) Create(ctx context.Context, spec rbd.ImageSpec, o *rbd.CreateO
 	}
 	return im.r.do(ctx, rbdComponent, func() error {
 		return im.withIOContext(spec.Pool, spec.Namespace, func(io *gorados.IOContext) error {
-			opts := gorbd.NewRbdImageOptions()
-			defer opts.Destroy()
-			set := func(opt gorbd.ImageOption, v uint64) error { return opts.SetUint64(opt, v) }
-			if err := set(gorbd.ImageOptionOrder, order); err != nil {
+			opts, err := imageOpts(order, feat, &rbd.ImageOptions{Features: o.Features, StripeUnit: o.StripeUnit, StripeCount: o.StripeCount, DataPool: o.DataPool})
+			if err != nil {
 				return err
 			}
-			if o.Features != nil {
-				if err := set(gorbd.ImageOptionFeatures, feat); err != nil {
-					return err
-				}
-			}
-			if o.StripeUnit > 0 {
-				if err := set(gorbd.ImageOptionStripeUnit, o.StripeUnit); err != nil {
-					return err
-				}
-			}
-			if o.StripeCount > 0 {
-				if err := set(gorbd.ImageOptionStripeCount, o.StripeCount); err != nil {
-					return err
-				}
-			}
-			if o.DataPool != "" {
-				if err := opts.SetString(gorbd.ImageOptionDataPool, o.DataPool); err != nil {
-					return err
-				}
-			}
-			err := gorbd.CreateImage(io, spec.Name, o.Size, opts)
+			defer opts.Destroy()
+			err = gorbd.CreateImage(io, spec.Name, o.Size, opts)
 			if err != nil && errnoOf(err) == 17 {
 				return &ceph.Error{Code: ceph.AlreadyExists, Component: rbdComponent, Detail: "image " + spec.String() + " already exists", Err: err}
 			}
@@ -384,5 +378,306 @@ func (s snapshots) Delete(ctx context.Context, spec rbd.ImageSpec, name string) 
 			return &ceph.Error{Code: ceph.NotFound, Component: rbdComponent, Detail: "snapshot " + spec.String() + "@" + name + " not found", Err: err}
 		}
 		return err
+	})
+}
+
+// imageOpts are librbd's options for a new image: order, and the features,
+// striping and data pool of o when it sets them. The caller destroys them.
+func imageOpts(order, features uint64, o *rbd.ImageOptions) (*gorbd.ImageOptions, error) {
+	opts := gorbd.NewRbdImageOptions()
+	set := func(opt gorbd.ImageOption, v uint64) error { return opts.SetUint64(opt, v) }
+	err := set(gorbd.ImageOptionOrder, order)
+	if err == nil && o.Features != nil {
+		err = set(gorbd.ImageOptionFeatures, features)
+	}
+	if err == nil && o.StripeUnit > 0 {
+		err = set(gorbd.ImageOptionStripeUnit, o.StripeUnit)
+	}
+	if err == nil && o.StripeCount > 0 {
+		err = set(gorbd.ImageOptionStripeCount, o.StripeCount)
+	}
+	if err == nil && o.DataPool != "" {
+		err = opts.SetString(gorbd.ImageOptionDataPool, o.DataPool)
+	}
+	if err != nil {
+		opts.Destroy()
+		return nil, err
+	}
+	return opts, nil
+}
+
+// layoutOpts checks an ImageOptions and returns its order and feature bits.
+func layoutOpts(o *rbd.ImageOptions) (order, features uint64, err error) {
+	if order, err = objectOrder(o.ObjSize); err != nil {
+		return 0, 0, err
+	}
+	if o.Features != nil {
+		features, err = featureBits(o.Features)
+	}
+	return order, features, err
+}
+
+// setNewConf sets the configuration of an image just made (c nil: none
+// to set).
+func (im *images) setNewConf(io *gorados.IOContext, name string, c *rbdConf, conf map[string]string) error {
+	if c == nil {
+		return nil
+	}
+	img, err := gorbd.OpenImage(io, name, gorbd.NoSnapshot)
+	if err != nil {
+		return err
+	}
+	defer img.Close()
+	return setImageConfig(img, c, conf)
+}
+
+// confFor reads the option schema when conf sets options.
+func (im *images) confFor(ctx context.Context, conf map[string]string) (*rbdConf, error) {
+	if len(conf) == 0 {
+		return nil, nil
+	}
+	c, err := im.baseConf(ctx, rbdComponent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := confKeys(c.names, conf); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func alreadyExists(err error, spec rbd.ImageSpec) error {
+	if errnoOf(err) == 17 {
+		return &ceph.Error{Code: ceph.AlreadyExists, Component: rbdComponent, Detail: "image " + spec.String() + " already exists", Err: err}
+	}
+	return err
+}
+
+// Copy makes dst with the layout asked for (the source's order by
+// default) and copies src's data into it (rbd_copy2), at opts.Snapshot
+// when given.
+func (im *images) Copy(ctx context.Context, src, dst rbd.ImageSpec, o *rbd.CopyOptions) error {
+	c, err := im.confFor(ctx, o.Configuration)
+	if err != nil {
+		return err
+	}
+	_, feat, err := layoutOpts(&rbd.ImageOptions{Features: o.Features})
+	if err != nil {
+		return err
+	}
+	return im.r.do(ctx, rbdComponent, func() error {
+		return im.withIOContext(src.Pool, src.Namespace, func(sio *gorados.IOContext) error {
+			snap := gorbd.NoSnapshot
+			if o.Snapshot != "" {
+				snap = o.Snapshot
+			}
+			s, err := gorbd.OpenImageReadOnly(sio, src.Name, snap)
+			if err != nil {
+				return notFound(err, src)
+			}
+			defer s.Close()
+			st, err := s.Stat()
+			if err != nil {
+				return err
+			}
+			order := uint64(st.Order)
+			if o.ObjSize != 0 {
+				if order, err = objectOrder(o.ObjSize); err != nil {
+					return err
+				}
+			}
+			if o.Features == nil {
+				if feat, err = s.GetFeatures(); err != nil {
+					return err
+				}
+			}
+			return im.withIOContext(dst.Pool, dst.Namespace, func(dio *gorados.IOContext) error {
+				opts, err := imageOpts(order, feat, &rbd.ImageOptions{Features: []string{}, StripeUnit: o.StripeUnit, StripeCount: o.StripeCount, DataPool: o.DataPool})
+				if err != nil {
+					return err
+				}
+				defer opts.Destroy()
+				if err := gorbd.CreateImage(dio, dst.Name, st.Size, opts); err != nil {
+					return alreadyExists(err, dst)
+				}
+				d, err := gorbd.OpenImage(dio, dst.Name, gorbd.NoSnapshot)
+				if err != nil {
+					return err
+				}
+				defer d.Close()
+				if err := s.Copy2(d); err != nil {
+					return err
+				}
+				if c != nil {
+					return setImageConfig(d, c, o.Configuration)
+				}
+				return nil
+			})
+		})
+	})
+}
+
+func (im *images) Flatten(ctx context.Context, spec rbd.ImageSpec) error {
+	return im.withImage(ctx, spec, func(img *gorbd.Image) error {
+		if _, err := img.GetParent(); errnoOf(err) == 2 {
+			return &ceph.Error{Code: ceph.InvalidArgument, Component: rbdComponent, Detail: "image " + spec.String() + " has no parent", Err: err}
+		}
+		return img.Flatten()
+	})
+}
+
+// DefaultFeatures reads rbd_default_features (a number or a list of
+// names, as Ceph takes either).
+func (im *images) DefaultFeatures(ctx context.Context) ([]string, error) {
+	var v string
+	err := im.r.do(ctx, rbdComponent, func() (err error) {
+		v, err = im.conn.GetConfigOption("rbd_default_features")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	bits, err := parseFeatures(v)
+	if err != nil {
+		return nil, err
+	}
+	return featureNames(bits), nil
+}
+
+// CloneFormat is rbd_default_clone_format, or for "auto" what the
+// dashboard works out from the clients the OSD map requires.
+func (im *images) CloneFormat(ctx context.Context) (int, error) {
+	var v string
+	err := im.r.do(ctx, rbdComponent, func() (err error) {
+		v, err = im.conn.GetConfigOption("rbd_default_clone_format")
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	switch v {
+	case "1":
+		return 1, nil
+	case "2":
+		return 2, nil
+	}
+	d, err := im.r.osdDump(ctx, rbdComponent)
+	if err != nil {
+		return 0, err
+	}
+	if max(d.MinCompatClient, d.RequireMinCompatClient) < "mimic" {
+		return 1, nil
+	}
+	return 2, nil
+}
+
+// snapErr names the snapshot in librbd's common errors.
+func snapErr(err error, spec rbd.ImageSpec, name string) error {
+	what := "snapshot " + spec.String() + "@" + name
+	switch errnoOf(err) {
+	case 2:
+		return &ceph.Error{Code: ceph.NotFound, Component: rbdComponent, Detail: what + " not found", Err: err}
+	case 16:
+		return &ceph.Error{Code: ceph.Busy, Component: rbdComponent, Detail: what + " is protected or has clones", Err: err}
+	case 17:
+		return &ceph.Error{Code: ceph.AlreadyExists, Component: rbdComponent, Detail: what + " already exists", Err: err}
+	}
+	return err
+}
+
+func (s snapshots) Rename(ctx context.Context, spec rbd.ImageSpec, name, newName string) error {
+	return s.im.withImage(ctx, spec, func(img *gorbd.Image) error {
+		if name == newName {
+			_, err := img.GetSnapshot(name).IsProtected()
+			return snapErr(err, spec, name)
+		}
+		err := img.GetSnapshot(name).Rename(newName)
+		if errnoOf(err) == 17 {
+			return snapErr(err, spec, newName)
+		}
+		return snapErr(err, spec, name)
+	})
+}
+
+// setProtected protects or unprotects, when it is not so already.
+func (s snapshots) setProtected(ctx context.Context, spec rbd.ImageSpec, name string, on bool) error {
+	return s.im.withImage(ctx, spec, func(img *gorbd.Image) error {
+		sn := img.GetSnapshot(name)
+		p, err := sn.IsProtected()
+		if err != nil || p == on {
+			return snapErr(err, spec, name)
+		}
+		if on {
+			err = sn.Protect()
+			if errnoOf(err) == 38 || errnoOf(err) == 22 {
+				return &ceph.Error{Code: ceph.InvalidArgument, Component: rbdComponent, Detail: "image " + spec.String() + " must support layering to protect a snapshot", Err: err}
+			}
+			return snapErr(err, spec, name)
+		}
+		return snapErr(sn.Unprotect(), spec, name)
+	})
+}
+
+func (s snapshots) Protect(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return s.setProtected(ctx, spec, name, true)
+}
+
+func (s snapshots) Unprotect(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return s.setProtected(ctx, spec, name, false)
+}
+
+func (s snapshots) Rollback(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return s.im.withImage(ctx, spec, func(img *gorbd.Image) error {
+		return snapErr(img.GetSnapshot(name).Rollback(), spec, name)
+	})
+}
+
+// Clone is rbd_clone3 with the layout asked for.
+func (s snapshots) Clone(ctx context.Context, parent rbd.ImageSpec, snap string, child rbd.ImageSpec, o *rbd.ImageOptions) error {
+	im := s.im
+	c, err := im.confFor(ctx, o.Configuration)
+	if err != nil {
+		return err
+	}
+	order, feat, err := layoutOpts(o)
+	if err != nil {
+		return err
+	}
+	return im.r.do(ctx, rbdComponent, func() error {
+		return im.withIOContext(parent.Pool, parent.Namespace, func(pio *gorados.IOContext) error {
+			p, err := gorbd.OpenImageReadOnly(pio, parent.Name, gorbd.NoSnapshot)
+			if err != nil {
+				return notFound(err, parent)
+			}
+			defer p.Close()
+			if o.ObjSize == 0 {
+				st, err := p.Stat()
+				if err != nil {
+					return err
+				}
+				order = uint64(st.Order)
+			}
+			return im.withIOContext(child.Pool, child.Namespace, func(cio *gorados.IOContext) error {
+				opts, err := imageOpts(order, feat, o)
+				if err != nil {
+					return err
+				}
+				defer opts.Destroy()
+				err = gorbd.CloneFromImage(p, snap, cio, child.Name, opts)
+				switch errnoOf(err) {
+				case 0:
+				case 17:
+					return alreadyExists(err, child)
+				case 2:
+					return snapErr(err, parent, snap)
+				case 22, 38:
+					return &ceph.Error{Code: ceph.InvalidArgument, Component: rbdComponent,
+						Detail: "cannot clone " + parent.String() + "@" + snap + ": the parent needs layering and, with clone format 1, a protected snapshot", Err: err}
+				default:
+					return err
+				}
+				return im.setNewConf(cio, child.Name, c, o.Configuration)
+			})
+		})
 	})
 }

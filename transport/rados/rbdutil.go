@@ -3,6 +3,7 @@ package rados
 import (
 	"math/bits"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,6 +59,22 @@ func featureBits(names []string) (uint64, error) {
 		}
 	}
 	return f, nil
+}
+
+// parseFeatures reads a feature option as Ceph takes it: a number
+// ("61") or names ("layering,exclusive-lock").
+func parseFeatures(v string) (uint64, error) {
+	v = strings.TrimSpace(v)
+	if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+		return n, nil
+	}
+	var names []string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			names = append(names, f)
+		}
+	}
+	return featureBits(names)
 }
 
 // featureOrder is the order in which features are enabled; they are

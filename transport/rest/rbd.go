@@ -108,3 +108,79 @@ func (s snapshotsService) Create(ctx context.Context, spec rbd.ImageSpec, name s
 func (s snapshotsService) Delete(ctx context.Context, spec rbd.ImageSpec, name string) error {
 	return exec(ctx, s.c, ops.RBDSnapDelete, &ops.RBDSnapDeleteRequest{ImageSpec: spec.String(), SnapshotName: name})
 }
+
+// layout is the body fields of a copy or a clone that describe the new
+// image; zero fields are left out.
+type layout struct {
+	ObjSize, StripeUnit, StripeCount *ops.Int
+	Features                         *[]string
+	DataPool                         *string
+	Configuration                    map[string]any
+}
+
+func layoutOf(o rbd.ImageOptions) layout {
+	l := layout{ObjSize: intOf(o.ObjSize), StripeUnit: intOf(o.StripeUnit), StripeCount: intOf(o.StripeCount),
+		DataPool: nonZero(o.DataPool), Configuration: configAny(o.Configuration)}
+	if o.Features != nil {
+		l.Features = &o.Features
+	}
+	return l
+}
+
+// Copy is POST /api/block/image/{image_spec}/copy. The dashboard requires
+// dest_namespace; "" is the default namespace.
+func (s imagesService) Copy(ctx context.Context, src, dst rbd.ImageSpec, opts *rbd.CopyOptions) error {
+	l := layoutOf(opts.ImageOptions)
+	return exec(ctx, s.c, ops.RBDImageCopy, &ops.RBDImageCopyRequest{
+		ImageSpec: src.String(), DestPoolName: dst.Pool, DestNamespace: new(dst.Namespace), DestImageName: dst.Name,
+		SnapshotName: nonZero(opts.Snapshot), ObjSize: l.ObjSize, Features: l.Features, StripeUnit: l.StripeUnit,
+		StripeCount: l.StripeCount, DataPool: l.DataPool, Configuration: l.Configuration,
+	})
+}
+
+func (s imagesService) Flatten(ctx context.Context, spec rbd.ImageSpec) error {
+	return exec(ctx, s.c, ops.RBDImageFlatten, &ops.RBDImageFlattenRequest{ImageSpec: spec.String()})
+}
+
+func (s imagesService) DefaultFeatures(ctx context.Context) ([]string, error) {
+	f, err := get[[]string](ctx, s.c, ops.RBDImageDefaultFeatures, nil)
+	if err != nil {
+		return nil, err
+	}
+	return *f, nil
+}
+
+func (s imagesService) CloneFormat(ctx context.Context) (int, error) {
+	v, err := get[int](ctx, s.c, ops.RBDImageCloneFormatVersion, nil)
+	if err != nil {
+		return 0, err
+	}
+	return *v, nil
+}
+
+// Rename, Protect and Unprotect are PUT .../snap/{name}; the dashboard
+// changes protection only when it differs, as the library's contract says.
+func (s snapshotsService) Rename(ctx context.Context, spec rbd.ImageSpec, name, newName string) error {
+	return exec(ctx, s.c, ops.RBDSnapUpdate, &ops.RBDSnapUpdateRequest{ImageSpec: spec.String(), SnapshotName: name, NewSnapName: &newName})
+}
+
+func (s snapshotsService) Protect(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return exec(ctx, s.c, ops.RBDSnapUpdate, &ops.RBDSnapUpdateRequest{ImageSpec: spec.String(), SnapshotName: name, IsProtected: new(true)})
+}
+
+func (s snapshotsService) Unprotect(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return exec(ctx, s.c, ops.RBDSnapUpdate, &ops.RBDSnapUpdateRequest{ImageSpec: spec.String(), SnapshotName: name, IsProtected: new(false)})
+}
+
+func (s snapshotsService) Rollback(ctx context.Context, spec rbd.ImageSpec, name string) error {
+	return exec(ctx, s.c, ops.RBDSnapRollback, &ops.RBDSnapRollbackRequest{ImageSpec: spec.String(), SnapshotName: name})
+}
+
+func (s snapshotsService) Clone(ctx context.Context, parent rbd.ImageSpec, snap string, child rbd.ImageSpec, opts *rbd.ImageOptions) error {
+	l := layoutOf(*opts)
+	return exec(ctx, s.c, ops.RBDSnapClone, &ops.RBDSnapCloneRequest{
+		ImageSpec: parent.String(), SnapshotName: snap, ChildPoolName: child.Pool, ChildImageName: child.Name,
+		ChildNamespace: nonZero(child.Namespace), ObjSize: l.ObjSize, Features: l.Features, StripeUnit: l.StripeUnit,
+		StripeCount: l.StripeCount, DataPool: l.DataPool, Configuration: l.Configuration,
+	})
+}
