@@ -138,6 +138,10 @@ func readCases() []Case {
 			Values: []string{"is_safe_to_destroy", "safe_to_destroy", "active", "missing_stats", "stored_pgs"}},
 		{Name: "osd devices", Path: "/api/osd/0/devices", Values: []string{""}},
 		{Name: "osd histogram", Path: "/api/osd/0/histogram"},
+
+		{Name: "rbd default features", Path: "/api/block/image/default_features", Values: []string{""}},
+		{Name: "rbd clone format", Path: "/api/block/image/clone_format_version", Values: []string{""}},
+		{Name: "rbd status", Path: "/ui-api/block/rbd/status", Values: []string{"available", "message"}},
 	}
 }
 
@@ -223,8 +227,6 @@ var notCompared = map[string]string{
 	"GET /api/block/image":                                       "RBD is not part of the core slice",
 	"GET /api/block/image/{image_spec}":                          "RBD is not part of the core slice",
 	"GET /api/osd/{svc_id}/smart":                                "not implemented (501)",
-	"GET /api/block/image/clone_format_version":                  "not implemented (501)",
-	"GET /api/block/image/default_features":                      "not implemented (501)",
 	"GET /api/block/image/trash":                                 "not implemented (501)",
 	"GET /api/block/mirroring/pool/{pool_name}":                  "not implemented (501)",
 	"GET /api/block/mirroring/pool/{pool_name}/peer":             "not implemented (501)",
