@@ -67,6 +67,8 @@ type SnapshotChild struct {
 type Image struct {
 	Name            string                  `json:"name"`
 	ID              string                  `json:"id"`
+	UniqueID        string                  `json:"unique_id"`
+	ImageFormat     int                     `json:"image_format"`
 	PoolName        string                  `json:"pool_name"`
 	Namespace       *string                 `json:"namespace"`
 	DataPool        *string                 `json:"data_pool"`
@@ -85,6 +87,12 @@ type Image struct {
 	DiskUsage       uint64                  `json:"disk_usage"`
 	TotalDiskUsage  uint64                  `json:"total_disk_usage"`
 	Configuration   []ceph.PoolConfigOption `json:"configuration"`
+}
+
+// UniqueSpec is an image's unique id as the dashboard forms it:
+// pool/[namespace/]id.
+func UniqueSpec(pool, namespace, id string) string {
+	return ImageSpec{Pool: pool, Namespace: namespace, Name: id}.String()
 }
 
 // ImageSpecJSON is an image's parent as the dashboard returns it.

@@ -102,7 +102,8 @@ func (c *cluster) imageLocked(spec rbd.ImageSpec) (*pool, *image, error) {
 
 func (c *cluster) imageValueLocked(p *pool, img *image) rbd.Image {
 	v := rbd.Image{
-		Name: img.name, ID: img.id, PoolName: p.name, Size: img.size, ObjSize: img.objSize,
+		Name: img.name, ID: img.id, UniqueID: rbd.UniqueSpec(p.name, img.namespace, img.id), ImageFormat: 2,
+		PoolName: p.name, Size: img.size, ObjSize: img.objSize,
 		NumObjs: (img.size + img.objSize - 1) / img.objSize, Order: bits.TrailingZeros64(img.objSize),
 		BlockNamePrefix: "rbd_data." + img.id, Features: img.features, FeaturesName: featureNames(img.features),
 		StripeUnit: img.stripeUnit, StripeCount: img.stripeCount,
@@ -205,8 +206,8 @@ func (s imagesService) Create(ctx context.Context, spec rbd.ImageSpec, opts *rbd
 		if err != nil {
 			return err
 		}
-		if spec.Namespace != "" {
-			return ceph.Errorf(ceph.NotFound, "rbd", "namespace %s does not exist in pool %s", spec.Namespace, spec.Pool)
+		if err := c.namespaceLocked(p, spec.Namespace); err != nil {
+			return err
 		}
 		if _, ok := p.images[imageKey(spec.Namespace, spec.Name)]; ok {
 			return ceph.Errorf(ceph.AlreadyExists, "rbd", "rbd image %s already exists", spec)
@@ -276,6 +277,9 @@ func (s imagesService) Create(ctx context.Context, spec rbd.ImageSpec, opts *rbd
 func (c *cluster) newImageLocked(spec rbd.ImageSpec, size uint64, opts *rbd.ImageOptions) (*image, error) {
 	p, err := c.poolByNameOrErr(spec.Pool)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.namespaceLocked(p, spec.Namespace); err != nil {
 		return nil, err
 	}
 	if _, ok := p.images[imageKey(spec.Namespace, spec.Name)]; ok {

@@ -130,6 +130,7 @@ type pool struct {
 	objects        int64
 	rbdConfig      map[string]string
 	images         map[string]*image // key: namespace + "/" + name
+	rbd            *poolRBD          // namespaces and trash; nil until used
 	nextImageIndex int
 	// lforPreluminous is the epoch of the last pg_num change (Ceph's
 	// last_force_op_resend_preluminous).

@@ -76,7 +76,8 @@ func info(img *gorbd.Image, pool, ns string, c *rbdConf, poolConf map[string]str
 		return nil, err
 	}
 	out := &rbd.Image{
-		Name: img.GetName(), ID: id, PoolName: pool, Size: st.Size, ObjSize: st.Obj_size,
+		Name: img.GetName(), ID: id, UniqueID: rbd.UniqueSpec(pool, ns, id), ImageFormat: 2,
+		PoolName: pool, Size: st.Size, ObjSize: st.Obj_size,
 		NumObjs: st.Num_objs, Order: st.Order, BlockNamePrefix: st.Block_name_prefix,
 		Features: feat, FeaturesName: featureNames(feat), StripeUnit: su, StripeCount: sc,
 		Timestamp:     rbdTimestamp(time.Unix(int64(ts.Sec), int64(ts.Nsec))),

@@ -70,6 +70,9 @@ func checkImageLifecycle(ctx context.Context, t testing.TB, e *env) {
 	if img.ID == "" {
 		t.Error("the image has no id")
 	}
+	if img.UniqueID != pool+"/"+img.ID || img.ImageFormat != 2 {
+		t.Errorf("unique_id %q, image_format %d; want %s/%s, 2", img.UniqueID, img.ImageFormat, pool, img.ID)
+	}
 	waitImageListed(ctx, t, e, pool, spec.Name, true)
 
 	size := uint64(8 << 20)

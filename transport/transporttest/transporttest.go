@@ -144,5 +144,7 @@ var areas = []area{
 	{"OSDFlags", flagChecks},
 	{"OSDLifecycle", lifecycleChecks},
 	{"RBDImages", rbdChecks},
+	{"RBDTrash", rbdTrashChecks},
+	{"RBDNamespaces", rbdNamespaceChecks},
 	{"Commands", commandChecks},
 }
