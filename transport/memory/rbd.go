@@ -202,78 +202,16 @@ func (c *cluster) checkImageConfig(cfg map[string]string) error {
 
 func (s imagesService) Create(ctx context.Context, spec rbd.ImageSpec, opts *rbd.CreateOptions) error {
 	return s.update(ctx, "RBD.Images.Create", []any{spec, opts}, func(c *cluster) error {
-		p, err := c.poolByNameOrErr(spec.Pool)
-		if err != nil {
-			return err
-		}
-		if err := c.namespaceLocked(p, spec.Namespace); err != nil {
-			return err
-		}
-		if _, ok := p.images[imageKey(spec.Namespace, spec.Name)]; ok {
-			return ceph.Errorf(ceph.AlreadyExists, "rbd", "rbd image %s already exists", spec)
-		}
-		var features uint64
-		if opts.Features == nil {
-			var f uint64
-			fmt.Sscan(c.rbdDefault(p, "rbd_default_features"), &f)
-			features = f
-		} else {
-			for _, f := range opts.Features {
-				features |= rbdFeatureBits[f]
-			}
-		}
-		if err := checkFeatureDeps(features); err != nil {
-			return err
-		}
-		if opts.DataPool != "" {
-			dp, err := c.poolByNameOrErr(opts.DataPool)
-			if err != nil {
-				return err
-			}
-			if dp.typ == ceph.Erasure && dp.flags&poolFlagECOverwrites == 0 {
-				return ceph.Errorf(ceph.InvalidArgument, "rbd", "data pool %s is erasure-coded without ec_overwrites", dp.name)
-			}
-			features |= rbdFeatureBits["data-pool"]
-		}
-		if err := c.checkImageConfig(opts.Configuration); err != nil {
-			return err
-		}
-		objSize := opts.ObjSize
-		if objSize == 0 {
-			objSize = 4 << 20
-		}
-		unit, count := opts.StripeUnit, opts.StripeCount
-		if unit == 0 {
-			unit = objSize
-		}
-		if count == 0 {
-			count = 1
-		}
-		if unit > objSize || objSize%unit != 0 {
-			return ceph.Errorf(ceph.InvalidArgument, "rbd", "stripe unit %d must divide the object size %d", unit, objSize)
-		}
-		if unit != objSize || count != 1 {
-			features |= rbdFeatureBits["striping"]
-		}
-		p.nextImageIndex++
-		h := sha1.Sum([]byte(fmt.Sprintf("%s/%d/%s/%d", c.fsid, p.id, spec.Name, p.nextImageIndex)))
-		img := &image{
-			id: fmt.Sprintf("%x", h[:6]), name: spec.Name, namespace: spec.Namespace, size: opts.Size,
-			objSize: objSize, features: features, stripeUnit: unit, stripeCount: count,
-			dataPool: opts.DataPool, created: c.now(), config: map[string]string{},
-		}
-		for k, v := range opts.Configuration {
-			if v != "" {
-				img.config[k] = v
-			}
-		}
-		p.images[imageKey(spec.Namespace, spec.Name)] = img
-		return nil
+		_, err := c.newImageLocked(spec, opts.Size, &rbd.ImageOptions{
+			ObjSize: opts.ObjSize, Features: opts.Features, StripeUnit: opts.StripeUnit,
+			StripeCount: opts.StripeCount, DataPool: opts.DataPool, Configuration: opts.Configuration,
+		})
+		return err
 	})
 }
 
 // newImageLocked adds an image of size to spec's pool with the layout of
-// opts (librbd's defaults for zero fields), as a copy or a clone is made.
+// opts (librbd's defaults for zero fields): a new image, a copy or a clone.
 func (c *cluster) newImageLocked(spec rbd.ImageSpec, size uint64, opts *rbd.ImageOptions) (*image, error) {
 	p, err := c.poolByNameOrErr(spec.Pool)
 	if err != nil {
@@ -313,12 +251,19 @@ func (c *cluster) newImageLocked(spec rbd.ImageSpec, size uint64, opts *rbd.Imag
 	if count == 0 {
 		count = 1
 	}
+	if unit > objSize || objSize%unit != 0 {
+		return nil, ceph.Errorf(ceph.InvalidArgument, "rbd", "stripe unit %d must divide the object size %d", unit, objSize)
+	}
 	if unit != objSize || count != 1 {
 		features |= rbdFeatureBits["striping"]
 	}
 	if opts.DataPool != "" {
-		if _, err := c.poolByNameOrErr(opts.DataPool); err != nil {
+		dp, err := c.poolByNameOrErr(opts.DataPool)
+		if err != nil {
 			return nil, err
+		}
+		if dp.typ == ceph.Erasure && dp.flags&poolFlagECOverwrites == 0 {
+			return nil, ceph.Errorf(ceph.InvalidArgument, "rbd", "data pool %s is erasure-coded without ec_overwrites", dp.name)
 		}
 		features |= rbdFeatureBits["data-pool"]
 	}
