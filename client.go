@@ -44,6 +44,8 @@ type RBD struct {
 	Snapshots  rbd.Snapshots
 	Trash      rbd.Trash
 	Namespaces rbd.Namespaces
+	Mirroring  rbd.Mirroring
+	Peers      rbd.MirrorPeers
 }
 
 // Option configures New.
@@ -76,6 +78,7 @@ func New(parts *Client, opts ...Option) *Client {
 		RBD: RBD{
 			Images: rbd.ValidatedImages(parts.RBD.Images), Snapshots: rbd.ValidatedSnapshots(parts.RBD.Snapshots),
 			Trash: rbd.ValidatedTrash(parts.RBD.Trash), Namespaces: rbd.ValidatedNamespaces(parts.RBD.Namespaces),
+			Mirroring: rbd.ValidatedMirroring(parts.RBD.Mirroring), Peers: rbd.ValidatedMirrorPeers(parts.RBD.Peers),
 		},
 		Commands: ceph.ValidatedCommander(parts.Commands),
 		closer:   parts.closer,

@@ -2,11 +2,10 @@ package httpapi
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"slices"
-	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi/ops"
@@ -27,11 +26,12 @@ func imageNamespace(im *rbd.Image) string {
 	return *im.Namespace
 }
 
-// rbdList pages, searches and sorts as the dashboard's
-// RbdService.rbd_pool_list (offset, limit default 5 with -1 for all, search
-// in name/pool/namespace, sort "+name"/"-pool_name"/...) and returns the
-// total in X-Total-Count. It lists through the domain API each time, so a
-// write is visible at once (the dashboard caches names for 30 s).
+// rbdList is the dashboard's v2.0 list (RbdService.rbd_pool_list):
+// offset, limit (default 5, -1 for all), search in name/pool/namespace,
+// sort "+name"/"-pool_name"/..., and the total in X-Total-Count. The
+// transport pages (rbd.ListOptions), so only a page's images are read; it
+// lists through the domain API each time, so a write is visible at once
+// (the dashboard caches names for 30 s).
 func (s *Server) rbdList(c *call, r *ops.RBDImageListRequest) (any, error) {
 	offset, limit := 0, 5
 	if r.Offset != nil {
@@ -43,50 +43,21 @@ func (s *Server) rbdList(c *call, r *ops.RBDImageListRequest) (any, error) {
 	if limit < -1 || offset < 0 {
 		return nil, ceph.Errorf(ceph.InvalidArgument, "rbd", "Wrong limit value %d", limit)
 	}
-	images, err := s.client.RBD.Images.List(c.ctx(), r.PoolName, nil)
+	opts := &rbd.ListOptions{Offset: offset, Limit: limit, Search: r.Search, Sort: r.Sort}
+	switch limit {
+	case -1:
+		opts.Limit = 0
+	case 0:
+		// the dashboard's empty slice: count, read nothing
+		opts.Offset = math.MaxInt32
+	}
+	list, err := s.client.RBD.Images.List(c.ctx(), r.PoolName, opts)
 	if err != nil {
 		return nil, err
 	}
-	search := r.Search
-	kept := images[:0:0]
-	for _, im := range images {
-		if strings.Contains(im.Name, search) || strings.Contains(im.PoolName, search) || strings.Contains(imageNamespace(&im), search) {
-			kept = append(kept, im)
-		}
-	}
-	sortBy, desc := "name", false
-	if srt := r.Sort; len(srt) >= 2 {
-		desc = srt[0] == '-'
-		if f := srt[1:]; f == "pool_name" || f == "namespace" {
-			sortBy = f
-		}
-	}
-	key := func(im *rbd.Image) string {
-		switch sortBy {
-		case "pool_name":
-			return im.PoolName
-		case "namespace":
-			return imageNamespace(im)
-		}
-		return im.Name
-	}
-	sort.SliceStable(kept, func(i, j int) bool {
-		if desc {
-			return key(&kept[i]) > key(&kept[j])
-		}
-		return key(&kept[i]) < key(&kept[j])
-	})
-	total := len(kept)
-	end := offset + limit
-	if limit == -1 || end > total {
-		end = total
-	}
-	if offset > total {
-		offset = total
-	}
 	out := []*rbdPoolImages{}
 	byPool := map[string]*rbdPoolImages{}
-	for _, im := range kept[offset:end] {
+	for _, im := range list.Images {
 		p, ok := byPool[im.PoolName]
 		if !ok {
 			p = &rbdPoolImages{PoolName: im.PoolName}
@@ -95,7 +66,7 @@ func (s *Server) rbdList(c *call, r *ops.RBDImageListRequest) (any, error) {
 		}
 		p.Value = append(p.Value, im)
 	}
-	return &response{header: http.Header{"X-Total-Count": {strconv.Itoa(total)}}, body: out}, nil
+	return &response{header: http.Header{"X-Total-Count": {strconv.Itoa(list.Total)}}, body: out}, nil
 }
 
 // rbdSpec parses the {image_spec} path parameter.

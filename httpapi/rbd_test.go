@@ -20,16 +20,21 @@ type fakeImages struct {
 	images map[string]rbd.Image
 }
 
-func (f *fakeImages) List(ctx context.Context, pool string, _ *rbd.ListOptions) ([]rbd.Image, error) {
+func (f *fakeImages) List(ctx context.Context, pool string, opts *rbd.ListOptions) (*rbd.ImageList, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []rbd.Image
+	var specs []rbd.ImageSpec
 	for _, im := range f.images {
 		if pool == "" || im.PoolName == pool {
-			out = append(out, im)
+			specs = append(specs, rbd.ImageSpec{Pool: im.PoolName, Namespace: imageNamespace(&im), Name: im.Name})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.Slice(specs, func(i, j int) bool { return specs[i].String() < specs[j].String() })
+	page, total := opts.Page(specs)
+	out := &rbd.ImageList{Total: total}
+	for _, s := range page {
+		out.Images = append(out.Images, f.images[s.String()])
+	}
 	return out, nil
 }
 

@@ -2,6 +2,7 @@ package rbd
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"time"
 
@@ -55,6 +56,27 @@ type Snapshot struct {
 	IsProtected bool            `json:"is_protected"`
 	UsedBytes   *uint64         `json:"used_bytes"`
 	Children    []SnapshotChild `json:"children"`
+	// Namespace is librbd's snapshot namespace type: 0 user, 1 group,
+	// 2 trash, 3 mirror.
+	Namespace int `json:"namespace"`
+	// MirrorMode is the image's mirroring mode (journal when mirroring
+	// is off), as the dashboard repeats it on each snapshot.
+	MirrorMode ImageMirrorMode `json:"mirror_mode"`
+	// DiskUsage is the bytes the snapshot holds beyond the one before
+	// it, known with the fast-diff feature (nil otherwise).
+	DiskUsage *uint64 `json:"disk_usage,omitempty"`
+	// Mirror describes a mirroring snapshot (namespace 3).
+	Mirror *SnapshotMirror `json:"mirror,omitempty"`
+}
+
+// SnapshotMirror is the mirroring state of a mirror snapshot.
+type SnapshotMirror struct {
+	State                  int      `json:"state"`
+	MirrorPeerUUIDs        []string `json:"mirror_peer_uuids"`
+	Complete               bool     `json:"complete"`
+	PrimaryMirrorUUID      string   `json:"primary_mirror_uuid"`
+	PrimarySnapID          uint64   `json:"primary_snap_id"`
+	LastCopiedObjectNumber uint64   `json:"last_copied_object_number"`
 }
 
 // SnapshotChild is a clone of a snapshot, as the dashboard lists it.
@@ -87,6 +109,12 @@ type Image struct {
 	DiskUsage       uint64                  `json:"disk_usage"`
 	TotalDiskUsage  uint64                  `json:"total_disk_usage"`
 	Configuration   []ceph.PoolConfigOption `json:"configuration"`
+	// MirrorMode is the image's mirroring mode; journal when mirroring
+	// is not enabled on it (librbd's answer).
+	MirrorMode ImageMirrorMode `json:"mirror_mode"`
+	// ScheduleInfo is the image's mirror snapshot schedule, for images
+	// mirrored by snapshot that have one.
+	ScheduleInfo map[string]any `json:"schedule_info,omitempty"`
 }
 
 // UniqueSpec is an image's unique id as the dashboard forms it:
@@ -103,12 +131,22 @@ type ImageSpecJSON struct {
 	SnapName      string `json:"snap_name"`
 }
 
-// ListOptions filter List.
+// ListOptions filter, sort and page List, as the dashboard's v2.0 image
+// list does.
 type ListOptions struct {
 	// Offset and Limit page the result (Limit 0: all).
 	Offset, Limit int
-	// Search keeps images whose name contains it.
+	// Search keeps images whose name, pool or namespace contains it.
 	Search string
+	// Sort is "name", "pool_name" or "namespace", "+" (the default) or "-"
+	// first for the order; "" or anything else sorts by name.
+	Sort string
+}
+
+// ImageList is a page of images and the number of images that matched.
+type ImageList struct {
+	Images []Image
+	Total  int
 }
 
 // CreateOptions describe a new image. Size is required.
@@ -151,8 +189,9 @@ type CopyOptions struct {
 
 // Images manages RBD images.
 type Images interface {
-	// List returns the images of a pool (every RBD pool when pool is "").
-	List(ctx context.Context, pool string, opts *ListOptions) ([]Image, error)
+	// List returns the images of a pool (every RBD pool when pool is ""),
+	// sorted and paged by opts; only the page's images are read in full.
+	List(ctx context.Context, pool string, opts *ListOptions) (*ImageList, error)
 	Get(ctx context.Context, spec ImageSpec) (*Image, error)
 	Create(ctx context.Context, spec ImageSpec, opts *CreateOptions) error
 	Update(ctx context.Context, spec ImageSpec, opts *UpdateOptions) error
@@ -240,4 +279,48 @@ type Namespaces interface {
 	// Delete removes an empty namespace; one with images is
 	// FailedPrecondition.
 	Delete(ctx context.Context, pool, namespace string) error
+}
+
+// Page filters, sorts and pages image specs by opts, as the dashboard's
+// image list does: the search matches name, pool or namespace; the sort is
+// stable; Limit 0 keeps all from Offset. It returns the page and the
+// number of specs that matched. Transports list names (cheap), page them
+// here and read only the page's images.
+func (o *ListOptions) Page(specs []ImageSpec) ([]ImageSpec, int) {
+	var opts ListOptions
+	if o != nil {
+		opts = *o
+	}
+	kept := make([]ImageSpec, 0, len(specs))
+	for _, s := range specs {
+		if strings.Contains(s.Name, opts.Search) || strings.Contains(s.Pool, opts.Search) || strings.Contains(s.Namespace, opts.Search) {
+			kept = append(kept, s)
+		}
+	}
+	desc, by := false, opts.Sort
+	if len(by) > 0 && (by[0] == '+' || by[0] == '-') {
+		desc, by = by[0] == '-', by[1:]
+	}
+	key := func(s ImageSpec) string {
+		switch by {
+		case "pool_name":
+			return s.Pool
+		case "namespace":
+			return s.Namespace
+		}
+		return s.Name
+	}
+	sort.SliceStable(kept, func(i, j int) bool {
+		if desc {
+			return key(kept[i]) > key(kept[j])
+		}
+		return key(kept[i]) < key(kept[j])
+	})
+	total := len(kept)
+	start := min(opts.Offset, total)
+	end := total
+	if opts.Limit > 0 {
+		end = min(start+opts.Limit, total)
+	}
+	return kept[start:end], total
 }

@@ -16,7 +16,7 @@ type UnimplementedImages struct{}
 var _ Images = UnimplementedImages{}
 
 // List answers Unimplemented.
-func (UnimplementedImages) List(context.Context, string, *ListOptions) (_ []Image, err error) {
+func (UnimplementedImages) List(context.Context, string, *ListOptions) (_ *ImageList, err error) {
 	err = ceph.UnimplementedError("rbd", "Images.List")
 	return
 }
@@ -75,7 +75,7 @@ func ValidatedImages(next Images) Images { return validatedImages{next} }
 
 type validatedImages struct{ next Images }
 
-func (v validatedImages) List(ctx context.Context, pool string, opts *ListOptions) (r0 []Image, err error) {
+func (v validatedImages) List(ctx context.Context, pool string, opts *ListOptions) (r0 *ImageList, err error) {
 	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
 		return
 	}
@@ -595,4 +595,376 @@ func (v validatedNamespaces) Delete(ctx context.Context, pool string, namespace 
 		return
 	}
 	return v.next.Delete(ctx, pool, namespace)
+}
+
+// UnimplementedMirroring answers Unimplemented to every method of Mirroring. Embed it in an
+// implementation so that methods added to Mirroring later do not break it.
+type UnimplementedMirroring struct{}
+
+var _ Mirroring = UnimplementedMirroring{}
+
+// SiteName answers Unimplemented.
+func (UnimplementedMirroring) SiteName(context.Context) (_ string, err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.SiteName")
+	return
+}
+
+// SetSiteName answers Unimplemented.
+func (UnimplementedMirroring) SetSiteName(context.Context, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.SetSiteName")
+	return
+}
+
+// PoolMode answers Unimplemented.
+func (UnimplementedMirroring) PoolMode(context.Context, string) (_ MirrorMode, err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.PoolMode")
+	return
+}
+
+// SetPoolMode answers Unimplemented.
+func (UnimplementedMirroring) SetPoolMode(context.Context, string, MirrorMode) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.SetPoolMode")
+	return
+}
+
+// CreateBootstrapToken answers Unimplemented.
+func (UnimplementedMirroring) CreateBootstrapToken(context.Context, string) (_ string, err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.CreateBootstrapToken")
+	return
+}
+
+// ImportBootstrapToken answers Unimplemented.
+func (UnimplementedMirroring) ImportBootstrapToken(context.Context, string, PeerDirection, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.ImportBootstrapToken")
+	return
+}
+
+// Summary answers Unimplemented.
+func (UnimplementedMirroring) Summary(context.Context) (_ *MirrorSummary, err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.Summary")
+	return
+}
+
+// ImageInfo answers Unimplemented.
+func (UnimplementedMirroring) ImageInfo(context.Context, ImageSpec) (_ *ImageMirrorInfo, err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.ImageInfo")
+	return
+}
+
+// EnableImage answers Unimplemented.
+func (UnimplementedMirroring) EnableImage(context.Context, ImageSpec, ImageMirrorMode) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.EnableImage")
+	return
+}
+
+// DisableImage answers Unimplemented.
+func (UnimplementedMirroring) DisableImage(context.Context, ImageSpec, bool) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.DisableImage")
+	return
+}
+
+// PromoteImage answers Unimplemented.
+func (UnimplementedMirroring) PromoteImage(context.Context, ImageSpec, bool) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.PromoteImage")
+	return
+}
+
+// DemoteImage answers Unimplemented.
+func (UnimplementedMirroring) DemoteImage(context.Context, ImageSpec) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.DemoteImage")
+	return
+}
+
+// ResyncImage answers Unimplemented.
+func (UnimplementedMirroring) ResyncImage(context.Context, ImageSpec) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.ResyncImage")
+	return
+}
+
+// ValidatedMirroring wraps next with the argument checks every transport
+// shares; a nil next answers Unimplemented.
+func ValidatedMirroring(next Mirroring) Mirroring { return validatedMirroring{next} }
+
+type validatedMirroring struct{ next Mirroring }
+
+func (v validatedMirroring) SiteName(ctx context.Context) (r0 string, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.SiteName")
+		return
+	}
+	return v.next.SiteName(ctx)
+}
+
+func (v validatedMirroring) SetSiteName(ctx context.Context, name string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.SetSiteName")
+		return
+	}
+	if err = (mirroringChecks{}).SetSiteName(name); err != nil {
+		return
+	}
+	return v.next.SetSiteName(ctx, name)
+}
+
+func (v validatedMirroring) PoolMode(ctx context.Context, pool string) (r0 MirrorMode, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.PoolMode")
+		return
+	}
+	if err = (mirroringChecks{}).PoolMode(pool); err != nil {
+		return
+	}
+	return v.next.PoolMode(ctx, pool)
+}
+
+func (v validatedMirroring) SetPoolMode(ctx context.Context, pool string, mode MirrorMode) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.SetPoolMode")
+		return
+	}
+	if err = (mirroringChecks{}).SetPoolMode(pool, mode); err != nil {
+		return
+	}
+	return v.next.SetPoolMode(ctx, pool, mode)
+}
+
+func (v validatedMirroring) CreateBootstrapToken(ctx context.Context, pool string) (r0 string, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.CreateBootstrapToken")
+		return
+	}
+	if err = (mirroringChecks{}).CreateBootstrapToken(pool); err != nil {
+		return
+	}
+	return v.next.CreateBootstrapToken(ctx, pool)
+}
+
+func (v validatedMirroring) ImportBootstrapToken(ctx context.Context, pool string, direction PeerDirection, token string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.ImportBootstrapToken")
+		return
+	}
+	if err = (mirroringChecks{}).ImportBootstrapToken(pool, direction, token); err != nil {
+		return
+	}
+	return v.next.ImportBootstrapToken(ctx, pool, direction, token)
+}
+
+func (v validatedMirroring) Summary(ctx context.Context) (r0 *MirrorSummary, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.Summary")
+		return
+	}
+	return v.next.Summary(ctx)
+}
+
+func (v validatedMirroring) ImageInfo(ctx context.Context, spec ImageSpec) (r0 *ImageMirrorInfo, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.ImageInfo")
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.ImageInfo(ctx, spec)
+}
+
+func (v validatedMirroring) EnableImage(ctx context.Context, spec ImageSpec, mode ImageMirrorMode) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.EnableImage")
+		return
+	}
+	if err = (mirroringChecks{}).EnableImage(spec, mode); err != nil {
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.EnableImage(ctx, spec, mode)
+}
+
+func (v validatedMirroring) DisableImage(ctx context.Context, spec ImageSpec, force bool) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.DisableImage")
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.DisableImage(ctx, spec, force)
+}
+
+func (v validatedMirroring) PromoteImage(ctx context.Context, spec ImageSpec, force bool) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.PromoteImage")
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.PromoteImage(ctx, spec, force)
+}
+
+func (v validatedMirroring) DemoteImage(ctx context.Context, spec ImageSpec) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.DemoteImage")
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.DemoteImage(ctx, spec)
+}
+
+func (v validatedMirroring) ResyncImage(ctx context.Context, spec ImageSpec) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.ResyncImage")
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.ResyncImage(ctx, spec)
+}
+
+// UnimplementedMirrorPeers answers Unimplemented to every method of MirrorPeers. Embed it in an
+// implementation so that methods added to MirrorPeers later do not break it.
+type UnimplementedMirrorPeers struct{}
+
+var _ MirrorPeers = UnimplementedMirrorPeers{}
+
+// List answers Unimplemented.
+func (UnimplementedMirrorPeers) List(context.Context, string) (_ []string, err error) {
+	err = ceph.UnimplementedError("rbd", "MirrorPeers.List")
+	return
+}
+
+// Get answers Unimplemented.
+func (UnimplementedMirrorPeers) Get(context.Context, string, string) (_ *Peer, err error) {
+	err = ceph.UnimplementedError("rbd", "MirrorPeers.Get")
+	return
+}
+
+// Add answers Unimplemented.
+func (UnimplementedMirrorPeers) Add(context.Context, string, *PeerOptions) (_ string, err error) {
+	err = ceph.UnimplementedError("rbd", "MirrorPeers.Add")
+	return
+}
+
+// Update answers Unimplemented.
+func (UnimplementedMirrorPeers) Update(context.Context, string, string, *PeerOptions) (err error) {
+	err = ceph.UnimplementedError("rbd", "MirrorPeers.Update")
+	return
+}
+
+// Delete answers Unimplemented.
+func (UnimplementedMirrorPeers) Delete(context.Context, string, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "MirrorPeers.Delete")
+	return
+}
+
+// ValidatedMirrorPeers wraps next with the argument checks every transport
+// shares; a nil next answers Unimplemented.
+func ValidatedMirrorPeers(next MirrorPeers) MirrorPeers { return validatedMirrorPeers{next} }
+
+type validatedMirrorPeers struct{ next MirrorPeers }
+
+func (v validatedMirrorPeers) List(ctx context.Context, pool string) (r0 []string, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "MirrorPeers.List")
+		return
+	}
+	return v.next.List(ctx, pool)
+}
+
+func (v validatedMirrorPeers) Get(ctx context.Context, pool string, uuid string) (r0 *Peer, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "MirrorPeers.Get")
+		return
+	}
+	return v.next.Get(ctx, pool, uuid)
+}
+
+func (v validatedMirrorPeers) Add(ctx context.Context, pool string, opts *PeerOptions) (r0 string, err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "MirrorPeers.Add")
+		return
+	}
+	if opts == nil {
+		opts = &PeerOptions{}
+	}
+	return v.next.Add(ctx, pool, opts)
+}
+
+func (v validatedMirrorPeers) Update(ctx context.Context, pool string, uuid string, opts *PeerOptions) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "MirrorPeers.Update")
+		return
+	}
+	if opts == nil {
+		opts = &PeerOptions{}
+	}
+	return v.next.Update(ctx, pool, uuid, opts)
+}
+
+func (v validatedMirrorPeers) Delete(ctx context.Context, pool string, uuid string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "MirrorPeers.Delete")
+		return
+	}
+	return v.next.Delete(ctx, pool, uuid)
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/cephapi/cephapi/ceph"
 )
 
-//go:generate go run ../internal/svcgen -o services_gen.go Images=rbd Snapshots=rbd Trash=rbd Namespaces=rbd
+//go:generate go run ../internal/svcgen -o services_gen.go Images=rbd Snapshots=rbd Trash=rbd Namespaces=rbd Mirroring=rbd MirrorPeers=rbd
 
 // The argument checks of the Images operations beyond their argument
 // types' Validate methods (ImageSpec, CreateOptions, ...). The generated
@@ -186,3 +186,86 @@ func validateFeatures(fs []string) error {
 	}
 	return nil
 }
+
+type (
+	mirroringChecks   struct{}
+	mirrorPeersChecks struct{}
+)
+
+func poolName(pool string) error { return ceph.ValidateName("rbd", "pool", pool) }
+
+// ValidateSiteName checks a mirroring site name: not empty, printable.
+func ValidateSiteName(name string) error {
+	if name == "" || strings.ContainsAny(name, "\x00\n") {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid site name %q", name)
+	}
+	return nil
+}
+
+func (mirroringChecks) SetSiteName(name string) error { return ValidateSiteName(name) }
+func (mirroringChecks) PoolMode(pool string) error    { return poolName(pool) }
+
+func (mirroringChecks) SetPoolMode(pool string, mode MirrorMode) error {
+	if err := poolName(pool); err != nil {
+		return err
+	}
+	switch mode {
+	case MirrorDisabled, MirrorPerImage, MirrorPool:
+		return nil
+	}
+	return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid mirror mode %q", string(mode))
+}
+
+func (mirroringChecks) CreateBootstrapToken(pool string) error { return poolName(pool) }
+
+func (mirroringChecks) ImportBootstrapToken(pool string, direction PeerDirection, token string) error {
+	if err := poolName(pool); err != nil {
+		return err
+	}
+	if direction != PeerRx && direction != PeerRxTx {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid direction %q", string(direction))
+	}
+	if token == "" {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "the bootstrap token is empty")
+	}
+	return nil
+}
+
+func (mirroringChecks) EnableImage(_ ImageSpec, mode ImageMirrorMode) error {
+	if mode != MirrorJournal && mode != MirrorSnapshot {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid image mirror mode %q: want journal or snapshot", string(mode))
+	}
+	return nil
+}
+
+func peerUUID(uuid string) error {
+	if uuid == "" || strings.ContainsAny(uuid, "/\x00") {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid peer uuid %q", uuid)
+	}
+	return nil
+}
+
+func (mirrorPeersChecks) List(pool string) error { return poolName(pool) }
+
+func (mirrorPeersChecks) Get(pool, uuid string) error {
+	if err := poolName(pool); err != nil {
+		return err
+	}
+	return peerUUID(uuid)
+}
+
+func (mirrorPeersChecks) Add(pool string, opts *PeerOptions) error {
+	if err := poolName(pool); err != nil {
+		return err
+	}
+	if opts.SiteName == "" || opts.ClientID == "" {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "a peer needs a cluster (site) name and a client id")
+	}
+	return nil
+}
+
+func (mirrorPeersChecks) Update(pool, uuid string, _ *PeerOptions) error {
+	return mirrorPeersChecks{}.Get(pool, uuid)
+}
+
+func (mirrorPeersChecks) Delete(pool, uuid string) error { return mirrorPeersChecks{}.Get(pool, uuid) }

@@ -845,8 +845,9 @@ func TestImages(t *testing.T) {
 	if err := c.RBD.Images.Update(bg, rbd.ImageSpec{Pool: "rbd", Name: "disk2"}, &rbd.UpdateOptions{Features: &bad}); code(err) != ceph.InvalidArgument {
 		t.Errorf("disabling deep-flatten: %v", err)
 	}
-	list, err := c.RBD.Images.List(bg, "", nil)
+	l, err := c.RBD.Images.List(bg, "", nil)
 	must(t, err)
+	list := l.Images
 	if len(list) != 1 || list[0].Name != "disk2" || list[0].Size != size || list[0].Features != 37 {
 		t.Errorf("list %+v", list)
 	}

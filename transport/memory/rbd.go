@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/bits"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/cephapi/cephapi/ceph"
@@ -140,8 +139,8 @@ func (c *cluster) imageValueLocked(p *pool, img *image) rbd.Image {
 	return v
 }
 
-func (s imagesService) List(ctx context.Context, poolName string, opts *rbd.ListOptions) ([]rbd.Image, error) {
-	return view(s.backend, ctx, "RBD.Images.List", []any{poolName, opts}, func(c *cluster) ([]rbd.Image, error) {
+func (s imagesService) List(ctx context.Context, poolName string, opts *rbd.ListOptions) (*rbd.ImageList, error) {
+	return view(s.backend, ctx, "RBD.Images.List", []any{poolName, opts}, func(c *cluster) (*rbd.ImageList, error) {
 		var pools []*pool
 		if poolName != "" {
 			p, err := c.poolByNameOrErr(poolName)
@@ -156,25 +155,25 @@ func (s imagesService) List(ctx context.Context, poolName string, opts *rbd.List
 				}
 			}
 		}
-		out := []rbd.Image{}
+		type ref struct {
+			p   *pool
+			img *image
+		}
+		var specs []rbd.ImageSpec
+		refs := map[rbd.ImageSpec]ref{}
 		for _, p := range pools {
-			keys := sortedKeys(p.images)
-			for _, k := range keys {
+			for _, k := range sortedKeys(p.images) {
 				img := p.images[k]
-				if opts != nil && opts.Search != "" && !strings.Contains(img.name, opts.Search) {
-					continue
-				}
-				out = append(out, c.imageValueLocked(p, img))
+				spec := rbd.ImageSpec{Pool: p.name, Namespace: img.namespace, Name: img.name}
+				specs = append(specs, spec)
+				refs[spec] = ref{p, img}
 			}
 		}
-		if opts != nil {
-			if opts.Offset >= len(out) {
-				return []rbd.Image{}, nil
-			}
-			out = out[opts.Offset:]
-			if opts.Limit > 0 && opts.Limit < len(out) {
-				out = out[:opts.Limit]
-			}
+		page, total := opts.Page(specs)
+		out := &rbd.ImageList{Images: make([]rbd.Image, 0, len(page)), Total: total}
+		for _, spec := range page {
+			r := refs[spec]
+			out.Images = append(out.Images, c.imageValueLocked(r.p, r.img))
 		}
 		return out, nil
 	})

@@ -202,7 +202,7 @@ func TestRealSmoke(t *testing.T) {
 			}
 		}
 		l, err := c.RBD.Images.List(ctx, name, nil)
-		if err != nil || len(l) != 1 {
+		if err != nil || len(l.Images) != 1 {
 			t.Fatalf("List = %v, %v", l, err)
 		}
 		if err := c.RBD.Images.Delete(ctx, spec); err != nil {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/cephapi/cephapi/ceph"
-	"github.com/cephapi/cephapi/rbd"
 )
 
 const rbdComponent = "rbd"
@@ -136,35 +135,6 @@ func objectOrder(size uint64) (uint64, error) {
 // dashboard appends "Z" to its isoformat.
 func rbdTimestamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05") + "Z"
-}
-
-// pageImages filters by name and pages a sorted image list.
-func pageImages(imgs []rbd.Image, o *rbd.ListOptions) []rbd.Image {
-	sort.Slice(imgs, func(i, j int) bool {
-		if imgs[i].PoolName != imgs[j].PoolName {
-			return imgs[i].PoolName < imgs[j].PoolName
-		}
-		return imgs[i].Name < imgs[j].Name
-	})
-	if o == nil {
-		return imgs
-	}
-	out := imgs[:0:0]
-	for _, im := range imgs {
-		if o.Search == "" || strings.Contains(im.Name, o.Search) {
-			out = append(out, im)
-		}
-	}
-	if o.Offset > 0 {
-		if o.Offset >= len(out) {
-			return []rbd.Image{}
-		}
-		out = out[o.Offset:]
-	}
-	if o.Limit > 0 && o.Limit < len(out) {
-		out = out[:o.Limit]
-	}
-	return out
 }
 
 // rbdPools returns the names of the pools with the rbd application.

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi/ops"
@@ -19,32 +20,39 @@ type imagesService struct {
 // "pool/namespace/name" as one segment ("pool%2Fname"), as the dashboard's
 // front end sends it: ops.Encode escapes it.
 
-// List is GET /api/block/image (version 2.0), which pages (offset, limit;
-// -1 for all), searches and returns the total in X-Total-Count.
-func (s imagesService) List(ctx context.Context, pool string, opts *rbd.ListOptions) ([]rbd.Image, error) {
-	limit, offset, search := -1, 0, ""
+// List is GET /api/block/image (version 2.0), which searches, sorts and
+// pages on the server (offset, limit; -1 for all) and returns the total
+// in X-Total-Count.
+func (s imagesService) List(ctx context.Context, pool string, opts *rbd.ListOptions) (*rbd.ImageList, error) {
+	var o rbd.ListOptions
 	if opts != nil {
-		if opts.Limit > 0 {
-			limit = opts.Limit
-		}
-		offset, search = opts.Offset, opts.Search
+		o = *opts
 	}
-	req := &ops.RBDImageListRequest{PoolName: pool, Offset: new(ops.Int(offset)), Limit: new(ops.Int(limit)), Search: search}
+	limit := -1
+	if o.Limit > 0 {
+		limit = o.Limit
+	}
+	req := &ops.RBDImageListRequest{PoolName: pool, Offset: new(ops.Int(o.Offset)), Limit: new(ops.Int(limit)), Search: o.Search, Sort: o.Sort}
 	var pools []struct {
 		PoolName string      `json:"pool_name"`
 		Value    []rbd.Image `json:"value"`
 	}
-	if _, err := send(ctx, s.c, ops.RBDImageList, req, &pools); err != nil {
+	resp, err := send(ctx, s.c, ops.RBDImageList, req, &pools)
+	if err != nil {
 		return nil, err
 	}
-	out := []rbd.Image{}
+	out := &rbd.ImageList{Images: []rbd.Image{}}
 	for _, p := range pools {
 		for _, im := range p.Value {
 			if im.PoolName == "" {
 				im.PoolName = p.PoolName
 			}
-			out = append(out, im)
+			out.Images = append(out.Images, im)
 		}
+	}
+	out.Total = len(out.Images)
+	if n, err := strconv.Atoi(resp.header.Get("X-Total-Count")); err == nil {
+		out.Total = n
 	}
 	return out, nil
 }

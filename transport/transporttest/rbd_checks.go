@@ -49,8 +49,8 @@ func waitImageListed(ctx context.Context, t testing.TB, e *env, pool, name strin
 		if err != nil {
 			return false, "", err
 		}
-		got := slices.ContainsFunc(imgs, func(i rbd.Image) bool { return i.Name == name && i.PoolName == pool })
-		return got == want, fmt.Sprintf("listed=%v among %d images", got, len(imgs)), nil
+		got := slices.ContainsFunc(imgs.Images, func(i rbd.Image) bool { return i.Name == name && i.PoolName == pool })
+		return got == want, fmt.Sprintf("listed=%v among %d images", got, len(imgs.Images)), nil
 	})
 }
 
