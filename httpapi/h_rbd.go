@@ -58,6 +58,10 @@ func (s *Server) rbdList(c *call, r *ops.RBDImageListRequest) (any, error) {
 	out := []*rbdPoolImages{}
 	byPool := map[string]*rbdPoolImages{}
 	for _, im := range list.Images {
+		// The list names the default namespace "" where a get says null.
+		if im.Namespace == nil {
+			im.Namespace = new("")
+		}
 		p, ok := byPool[im.PoolName]
 		if !ok {
 			p = &rbdPoolImages{PoolName: im.PoolName}
@@ -72,15 +76,6 @@ func (s *Server) rbdList(c *call, r *ops.RBDImageListRequest) (any, error) {
 // rbdSpec parses the {image_spec} path parameter.
 func rbdSpec(s string) (rbd.ImageSpec, error) { return rbd.ParseImageSpec(s) }
 
-// rbdMirrorFields are body fields of image create/edit that need RBD
-// mirroring, which the domain API does not model yet.
-func rbdMirrorFields(scheduleInterval, mirrorMode *string, enableMirror, primary, resync, removeScheduling *bool) error {
-	if deref(scheduleInterval) != "" || deref(mirrorMode) != "" || enableMirror != nil || primary != nil || deref(resync) || deref(removeScheduling) {
-		return ceph.Errorf(ceph.Unimplemented, "rbd", "RBD mirroring settings are not implemented by this server yet")
-	}
-	return nil
-}
-
 func uint64Of(name string, f *ops.Int) (uint64, error) {
 	if f == nil {
 		return 0, nil
@@ -92,7 +87,10 @@ func uint64Of(name string, f *ops.Int) (uint64, error) {
 }
 
 func (s *Server) rbdCreate(c *call, b *ops.RBDImageCreateRequest) (any, error) {
-	if err := rbdMirrorFields(b.ScheduleInterval, b.MirrorMode, b.EnableMirror, b.Primary, b.Resync, b.RemoveScheduling); err != nil {
+	// The dashboard's create takes mirror_mode and schedule_interval
+	// only; the other mirroring fields of its schema are ignored.
+	mirror := &imageMirror{mode: b.MirrorMode, schedule: deref(b.ScheduleInterval)}
+	if err := mirror.check(false); err != nil {
 		return nil, err
 	}
 	spec := rbd.ImageSpec{Pool: b.PoolName, Namespace: deref(b.Namespace), Name: b.Name}
@@ -115,7 +113,10 @@ func (s *Server) rbdCreate(c *call, b *ops.RBDImageCreateRequest) (any, error) {
 		}
 	}
 	return later(func(ctx context.Context) (any, error) {
-		return nothing(s.client.RBD.Images.Create(ctx, spec, opts))
+		if err := s.client.RBD.Images.Create(ctx, spec, opts); err != nil {
+			return nil, err
+		}
+		return nothing(s.mirrorCreated(ctx, spec, mirror))
 	}), nil
 }
 
@@ -124,7 +125,9 @@ func (s *Server) rbdUpdate(c *call, b *ops.RBDImageUpdateRequest) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := rbdMirrorFields(b.ScheduleInterval, b.MirrorMode, b.EnableMirror, b.Primary, b.Resync, b.RemoveScheduling); err != nil {
+	mirror := &imageMirror{mode: b.MirrorMode, enable: b.EnableMirror, primary: b.Primary, force: deref(b.Force),
+		resync: deref(b.Resync), schedule: deref(b.ScheduleInterval), removeScheduling: deref(b.RemoveScheduling)}
+	if err := mirror.check(deref(b.EnableMirror)); err != nil {
 		return nil, err
 	}
 	cfg, err := configStrings(b.Configuration)
@@ -144,7 +147,13 @@ func (s *Server) rbdUpdate(c *call, b *ops.RBDImageUpdateRequest) (any, error) {
 		opts.Size = &size
 	}
 	return later(func(ctx context.Context) (any, error) {
-		return nothing(s.client.RBD.Images.Update(ctx, spec, opts))
+		if err := s.client.RBD.Images.Update(ctx, spec, opts); err != nil {
+			return nil, err
+		}
+		if opts.NewName != nil {
+			spec.Name = *opts.NewName
+		}
+		return nothing(s.mirrorEdited(ctx, spec, mirror))
 	}), nil
 }
 

@@ -2,8 +2,8 @@ package httpapi
 
 import (
 	"context"
+	"slices"
 
-	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi/ops"
 	"github.com/cephapi/cephapi/rbd"
 )
@@ -253,10 +253,19 @@ func (s *Server) bindings() []binding {
 			if err != nil {
 				return nil, err
 			}
-			if deref(r.MirrorImageSnapshot) {
-				return nil, ceph.Errorf(ceph.Unimplemented, "rbd", "mirror image snapshots are not implemented by this server yet")
-			}
+			mirrorSnap := deref(r.MirrorImageSnapshot)
 			return later(func(ctx context.Context) (any, error) {
+				// As the dashboard: a mirror snapshot when asked for one
+				// of an image mirrored by snapshot, else a user snapshot.
+				if mirrorSnap {
+					info, err := c.RBD.Mirroring.ImageInfo(ctx, spec)
+					if err != nil {
+						return nil, err
+					}
+					if info.Enabled() && info.Mode == rbd.MirrorSnapshot {
+						return nothing(c.RBD.Mirroring.CreateMirrorSnapshot(ctx, spec))
+					}
+				}
 				return nothing(c.RBD.Snapshots.Create(ctx, spec, r.SnapshotName))
 			}), nil
 		}),
@@ -266,7 +275,7 @@ func (s *Server) bindings() []binding {
 				return c.RBD.Snapshots.Delete(ctx, spec, r.SnapshotName)
 			})
 		}),
-	}, s.rbdTrashBindings()...)
+	}, slices.Concat(s.rbdTrashBindings(), s.rbdMirrorBindings())...)
 }
 
 // rbdLater parses an {image_spec} and runs f on it as the operation's task.

@@ -109,6 +109,14 @@ type Mirroring interface {
 	// ResyncImage flags a non-primary image to be resynchronised from
 	// its primary.
 	ResyncImage(ctx context.Context, spec ImageSpec) error
+	// CreateMirrorSnapshot takes a mirror snapshot of an image mirrored
+	// by snapshot (what rbd-mirror copies to the peers).
+	CreateMirrorSnapshot(ctx context.Context, spec ImageSpec) error
+	// AddSnapshotSchedule schedules mirror snapshots of an image every
+	// interval ("<n>m", "<n>h" or "<n>d"), as the rbd_support manager
+	// module does; RemoveSnapshotSchedule removes the image's schedules.
+	AddSnapshotSchedule(ctx context.Context, spec ImageSpec, interval string) error
+	RemoveSnapshotSchedule(ctx context.Context, spec ImageSpec) error
 }
 
 // MirrorPeers manages a pool's mirroring peers.

@@ -681,6 +681,24 @@ func (UnimplementedMirroring) ResyncImage(context.Context, ImageSpec) (err error
 	return
 }
 
+// CreateMirrorSnapshot answers Unimplemented.
+func (UnimplementedMirroring) CreateMirrorSnapshot(context.Context, ImageSpec) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.CreateMirrorSnapshot")
+	return
+}
+
+// AddSnapshotSchedule answers Unimplemented.
+func (UnimplementedMirroring) AddSnapshotSchedule(context.Context, ImageSpec, string) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.AddSnapshotSchedule")
+	return
+}
+
+// RemoveSnapshotSchedule answers Unimplemented.
+func (UnimplementedMirroring) RemoveSnapshotSchedule(context.Context, ImageSpec) (err error) {
+	err = ceph.UnimplementedError("rbd", "Mirroring.RemoveSnapshotSchedule")
+	return
+}
+
 // ValidatedMirroring wraps next with the argument checks every transport
 // shares; a nil next answers Unimplemented.
 func ValidatedMirroring(next Mirroring) Mirroring { return validatedMirroring{next} }
@@ -864,6 +882,51 @@ func (v validatedMirroring) ResyncImage(ctx context.Context, spec ImageSpec) (er
 		return
 	}
 	return v.next.ResyncImage(ctx, spec)
+}
+
+func (v validatedMirroring) CreateMirrorSnapshot(ctx context.Context, spec ImageSpec) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.CreateMirrorSnapshot")
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.CreateMirrorSnapshot(ctx, spec)
+}
+
+func (v validatedMirroring) AddSnapshotSchedule(ctx context.Context, spec ImageSpec, interval string) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.AddSnapshotSchedule")
+		return
+	}
+	if err = (mirroringChecks{}).AddSnapshotSchedule(spec, interval); err != nil {
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.AddSnapshotSchedule(ctx, spec, interval)
+}
+
+func (v validatedMirroring) RemoveSnapshotSchedule(ctx context.Context, spec ImageSpec) (err error) {
+	if err = ceph.CheckArgs(ctx, "rbd"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = ceph.UnimplementedError("rbd", "Mirroring.RemoveSnapshotSchedule")
+		return
+	}
+	if err = spec.Validate(); err != nil {
+		return
+	}
+	return v.next.RemoveSnapshotSchedule(ctx, spec)
 }
 
 // UnimplementedMirrorPeers answers Unimplemented to every method of MirrorPeers. Embed it in an

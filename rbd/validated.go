@@ -1,6 +1,7 @@
 package rbd
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -269,3 +270,20 @@ func (mirrorPeersChecks) Update(pool, uuid string, _ *PeerOptions) error {
 }
 
 func (mirrorPeersChecks) Delete(pool, uuid string) error { return mirrorPeersChecks{}.Get(pool, uuid) }
+
+// ValidateScheduleInterval checks a mirror snapshot schedule interval:
+// a positive number and a unit m, h or d, as the dashboard's
+// RBDSchedulerInterval.
+func ValidateScheduleInterval(interval string) error {
+	n := len(interval)
+	if n >= 2 && strings.ContainsRune("mhd", rune(interval[n-1])) {
+		if v, err := strconv.Atoi(interval[:n-1]); err == nil && v > 0 {
+			return nil
+		}
+	}
+	return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid schedule interval %q: want a number of minutes, hours or days such as 30m, 1h or 2d", interval)
+}
+
+func (mirroringChecks) AddSnapshotSchedule(_ ImageSpec, interval string) error {
+	return ValidateScheduleInterval(interval)
+}

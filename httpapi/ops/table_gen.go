@@ -1936,7 +1936,10 @@ type RBDMirrorPoolGetRequest struct {
 var RBDMirrorPoolUpdate = Op[RBDMirrorPoolUpdateRequest]{&Operation{
 	ID: "RBDMirrorPoolUpdate", Tag: "RbdMirroringPoolMode", Method: "PUT", Path: "/api/block/mirroring/pool/{pool_name}", Version: V1_0,
 	Scope: "rbd-mirroring", Permission: "update", Component: "rbd", Status: 200,
-	InSpec: true,
+	InSpec:          true,
+	Task:            "rbd/mirroring/pool/edit",
+	TaskMeta:        []Meta{{"pool_name", "pool_name"}},
+	TaskWaitSeconds: 5,
 	Params: []Param{
 		{Name: "pool_name", In: "path", Type: String, Required: true},
 	},
@@ -1954,7 +1957,7 @@ type RBDMirrorPoolUpdateRequest struct {
 // RBDMirrorBootstrapPeer is POST /api/block/mirroring/pool/{pool_name}/bootstrap/peer.
 var RBDMirrorBootstrapPeer = Op[RBDMirrorBootstrapPeerRequest]{&Operation{
 	ID: "RBDMirrorBootstrapPeer", Tag: "RbdMirroringPoolBootstrap", Method: "POST", Path: "/api/block/mirroring/pool/{pool_name}/bootstrap/peer", Version: V1_0,
-	Scope: "rbd-mirroring", Permission: "update", Component: "rbd", Status: 201,
+	Scope: "rbd-mirroring", Permission: "update", Component: "rbd", Status: 200,
 	InSpec: true,
 	Params: []Param{
 		{Name: "pool_name", In: "path", Type: String, Required: true},
@@ -1975,7 +1978,7 @@ type RBDMirrorBootstrapPeerRequest struct {
 // RBDMirrorBootstrapToken is POST /api/block/mirroring/pool/{pool_name}/bootstrap/token.
 var RBDMirrorBootstrapToken = Op[RBDMirrorBootstrapTokenRequest]{&Operation{
 	ID: "RBDMirrorBootstrapToken", Tag: "RbdMirroringPoolBootstrap", Method: "POST", Path: "/api/block/mirroring/pool/{pool_name}/bootstrap/token", Version: V1_0,
-	Scope: "rbd-mirroring", Permission: "update", Component: "rbd", Status: 201,
+	Scope: "rbd-mirroring", Permission: "update", Component: "rbd", Status: 200,
 	InSpec: true,
 	Params: []Param{
 		{Name: "pool_name", In: "path", Type: String, Required: true},

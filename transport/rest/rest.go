@@ -143,6 +143,7 @@ func New(baseURL string, opts ...Option) (*cephapi.Client, error) {
 		RBD: cephapi.RBD{
 			Images: imagesService{c: cl}, Snapshots: snapshotsService{c: cl},
 			Trash: trashService{c: cl}, Namespaces: namespacesService{c: cl},
+			Mirroring: mirroringService{c: cl}, Peers: peersService{c: cl},
 		},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error {
