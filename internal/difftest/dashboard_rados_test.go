@@ -53,11 +53,11 @@ func TestDashboardDifferential(t *testing.T) {
 	stamp := time.Now().Format("150405")
 	ours := &Side{Name: "ours", Base: srv.URL, Vars: map[string]string{
 		"pool": "dt-ours-pool-" + stamp, "rule": "dt-ours-rule-" + stamp, "ecp": "dt-ours-ecp-" + stamp,
-		"opt": "osd_recovery_max_single_start",
+		"opt": "osd_recovery_max_single_start", "rpool": "dt-ours-rbd-" + stamp,
 	}}
 	theirs := &Side{Name: "dashboard", Base: strings.TrimRight(url, "/"), Vars: map[string]string{
 		"pool": "dt-dash-pool-" + stamp, "rule": "dt-dash-rule-" + stamp, "ecp": "dt-dash-ecp-" + stamp,
-		"opt": "osd_recovery_max_active",
+		"opt": "osd_recovery_max_active", "rpool": "dt-dash-rbd-" + stamp,
 	}}
 	if err := ours.Login(ctx, "admin", ourPassword); err != nil {
 		t.Fatal(err)
@@ -104,6 +104,7 @@ func TestDashboardDifferential(t *testing.T) {
 	run("Read", readCases())
 	run("Error", errorCases())
 	run("Write", writeCases())
+	run("RBD", rbdCases())
 }
 
 func method(c Case) string {
@@ -149,6 +150,7 @@ func cleanup(t *testing.T, conf string, sides ...*Side) {
 	for _, s := range sides {
 		v := s.Vars
 		ceph("osd", "pool", "rm", v["pool"], v["pool"], "--yes-i-really-really-mean-it")
+		ceph("osd", "pool", "rm", v["rpool"], v["rpool"], "--yes-i-really-really-mean-it")
 		ceph("osd", "crush", "rule", "rm", v["rule"])
 		ceph("osd", "erasure-code-profile", "rm", v["ecp"])
 		ceph("config", "rm", "osd", v["opt"])

@@ -203,6 +203,10 @@ type Case struct {
 	// AwaitTasks polls GET /api/task on each side after the request until
 	// no task is executing (for edits that may answer 202).
 	AwaitTasks bool
+	// Capture sets side variables from the answer: name -> path of a
+	// string value (an image id each side's cluster chose), for the cases
+	// after it.
+	Capture map[string]string
 }
 
 // Explained is a difference a Known entry accepts.
@@ -254,8 +258,37 @@ func Run(ctx context.Context, c Case, ours, theirs *Side) (*Result, error) {
 	if err := await(ctx, c, theirs); err != nil {
 		return nil, err
 	}
+	if err := capture(c, ours, res.Ours); err != nil {
+		return nil, err
+	}
+	if err := capture(c, theirs, res.Theirs); err != nil {
+		return nil, err
+	}
 	res.compare(c)
 	return res, nil
+}
+
+// capture sets the side's variables that c captures from its answer.
+func capture(c Case, s *Side, r *Response) error {
+	if len(c.Capture) == 0 {
+		return nil
+	}
+	var doc any
+	if err := json.Unmarshal(r.Body, &doc); err != nil {
+		return fmt.Errorf("%s: %s: cannot capture from a non-JSON answer: %s", s.Name, c.Name, r.Body)
+	}
+	for name, path := range c.Capture {
+		vals := Values(doc, path)
+		var v string
+		if len(vals) != 1 || json.Unmarshal([]byte(vals[0]), &v) != nil || v == "" {
+			return fmt.Errorf("%s: %s: want one string at %s to capture as {%s}, got %v", s.Name, c.Name, path, name, vals)
+		}
+		if s.Vars == nil {
+			s.Vars = map[string]string{}
+		}
+		s.Vars[name] = v
+	}
+	return nil
 }
 
 func await(ctx context.Context, c Case, s *Side) error {
