@@ -979,6 +979,9 @@ func (v validatedMirrorPeers) List(ctx context.Context, pool string) (r0 []strin
 		err = ceph.UnimplementedError("rbd", "MirrorPeers.List")
 		return
 	}
+	if err = (mirrorpeersChecks{}).List(pool); err != nil {
+		return
+	}
 	return v.next.List(ctx, pool)
 }
 
@@ -990,6 +993,9 @@ func (v validatedMirrorPeers) Get(ctx context.Context, pool string, uuid string)
 		err = ceph.UnimplementedError("rbd", "MirrorPeers.Get")
 		return
 	}
+	if err = (mirrorpeersChecks{}).Get(pool, uuid); err != nil {
+		return
+	}
 	return v.next.Get(ctx, pool, uuid)
 }
 
@@ -999,6 +1005,9 @@ func (v validatedMirrorPeers) Add(ctx context.Context, pool string, opts *PeerOp
 	}
 	if v.next == nil {
 		err = ceph.UnimplementedError("rbd", "MirrorPeers.Add")
+		return
+	}
+	if err = (mirrorpeersChecks{}).Add(pool, opts); err != nil {
 		return
 	}
 	if opts == nil {
@@ -1015,6 +1024,9 @@ func (v validatedMirrorPeers) Update(ctx context.Context, pool string, uuid stri
 		err = ceph.UnimplementedError("rbd", "MirrorPeers.Update")
 		return
 	}
+	if err = (mirrorpeersChecks{}).Update(pool, uuid, opts); err != nil {
+		return
+	}
 	if opts == nil {
 		opts = &PeerOptions{}
 	}
@@ -1027,6 +1039,9 @@ func (v validatedMirrorPeers) Delete(ctx context.Context, pool string, uuid stri
 	}
 	if v.next == nil {
 		err = ceph.UnimplementedError("rbd", "MirrorPeers.Delete")
+		return
+	}
+	if err = (mirrorpeersChecks{}).Delete(pool, uuid); err != nil {
 		return
 	}
 	return v.next.Delete(ctx, pool, uuid)

@@ -190,7 +190,7 @@ func validateFeatures(fs []string) error {
 
 type (
 	mirroringChecks   struct{}
-	mirrorPeersChecks struct{}
+	mirrorpeersChecks struct{}
 )
 
 func poolName(pool string) error { return ceph.ValidateName("rbd", "pool", pool) }
@@ -246,16 +246,16 @@ func peerUUID(uuid string) error {
 	return nil
 }
 
-func (mirrorPeersChecks) List(pool string) error { return poolName(pool) }
+func (mirrorpeersChecks) List(pool string) error { return poolName(pool) }
 
-func (mirrorPeersChecks) Get(pool, uuid string) error {
+func (mirrorpeersChecks) Get(pool, uuid string) error {
 	if err := poolName(pool); err != nil {
 		return err
 	}
 	return peerUUID(uuid)
 }
 
-func (mirrorPeersChecks) Add(pool string, opts *PeerOptions) error {
+func (mirrorpeersChecks) Add(pool string, opts *PeerOptions) error {
 	if err := poolName(pool); err != nil {
 		return err
 	}
@@ -265,11 +265,11 @@ func (mirrorPeersChecks) Add(pool string, opts *PeerOptions) error {
 	return nil
 }
 
-func (mirrorPeersChecks) Update(pool, uuid string, _ *PeerOptions) error {
-	return mirrorPeersChecks{}.Get(pool, uuid)
+func (mirrorpeersChecks) Update(pool, uuid string, _ *PeerOptions) error {
+	return mirrorpeersChecks{}.Get(pool, uuid)
 }
 
-func (mirrorPeersChecks) Delete(pool, uuid string) error { return mirrorPeersChecks{}.Get(pool, uuid) }
+func (mirrorpeersChecks) Delete(pool, uuid string) error { return mirrorpeersChecks{}.Get(pool, uuid) }
 
 // ValidateScheduleInterval checks a mirror snapshot schedule interval:
 // a positive number and a unit m, h or d, as the dashboard's

@@ -98,6 +98,7 @@ func generate(dir, out string, specs []string) ([]byte, error) {
 		used["ceph"] = true
 	}
 	var body bytes.Buffer
+	usedChecks := map[string]bool{}
 	for _, spec := range specs {
 		iface, component, ok := strings.Cut(spec, "=")
 		if !ok {
@@ -130,6 +131,12 @@ func generate(dir, out string, specs []string) ([]byte, error) {
 			}
 		}
 		emit(&body, pi, q, iface, component, checks, methods)
+		usedChecks[checks] = true
+	}
+	for checks := range pi.checks {
+		if !usedChecks[checks] {
+			return nil, fmt.Errorf("%s checks no interface generated here (the name is the interface's, all in lower case, and \"Checks\")", checks)
+		}
 	}
 	var paths []string
 	for name := range used {

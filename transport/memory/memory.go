@@ -130,6 +130,7 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 		s.fsid = fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 	}
 	cl := newCluster(s)
+	register(cl)
 	f := &Fake{c: cl, record: record}
 	f.update()
 	be := &backend{c: cl, f: f}
@@ -149,6 +150,7 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 		RBD: cephapi.RBD{
 			Images: imagesService{backend: be}, Snapshots: snapshotsService{backend: be},
 			Trash: trashService{backend: be}, Namespaces: namespacesService{backend: be},
+			Mirroring: mirroringService{backend: be}, Peers: peersService{backend: be},
 		},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error { return nil }))

@@ -30,6 +30,10 @@ type image struct {
 	nextSnap uint64
 	// parent is the snapshot a clone was made from, until it is flattened.
 	parent *parentRef
+	// mirror is the image's mirroring, nil while disabled; schedule its
+	// mirror snapshot interval.
+	mirror   *imageMirror
+	schedule string
 }
 
 type snapshot struct {
@@ -38,6 +42,8 @@ type snapshot struct {
 	size      uint64
 	created   time.Time
 	protected bool
+	// mirror is set on mirror snapshots (librbd's namespace 3).
+	mirror *rbd.SnapshotMirror
 }
 
 // parentRef names a clone's parent snapshot (the pointers survive renames).
@@ -108,9 +114,26 @@ func (c *cluster) imageValueLocked(p *pool, img *image) rbd.Image {
 		StripeUnit: img.stripeUnit, StripeCount: img.stripeCount,
 		Timestamp: img.created.UTC().Format("2006-01-02T15:04:05Z"), Snapshots: []rbd.Snapshot{},
 	}
+	v.MirrorMode = rbd.MirrorJournal
+	if img.mirror != nil {
+		v.MirrorMode = img.mirror.mode
+		if img.schedule != "" && img.mirror.mode == rbd.MirrorSnapshot {
+			v.ScheduleInfo = map[string]any{"image": rbd.ImageSpec{Pool: p.name, Namespace: img.namespace, Name: img.name}.String(),
+				"schedule_time": img.created.UTC().Format("2006-01-02 15:04:00"), "interval": img.schedule}
+		}
+	}
 	for _, sn := range img.snaps {
 		snap := rbd.Snapshot{ID: sn.id, Name: sn.name, Size: sn.size, IsProtected: sn.protected,
-			Timestamp: sn.created.UTC().Format("2006-01-02T15:04:05Z"), Children: []rbd.SnapshotChild{}}
+			Timestamp: sn.created.UTC().Format("2006-01-02T15:04:05Z"), Children: []rbd.SnapshotChild{},
+			MirrorMode: v.MirrorMode}
+		if sn.mirror != nil {
+			m := *sn.mirror
+			snap.Namespace, snap.Mirror = 3, &m
+		}
+		if img.features&rbdFeatureBits["fast-diff"] != 0 {
+			// the model stores no data: no snapshot holds any bytes
+			snap.DiskUsage = new(uint64(0))
+		}
 		for _, ch := range c.childrenLocked(sn) {
 			snap.Children = append(snap.Children, rbd.SnapshotChild{PoolName: ch.pool.name, ImageName: ch.img.name})
 		}

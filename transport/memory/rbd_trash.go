@@ -28,6 +28,7 @@ type namespacesService struct {
 type poolRBD struct {
 	namespaces map[string]bool
 	trash      map[string]*trashEntry
+	mirror     *poolMirror
 }
 
 // trashEntry is an image moved to the trash: the image as it was (its

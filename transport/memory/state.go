@@ -158,6 +158,8 @@ type cluster struct {
 	fsid    string
 	created time.Time
 	mgrHost string
+	// mirrorSite is the RBD mirroring site name ("": the fsid).
+	mirrorSite string
 
 	epoch        int
 	crushVersion int

@@ -180,7 +180,17 @@ func (s peersService) Get(ctx context.Context, pool, uuid string) (*rbd.Peer, er
 	return get[rbd.Peer](ctx, s.c, ops.RBDMirrorPeerGet, &ops.RBDMirrorPeerGetRequest{PoolName: pool, PeerUUID: uuid})
 }
 
+// Add asks for the pool's mode first: the dashboard refuses a pool with
+// mirroring disabled with a bare "Error" code, which is FailedPrecondition
+// in the domain API.
 func (s peersService) Add(ctx context.Context, pool string, o *rbd.PeerOptions) (string, error) {
+	mode, err := mirroringService{c: s.c}.PoolMode(ctx, pool)
+	if err != nil {
+		return "", err
+	}
+	if mode == rbd.MirrorDisabled {
+		return "", ceph.Errorf(ceph.FailedPrecondition, "rbd", "mirroring must be enabled")
+	}
 	out, err := get[struct {
 		UUID string `json:"uuid"`
 	}](ctx, s.c, ops.RBDMirrorPeerCreate, &ops.RBDMirrorPeerCreateRequest{PoolName: pool, ClusterName: o.SiteName, ClientID: o.ClientID, MonHost: o.MonHost, Key: o.Key})

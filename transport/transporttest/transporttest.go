@@ -146,5 +146,6 @@ var areas = []area{
 	{"RBDImages", rbdChecks},
 	{"RBDTrash", rbdTrashChecks},
 	{"RBDNamespaces", rbdNamespaceChecks},
+	{"RBDMirroring", rbdMirrorChecks},
 	{"Commands", commandChecks},
 }
