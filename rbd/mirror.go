@@ -168,14 +168,15 @@ type MirrorDaemon struct {
 
 // MirrorDaemonPool is what an rbd-mirror daemon reports of one pool.
 type MirrorDaemonPool struct {
-	Name              string                   `json:"name"`
-	Callouts          map[string]MirrorCallout `json:"callouts"`
-	ImageLocalCount   int                      `json:"image_local_count"`
-	ImageRemoteCount  int                      `json:"image_remote_count"`
-	ImageErrorCount   int                      `json:"image_error_count,omitempty"`
-	ImageWarningCount int                      `json:"image_warning_count,omitempty"`
-	InstanceID        string                   `json:"instance_id,omitempty"`
-	Leader            bool                     `json:"leader"`
+	Name               string                   `json:"name"`
+	Callouts           map[string]MirrorCallout `json:"callouts"`
+	ImageLocalCount    int                      `json:"image_local_count"`
+	ImageRemoteCount   int                      `json:"image_remote_count"`
+	ImageAssignedCount int                      `json:"image_assigned_count"`
+	ImageErrorCount    int                      `json:"image_error_count"`
+	ImageWarningCount  int                      `json:"image_warning_count"`
+	InstanceID         string                   `json:"instance_id,omitempty"`
+	Leader             bool                     `json:"leader"`
 }
 
 // MirrorCallout is a daemon's warning or error about a pool.

@@ -45,7 +45,7 @@ var readCommands = map[string]bool{
 	"osd erasure-code-profile get": true, "osd erasure-code-profile ls": true,
 	"osd metadata": true, "osd pool ls": true, "osd pool stats": true, "osd tree": true,
 	"perf dump": true, "perf histogram dump": true, "perf schema": true, "pg dump": true,
-	"pg ls-by-pool": true, "pg stat": true, "quorum_status": true, "service dump": true,
+	"pg ls-by-pool": true, "pg stat": true, "quorum_status": true, "service dump": true, "service status": true,
 	"versions": true,
 }
 
@@ -169,6 +169,14 @@ func (r *runner) mon(ctx context.Context, component, prefix string, a args) ([]b
 func (r *runner) monWrite(ctx context.Context, component, prefix string, a args) (string, error) {
 	cmd := encode(prefix, "json", a)
 	_, status, err := r.call(ctx, component, func() ([]byte, string, error) { return r.c.MonCommand(cmd) })
+	return status, err
+}
+
+// mgrWrite runs a manager command that changes the cluster (a module's
+// command) and returns its status line.
+func (r *runner) mgrWrite(ctx context.Context, component, prefix string, a args) (string, error) {
+	cmd := encode(prefix, "json", a)
+	_, status, err := r.call(ctx, component, func() ([]byte, string, error) { return r.c.MgrCommand([][]byte{cmd}) })
 	return status, err
 }
 

@@ -105,20 +105,36 @@ func info(img *gorbd.Image, pool, ns string, c *rbdConf, poolConf map[string]str
 	if err != nil && errnoOf(err) != 0 {
 		return nil, err
 	}
+	// librbd answers journal for an image without mirroring, as the
+	// dashboard shows it
+	out.MirrorMode = rbd.MirrorJournal
+	if mode, err := img.GetImageMirrorMode(); err == nil && mode == gorbd.ImageMirrorModeSnapshot {
+		out.MirrorMode = rbd.MirrorSnapshot
+	}
 	for _, s := range snaps {
-		snap := rbd.Snapshot{ID: s.Id, Name: s.Name, Size: s.Size, Children: []rbd.SnapshotChild{}}
+		snap := rbd.Snapshot{ID: s.Id, Name: s.Name, Size: s.Size, Children: []rbd.SnapshotChild{}, MirrorMode: out.MirrorMode}
+		if ns, err := img.GetSnapNamespaceType(s.Id); err == nil {
+			snap.Namespace = int(ns)
+		}
 		if t, err := img.GetSnapTimestamp(s.Id); err == nil {
 			snap.Timestamp = rbdTimestamp(time.Unix(int64(t.Sec), int64(t.Nsec)))
 		}
-		if p, err := img.GetSnapshot(s.Name).IsProtected(); err == nil {
-			snap.IsProtected = p
+		if snap.Namespace == 0 {
+			if p, err := img.GetSnapshot(s.Name).IsProtected(); err == nil {
+				snap.IsProtected = p
+			}
 		}
 		out.Snapshots = append(out.Snapshots, snap)
 	}
 	// The clones of each snapshot: librbd lists the children of the
-	// snapshot the image is set to.
+	// snapshot the image is set to. A mirror snapshot (namespace 3) has
+	// none and cannot be set by name; the dashboard skips them all for an
+	// image mirrored by snapshot.
 	for i := range out.Snapshots {
 		snap := &out.Snapshots[i]
+		if snap.Namespace != 0 || out.MirrorMode == rbd.MirrorSnapshot {
+			continue
+		}
 		if err := img.GetSnapshot(snap.Name).Set(); err != nil {
 			return nil, err
 		}

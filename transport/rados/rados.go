@@ -158,6 +158,8 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 	parts.RBD.Snapshots = snapshots{im: im}
 	parts.RBD.Trash = trash{im: im}
 	parts.RBD.Namespaces = namespaces{im: im}
+	parts.RBD.Mirroring = mirroring{im: im}
+	parts.RBD.Peers = mirrorPeers{im: im}
 	parts.Pools = pools{r: r, conf: im}
 	var once sync.Once
 	closer := func() error {
