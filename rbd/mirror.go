@@ -166,17 +166,25 @@ type MirrorDaemon struct {
 	Health      string                      `json:"health"`
 }
 
-// MirrorDaemonPool is what an rbd-mirror daemon reports of one pool.
+// MirrorDaemonPool is what an rbd-mirror daemon reports of one pool; the
+// counts and the leader flag are absent until the daemon knows them.
 type MirrorDaemonPool struct {
 	Name               string                   `json:"name"`
 	Callouts           map[string]MirrorCallout `json:"callouts"`
-	ImageLocalCount    int                      `json:"image_local_count"`
-	ImageRemoteCount   int                      `json:"image_remote_count"`
-	ImageAssignedCount int                      `json:"image_assigned_count"`
-	ImageErrorCount    int                      `json:"image_error_count"`
-	ImageWarningCount  int                      `json:"image_warning_count"`
+	ImageAssignedCount *int                     `json:"image_assigned_count,omitempty"`
+	ImageErrorCount    *int                     `json:"image_error_count,omitempty"`
+	ImageLocalCount    *int                     `json:"image_local_count,omitempty"`
+	ImageRemoteCount   *int                     `json:"image_remote_count,omitempty"`
+	ImageWarningCount  *int                     `json:"image_warning_count,omitempty"`
 	InstanceID         string                   `json:"instance_id,omitempty"`
-	Leader             bool                     `json:"leader"`
+	Leader             *bool                    `json:"leader,omitempty"`
+}
+
+func count(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
 }
 
 // MirrorCallout is a daemon's warning or error about a pool.
@@ -457,14 +465,14 @@ func poolSummary(p MirrorPoolState, daemons []MirrorDaemon) MirrorPoolSummary {
 			if dp.Name != p.Name {
 				continue
 			}
-			if dp.Leader {
+			if dp.Leader != nil && *dp.Leader {
 				ps.LeaderID = d.Metadata["instance_id"]
-				ps.ImageLocalCount, ps.ImageRemoteCount = new(dp.ImageLocalCount), new(dp.ImageRemoteCount)
+				ps.ImageLocalCount, ps.ImageRemoteCount = new(count(dp.ImageLocalCount)), new(count(dp.ImageRemoteCount))
 			}
 			switch {
-			case ps.HealthColor != "error" && dp.ImageErrorCount > 0:
+			case ps.HealthColor != "error" && count(dp.ImageErrorCount) > 0:
 				ps.HealthColor, ps.Health = "error", "Error"
-			case ps.HealthColor != "error" && dp.ImageWarningCount > 0:
+			case ps.HealthColor != "error" && count(dp.ImageWarningCount) > 0:
 				ps.HealthColor, ps.Health = "warning", "Warning"
 			case ps.Health == "":
 				ps.HealthColor, ps.Health = "success", "OK"

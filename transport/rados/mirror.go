@@ -259,7 +259,7 @@ func (m mirroring) daemons(ctx context.Context) ([]rbd.MirrorDaemon, error) {
 			status := st["rbd-mirror"][e.key].Status
 			svc := map[string]any{"id": e.key, "type": "rbd-mirror", "hostname": h, "metadata": e.d.Metadata, "status": status}
 			services = append(services, svc)
-			refs = append(refs, map[string]any{"type": "rbd-mirror", "id": e.key})
+			refs = append(refs, map[string]any{"type": "rbd-mirror", "id": e.key, "ceph_version": e.d.Metadata["ceph_version"], "name": e.d.Metadata["id"]})
 			pools := map[string]rbd.MirrorDaemonPool{}
 			if js, ok := status["json"]; ok {
 				if err := json.Unmarshal([]byte(js), &pools); err != nil {
@@ -277,6 +277,8 @@ func (m mirroring) daemons(ctx context.Context) ([]rbd.MirrorDaemon, error) {
 		if len(byHost[h]) > 0 {
 			version = byHost[h][0].d.Metadata["ceph_version"]
 		}
+		// The manager's server entry lists every daemon of the host; the
+		// rbd-mirror ones are those this reads.
 		server := map[string]any{
 			"server":   map[string]any{"hostname": h, "ceph_version": version, "services": refs},
 			"services": services,
