@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 
-	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi/ops"
 	"github.com/cephapi/cephapi/rbd"
 )
@@ -108,23 +107,22 @@ type imageMirror struct {
 	removeScheduling bool
 }
 
-// check refuses a mode other than journal or snapshot up front, so that a
-// bad body fails before the image is touched.
+// check refuses a bad mode or schedule up front, so that a bad body fails
+// before the image is touched (the domain calls check them again, later,
+// in the task).
 func (im *imageMirror) check(enabling bool) error {
-	mode := deref(im.mode)
-	if mode == "" && !enabling {
-		return nil
-	}
-	if mode != string(rbd.MirrorJournal) && mode != string(rbd.MirrorSnapshot) {
-		return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid mirror_mode %q: want journal or snapshot", mode)
-	}
 	if im.schedule != "" {
-		return rbd.ValidateScheduleInterval(im.schedule)
+		if err := rbd.ValidateScheduleInterval(im.schedule); err != nil {
+			return err
+		}
+	}
+	if mode := deref(im.mode); mode != "" || enabling {
+		return rbd.ImageMirrorMode(mode).Validate()
 	}
 	return nil
 }
 
-// applyCreate is what the dashboard does after creating an image: enable
+// mirrorCreated is what the dashboard does after creating an image: enable
 // mirroring in mirror_mode, then add the snapshot schedule.
 func (s *Server) mirrorCreated(ctx context.Context, spec rbd.ImageSpec, im *imageMirror) error {
 	m := s.client.RBD.Mirroring

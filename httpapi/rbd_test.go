@@ -93,6 +93,15 @@ func TestRBDImages(t *testing.T) {
 			t.Fatalf("create %s: %d %s", name, w.Code, w.Body)
 		}
 	}
+	// a bad mirroring field fails before the image is made
+	for _, body := range []string{
+		`{"name":"m","pool_name":"rbd","size":1048576,"mirror_mode":"bogus"}`,
+		`{"name":"m","pool_name":"rbd","size":1048576,"schedule_interval":"5s"}`,
+	} {
+		if w := f.do(req{method: "POST", path: "/api/block/image", token: f.admin, body: body}); w.Code != http.StatusBadRequest {
+			t.Errorf("create with %s: %d %s", body, w.Code, w.Body)
+		}
+	}
 	w := f.do(req{method: "GET", path: "/api/block/image", token: f.admin, accept: v2})
 	if w.Code != 200 || w.Header().Get("X-Total-Count") != "6" {
 		t.Fatalf("list: %d %v %s", w.Code, w.Header(), w.Body)

@@ -3,7 +3,9 @@ package rbd
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 )
 
@@ -417,7 +419,7 @@ func syncing(im *MirrorImageSummary, desc string) {
 
 func daemonHealth(status map[string]MirrorDaemonPool) (color, health string) {
 	color, health = "info", "Unknown"
-	for _, id := range sortedKeys(status) {
+	for _, id := range slices.Sorted(maps.Keys(status)) {
 		p := status[id]
 		switch {
 		case hasCallout(p, "error"):
@@ -440,15 +442,6 @@ func hasCallout(p MirrorDaemonPool, level string) bool {
 	return false
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func poolSummary(p MirrorPoolState, daemons []MirrorDaemon) MirrorPoolSummary {
 	ps := MirrorPoolSummary{Name: p.Name, MirrorMode: p.Mode, PeerUUIDs: append([]string{}, p.PeerUUIDs...)}
 	switch p.Mode {
@@ -460,7 +453,7 @@ func poolSummary(p MirrorPoolState, daemons []MirrorDaemon) MirrorPoolSummary {
 		ps.HealthColor, ps.Health = "warning", "Warning"
 	}
 	for _, d := range daemons {
-		for _, id := range sortedKeys(d.Status) {
+		for _, id := range slices.Sorted(maps.Keys(d.Status)) {
 			dp := d.Status[id]
 			if dp.Name != p.Name {
 				continue

@@ -819,10 +819,10 @@ func (v validatedMirroring) EnableImage(ctx context.Context, spec ImageSpec, mod
 		err = ceph.UnimplementedError("rbd", "Mirroring.EnableImage")
 		return
 	}
-	if err = (mirroringChecks{}).EnableImage(spec, mode); err != nil {
+	if err = spec.Validate(); err != nil {
 		return
 	}
-	if err = spec.Validate(); err != nil {
+	if err = mode.Validate(); err != nil {
 		return
 	}
 	return v.next.EnableImage(ctx, spec, mode)

@@ -232,9 +232,10 @@ func (mirroringChecks) ImportBootstrapToken(pool string, direction PeerDirection
 	return nil
 }
 
-func (mirroringChecks) EnableImage(_ ImageSpec, mode ImageMirrorMode) error {
-	if mode != MirrorJournal && mode != MirrorSnapshot {
-		return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid image mirror mode %q: want journal or snapshot", string(mode))
+// Validate checks an image mirroring mode: journal or snapshot.
+func (m ImageMirrorMode) Validate() error {
+	if m != MirrorJournal && m != MirrorSnapshot {
+		return ceph.Errorf(ceph.InvalidArgument, "rbd", "invalid mirror_mode %q: want journal or snapshot", string(m))
 	}
 	return nil
 }

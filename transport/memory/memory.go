@@ -2,7 +2,6 @@ package memory
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"reflect"
 	"sort"
@@ -123,11 +122,7 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 		o(&s)
 	}
 	if s.fsid == "" {
-		var b [16]byte
-		rand.Read(b[:])
-		b[6] = (b[6] & 0x0f) | 0x40
-		b[8] = (b[8] & 0x3f) | 0x80
-		s.fsid = fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+		s.fsid = newUUID()
 	}
 	cl := newCluster(s)
 	register(cl)

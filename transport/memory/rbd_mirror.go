@@ -67,6 +67,7 @@ func lookup(fsid string) *cluster {
 	return v.(weak.Pointer[cluster]).Value()
 }
 
+// newUUID is a random (version 4) UUID: fsids, peer uuids, global ids.
 func newUUID() string {
 	var b [16]byte
 	rand.Read(b[:])

@@ -146,15 +146,11 @@ func checkMirrorBootstrapToken(ctx context.Context, t testing.TB, e *env) {
 	if err != nil {
 		t.Fatalf("the token is not base64: %v", err)
 	}
-	var body struct {
-		FSID, ClientID, Key, MonHost string
-	}
 	var m map[string]string
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatalf("the token is not a JSON object of strings: %v (%s)", err, raw)
 	}
-	body.FSID, body.ClientID, body.Key, body.MonHost = m["fsid"], m["client_id"], m["key"], m["mon_host"]
-	if body.FSID == "" || body.ClientID != "rbd-mirror-peer" || body.Key == "" || body.MonHost == "" {
+	if m["fsid"] == "" || m["client_id"] != "rbd-mirror-peer" || m["key"] == "" || m["mon_host"] == "" {
 		t.Errorf("token %s: want fsid, client_id rbd-mirror-peer, key and mon_host", raw)
 	}
 	// The cluster's own token cannot be imported (librbd's EINVAL).
