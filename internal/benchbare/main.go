@@ -48,7 +48,11 @@ func main() {
 	}
 	ct := []string{*ctype}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, ok := bodies[r.URL.Path]
+		// Endpoints with a query were captured under their whole URI.
+		b, ok := bodies[r.URL.RequestURI()]
+		if !ok {
+			b, ok = bodies[r.URL.Path]
+		}
 		if !ok {
 			http.NotFound(w, r)
 			return
