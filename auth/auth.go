@@ -2,13 +2,10 @@ package auth
 
 import (
 	"context"
-	"crypto/subtle"
+	"encoding/json"
 	"slices"
 	"sort"
-	"sync"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/cephapi/cephapi/ceph"
 )
@@ -90,6 +87,42 @@ type User struct {
 	PwdExpirationDate *time.Time `json:"-"`
 	PwdUpdateRequired bool       `json:"pwdUpdateRequired"`
 	PasswordHash      []byte     `json:"-"`
+	// FromDashboard marks a user read from the Ceph Dashboard's own
+	// database that we have not changed.
+	FromDashboard bool `json:"-"`
+	// FailedLogins counts the failed logins in a row.
+	FailedLogins int `json:"-"`
+}
+
+// MarshalJSON writes the user as the dashboard's `GET /api/user` does:
+// lastUpdate and pwdExpirationDate in seconds since the epoch, null for
+// an unset name, e-mail or expiry, never the password hash.
+func (u *User) MarshalJSON() ([]byte, error) {
+	var exp *int64
+	if u.PwdExpirationDate != nil {
+		exp = new(u.PwdExpirationDate.Unix())
+	}
+	roles := u.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	return json.Marshal(struct {
+		Username          string   `json:"username"`
+		Roles             []string `json:"roles"`
+		Name              *string  `json:"name"`
+		Email             *string  `json:"email"`
+		LastUpdate        int64    `json:"lastUpdate"`
+		Enabled           bool     `json:"enabled"`
+		PwdExpirationDate *int64   `json:"pwdExpirationDate"`
+		PwdUpdateRequired bool     `json:"pwdUpdateRequired"`
+	}{u.Username, roles, strPtr(u.Name), strPtr(u.Email), u.LastUpdate.Unix(), u.Enabled, exp, u.PwdUpdateRequired})
+}
+
+// Revoker is an optional interface of a Store that keeps logged-out token
+// ids itself, so that a logout reaches every server sharing the store.
+type Revoker interface {
+	Revoke(ctx context.Context, jti string, exp time.Time) error
+	Revoked(ctx context.Context, jti string) bool
 }
 
 // Store is the account store of the HTTP server. Implementations must be
@@ -218,265 +251,3 @@ func SystemRoles() []Role {
 		}},
 	}
 }
-
-// MemoryStore is an in-memory Store with the system roles. It is safe for
-// concurrent use.
-type MemoryStore struct {
-	mu    sync.RWMutex
-	users map[string]*User
-	roles map[string]*Role
-	cost  int
-	now   func() time.Time
-	dummy []byte // hash compared against for unknown users (constant work)
-	// lockout is the number of consecutive failed logins that disables an
-	// account (0: never); failures counts them per existing account.
-	lockout  int
-	failures map[string]int
-}
-
-// MemoryOption configures NewMemoryStore.
-type MemoryOption func(*MemoryStore)
-
-// WithBcryptCost sets the bcrypt cost (default bcrypt.DefaultCost). Tests
-// use bcrypt.MinCost to stay fast.
-func WithBcryptCost(cost int) MemoryOption { return func(m *MemoryStore) { m.cost = cost } }
-
-// WithLockoutAttempts disables an account after n consecutive failed
-// logins, as the dashboard's ACCOUNT_LOCKOUT_ATTEMPTS (10 there); an
-// administrator must enable it again (SetEnabled). 0, the default here,
-// never locks: with only the in-memory store and no user-management API
-// yet, a locked administrator could only be restored by a restart.
-func WithLockoutAttempts(n int) MemoryOption { return func(m *MemoryStore) { m.lockout = n } }
-
-// WithStoreClock sets the clock used for LastUpdate.
-func WithStoreClock(now func() time.Time) MemoryOption { return func(m *MemoryStore) { m.now = now } }
-
-// NewMemoryStore returns a store with the system roles and one enabled
-// administrator account.
-func NewMemoryStore(adminUser, adminPassword string, opts ...MemoryOption) (*MemoryStore, error) {
-	m := &MemoryStore{users: map[string]*User{}, roles: map[string]*Role{}, cost: bcrypt.DefaultCost, now: time.Now, failures: map[string]int{}}
-	for _, o := range opts {
-		o(m)
-	}
-	for _, r := range SystemRoles() {
-		m.roles[r.Name] = &r
-	}
-	var err error
-	if m.dummy, err = bcrypt.GenerateFromPassword([]byte("not a password"), m.cost); err != nil {
-		return nil, ceph.Wrap(err, ceph.InvalidArgument, "auth")
-	}
-	if err := m.AddUser(adminUser, adminPassword, "administrator"); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// AddUser adds an enabled account with the given roles. It refuses an
-// existing name, an empty name or password, and unknown roles.
-func (m *MemoryStore) AddUser(username, password string, roles ...string) error {
-	if username == "" {
-		return ceph.Errorf(ceph.InvalidArgument, "user", "username must not be empty")
-	}
-	hash, err := m.hash(password)
-	if err != nil {
-		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.users[username]; ok {
-		return ceph.Errorf(ceph.AlreadyExists, "user", "User '%s' already exists", username)
-	}
-	for _, r := range roles {
-		if _, ok := m.roles[r]; !ok {
-			return ceph.Errorf(ceph.NotFound, "user", "Role '%s' does not exist", r)
-		}
-	}
-	m.users[username] = &User{
-		Username: username, Roles: slices.Clone(roles), Enabled: true,
-		LastUpdate: m.now(), PasswordHash: hash,
-	}
-	return nil
-}
-
-// hash checks and bcrypt-hashes a new password.
-func (m *MemoryStore) hash(password string) ([]byte, error) {
-	if password == "" {
-		return nil, ceph.Errorf(ceph.InvalidArgument, "user", "password must not be empty")
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), m.cost)
-	if err != nil {
-		// bcrypt refuses passwords longer than 72 bytes.
-		return nil, ceph.Wrap(err, ceph.InvalidArgument, "user")
-	}
-	return hash, nil
-}
-
-// SetPassword changes a password and records the change time, which
-// invalidates the user's existing tokens.
-func (m *MemoryStore) SetPassword(username, password string) error {
-	hash, err := m.hash(password)
-	if err != nil {
-		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	u, ok := m.users[username]
-	if !ok {
-		return ceph.Errorf(ceph.NotFound, "user", "User '%s' does not exist", username)
-	}
-	u.PasswordHash = hash
-	u.LastUpdate = m.now()
-	u.PwdUpdateRequired = false
-	return nil
-}
-
-// SetEnabled enables or disables an account.
-func (m *MemoryStore) SetEnabled(username string, enabled bool) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	u, ok := m.users[username]
-	if !ok {
-		return ceph.Errorf(ceph.NotFound, "user", "User '%s' does not exist", username)
-	}
-	u.Enabled = enabled
-	u.LastUpdate = m.now()
-	return nil
-}
-
-// AddRole adds a custom role. Scopes and permissions are checked.
-func (m *MemoryStore) AddRole(r Role) error {
-	if r.Name == "" {
-		return ceph.Errorf(ceph.InvalidArgument, "role", "role name must not be empty")
-	}
-	perms := Permissions{}
-	for s, ps := range r.ScopePermissions {
-		if !ValidScope(s) {
-			return ceph.Errorf(ceph.InvalidArgument, "role", "Scope '%s' is not valid", s)
-		}
-		for _, p := range ps {
-			if !ValidPermission(p) {
-				return ceph.Errorf(ceph.InvalidArgument, "role", "Permission '%s' is not valid", p)
-			}
-		}
-		perms[s] = slices.Clone(ps)
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.roles[r.Name]; ok {
-		return ceph.Errorf(ceph.AlreadyExists, "role", "Role '%s' already exists", r.Name)
-	}
-	m.roles[r.Name] = &Role{Name: r.Name, Description: r.Description, ScopePermissions: perms}
-	return nil
-}
-
-func cloneUser(u *User) *User {
-	c := *u
-	c.Roles = slices.Clone(u.Roles)
-	c.PasswordHash = slices.Clone(u.PasswordHash)
-	return &c
-}
-
-// User implements Store.
-func (m *MemoryStore) User(ctx context.Context, username string) (*User, error) {
-	if err := ceph.CheckContext(ctx, "auth"); err != nil {
-		return nil, err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	u, ok := m.users[username]
-	if !ok {
-		return nil, ceph.Errorf(ceph.NotFound, "user", "User '%s' does not exist", username)
-	}
-	return cloneUser(u), nil
-}
-
-// Role implements Store.
-func (m *MemoryStore) Role(ctx context.Context, name string) (*Role, error) {
-	if err := ceph.CheckContext(ctx, "auth"); err != nil {
-		return nil, err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	r, ok := m.roles[name]
-	if !ok {
-		return nil, ceph.Errorf(ceph.NotFound, "role", "Role '%s' does not exist", name)
-	}
-	c := *r
-	c.ScopePermissions = Permissions{}
-	for s, ps := range r.ScopePermissions {
-		c.ScopePermissions[s] = slices.Clone(ps)
-	}
-	return &c, nil
-}
-
-// RolePermissions implements RolePermissionsReader: roles are never
-// modified once stored (AddRole stores a copy), so the map can be shared.
-func (m *MemoryStore) RolePermissions(ctx context.Context, name string) (Permissions, error) {
-	if err := ceph.CheckContext(ctx, "auth"); err != nil {
-		return nil, err
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	r, ok := m.roles[name]
-	if !ok {
-		return nil, ceph.Errorf(ceph.NotFound, "role", "Role '%s' does not exist", name)
-	}
-	return r.ScopePermissions, nil
-}
-
-// Authenticate implements Store. An unknown user costs the same bcrypt
-// comparison as a known one, so response time does not reveal which
-// accounts exist.
-func (m *MemoryStore) Authenticate(ctx context.Context, username, password string) (*User, error) {
-	if err := ceph.CheckContext(ctx, "auth"); err != nil {
-		return nil, err
-	}
-	m.mu.RLock()
-	u, ok := m.users[username]
-	var hash []byte
-	if ok {
-		u = cloneUser(u)
-		hash = u.PasswordHash
-	} else {
-		hash = m.dummy
-	}
-	m.mu.RUnlock()
-	err := bcrypt.CompareHashAndPassword(hash, []byte(password))
-	// Combine the outcomes without branching on which one failed first.
-	good := subtle.ConstantTimeEq(boolInt(err == nil), 1) & subtle.ConstantTimeEq(boolInt(ok), 1)
-	if ok && m.lockout > 0 {
-		m.countAttempt(username, good == 1 && u.Enabled)
-	}
-	if good != 1 || !u.Enabled {
-		return nil, InvalidCredentials()
-	}
-	return u, nil
-}
-
-// countAttempt resets the failure count on success and disables the
-// account when the failures reach the lockout limit.
-func (m *MemoryStore) countAttempt(username string, success bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if success {
-		delete(m.failures, username)
-		return
-	}
-	m.failures[username]++
-	if m.failures[username] >= m.lockout {
-		if u, ok := m.users[username]; ok {
-			u.Enabled = false
-			u.LastUpdate = m.now()
-		}
-		delete(m.failures, username)
-	}
-}
-
-func boolInt(b bool) int32 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-var _ Store = (*MemoryStore)(nil)

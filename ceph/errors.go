@@ -45,6 +45,9 @@ const (
 	UnsupportedVersion
 	// Internal: a bug or an unexpected answer from Ceph.
 	Internal
+	// TooManyRequests: the caller sent more of a costly kind of request
+	// (password checks) than the server takes at once; retry later.
+	TooManyRequests
 )
 
 // codeTable is the single table that maps codes to their wire name and HTTP
@@ -70,6 +73,7 @@ var codeTable = [...]struct {
 	{TooLarge, "too_large", http.StatusRequestEntityTooLarge},
 	{UnsupportedVersion, "unsupported_version", http.StatusUnsupportedMediaType},
 	{Internal, "internal", http.StatusInternalServerError},
+	{TooManyRequests, "too_many_requests", http.StatusTooManyRequests},
 }
 
 func init() {
