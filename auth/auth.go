@@ -237,7 +237,7 @@ func SystemRoles() []Role {
 		{Name: "rgw-manager", Description: "allows full permissions for the rgw scope", System: true, ScopePermissions: Permissions{
 			ScopeRGW: full(), ScopeGrafana: {Read},
 		}},
-		{Name: "cluster-manager", Description: "allows full permissions for the hosts, osd, mon, mgr, and config-opt scopes", System: true, ScopePermissions: Permissions{
+		{Name: "cluster-manager", Description: "allows full permissions for the hosts, osd, mon, mgr,\n    and config-opt scopes", System: true, ScopePermissions: Permissions{
 			ScopeHosts: full(), ScopeOSD: full(), ScopeMonitor: full(), ScopeManager: full(), ScopeConfigOpt: full(), ScopeLog: full(), ScopeGrafana: {Read},
 		}},
 		{Name: "pool-manager", Description: "allows full permissions for the pool scope", System: true, ScopePermissions: Permissions{

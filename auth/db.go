@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/url"
 	"runtime"
 	"slices"
@@ -39,15 +40,17 @@ const DashboardAccessDBKey = "mgr/dashboard/accessdb_v2"
 // userRecord is a stored user, in the dashboard's own shape (User.to_dict)
 // plus the fields only we keep.
 type userRecord struct {
-	Username          string   `json:"username"`
-	Password          *string  `json:"password"`
-	Name              *string  `json:"name"`
-	Email             *string  `json:"email"`
-	Roles             []string `json:"roles"`
-	LastUpdate        int64    `json:"lastUpdate"`
-	Enabled           bool     `json:"enabled"`
-	PwdExpirationDate *int64   `json:"pwdExpirationDate"`
-	PwdUpdateRequired bool     `json:"pwdUpdateRequired"`
+	Username   string   `json:"username"`
+	Password   *string  `json:"password"`
+	Name       *string  `json:"name"`
+	Email      *string  `json:"email"`
+	Roles      []string `json:"roles"`
+	LastUpdate int64    `json:"lastUpdate"`
+	// LastUpdateMs is ours, in milliseconds (tokens carry iat_ms).
+	LastUpdateMs      int64  `json:"lastUpdateMs,omitempty"`
+	Enabled           bool   `json:"enabled"`
+	PwdExpirationDate *int64 `json:"pwdExpirationDate"`
+	PwdUpdateRequired bool   `json:"pwdUpdateRequired"`
 	// FailedLogins counts the failed logins in a row (the dashboard keeps
 	// it in memory only, so a restart forgets it; we do not).
 	FailedLogins int `json:"failedLogins,omitempty"`
@@ -379,6 +382,9 @@ func (r *userRecord) user(dashboard bool) *User {
 		LastUpdate: time.Unix(r.LastUpdate, 0), PwdUpdateRequired: r.PwdUpdateRequired,
 		FromDashboard: dashboard, FailedLogins: r.FailedLogins,
 	}
+	if r.LastUpdateMs/1000 == r.LastUpdate {
+		u.LastUpdate = time.UnixMilli(r.LastUpdateMs)
+	}
 	if r.Password != nil {
 		u.PasswordHash = []byte(*r.Password)
 	}
@@ -407,7 +413,7 @@ func strPtr(s string) *string {
 func record(u *User) *userRecord {
 	r := &userRecord{
 		Username: u.Username, Name: strPtr(u.Name), Email: strPtr(u.Email),
-		Roles: slices.Clone(u.Roles), LastUpdate: u.LastUpdate.Unix(), Enabled: u.Enabled,
+		Roles: slices.Clone(u.Roles), LastUpdate: u.LastUpdate.Unix(), LastUpdateMs: u.LastUpdate.UnixMilli(), Enabled: u.Enabled,
 		PwdUpdateRequired: u.PwdUpdateRequired, FailedLogins: u.FailedLogins,
 	}
 	if r.Roles == nil {
@@ -572,6 +578,7 @@ func (d *DB) Authenticate(ctx context.Context, username, password string) (*User
 	now := d.now()
 	expired := u.PwdExpirationDate != nil && u.PwdExpirationDate.Before(now)
 	success := good == 1 && u.Enabled && !expired
+	locked := false
 	if limit := d.lockoutAttempts(st); limit > 0 && (!success || u.FailedLogins > 0) {
 		err := d.update(ctx, func(st *dbState) error {
 			cur, ok := st.users[username]
@@ -586,6 +593,7 @@ func (d *DB) Authenticate(ctx context.Context, username, password string) (*User
 				if c.FailedLogins >= limit {
 					c.Enabled = false
 					c.LastUpdate = now
+					locked = true
 				}
 			}
 			return d.put(ctx, userKey(username), record(c))
@@ -595,14 +603,19 @@ func (d *DB) Authenticate(ctx context.Context, username, password string) (*User
 		}
 	}
 	if !success {
-		return nil, InvalidCredentials()
+		e := InvalidCredentials()
+		if locked {
+			e.Err = ErrAccountLocked
+		}
+		return nil, e
 	}
 	return u.clone(), nil
 }
 
-// Locked reports whether a failed login just disabled the account, for
-// the log line the dashboard writes then.
-func (u *User) Locked(limit int) bool { return limit > 0 && !u.Enabled && u.FailedLogins >= limit }
+// ErrAccountLocked is wrapped by the InvalidCredentials error of the failed
+// login that disabled an account (errors.Is finds it), for the log line
+// the dashboard writes then; the caller sees only InvalidCredentials.
+var ErrAccountLocked = errors.New("the account was disabled after too many failed logins")
 
 func boolInt(b bool) int32 {
 	if b {

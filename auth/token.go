@@ -22,6 +22,10 @@ const DefaultTokenTTL = 8 * time.Hour
 // Claims are the claims of a dashboard token.
 type Claims struct {
 	Username string `json:"username"`
+	// IssuedAtMs is the issue time in milliseconds (ours; the dashboard's
+	// iat has whole seconds, so a token issued in the second of a password
+	// change would outlive it).
+	IssuedAtMs int64 `json:"iat_ms,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -78,9 +82,10 @@ func newJTI() string {
 
 // Issue returns a signed token for username and its claims.
 func (t *Tokens) Issue(username string) (string, *Claims, error) {
-	now := t.now().Truncate(time.Second)
+	exact := t.now()
+	now := exact.Truncate(time.Second)
 	c := &Claims{
-		Username: username,
+		Username: username, IssuedAtMs: exact.UnixMilli(),
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    Issuer,
 			ID:        newJTI(),
@@ -177,6 +182,9 @@ func (t *Tokens) Verify(ctx context.Context, s Store, token string) (*User, *Cla
 	if err != nil {
 		return nil, nil, err
 	}
+	if rv, ok := s.(Revoker); ok && rv.Revoked(ctx, c.ID) {
+		return nil, nil, &ceph.Error{Code: ceph.Unauthenticated, Component: "auth", Detail: "token revoked"}
+	}
 	u, err := s.User(ctx, c.Username)
 	if err != nil {
 		if ceph.CodeOf(err) == ceph.NotFound {
@@ -187,7 +195,11 @@ func (t *Tokens) Verify(ctx context.Context, s Store, token string) (*User, *Cla
 	if !u.Enabled {
 		return nil, nil, &ceph.Error{Code: ceph.Unauthenticated, Component: "auth", Detail: "account disabled"}
 	}
-	if u.LastUpdate.Unix() > c.IssuedAt.Unix() {
+	stale := u.LastUpdate.Unix() > c.IssuedAt.Unix()
+	if c.IssuedAtMs > 0 {
+		stale = u.LastUpdate.UnixMilli() > c.IssuedAtMs
+	}
+	if stale {
 		return nil, nil, &ceph.Error{Code: ceph.Unauthenticated, Component: "auth", Detail: "token issued before the last password change"}
 	}
 	return u, c, nil

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/cephapi/cephapi/auth"
@@ -18,13 +19,35 @@ type LoginResponse struct {
 	PwdUpdateRequired bool             `json:"pwdUpdateRequired"`
 }
 
-func (s *Server) login(c *call, req *ops.LoginRequest) (any, error) {
-	u, err := s.accounts.Authenticate(c.ctx(), req.Username, req.Password)
-	if err != nil {
-		if ceph.CodeOf(err) == ceph.InvalidArgument || ceph.CodeOf(err) == ceph.NotFound || ceph.CodeOf(err) == ceph.Unauthenticated {
-			s.log.InfoContext(c.ctx(), "login failed", "request_id", c.info.idOrEmpty())
-			return nil, auth.InvalidCredentials()
+// checkPassword authenticates a user name and password (POST /api/auth
+// and HTTP Basic on the legacy API) and logs a failure with the user name
+// and the remote address, never the password.
+func (s *Server) checkPassword(r *http.Request, username, password string) (*auth.User, error) {
+	u, err := s.accounts.Authenticate(r.Context(), username, password)
+	if err == nil {
+		return u, nil
+	}
+	id := ""
+	if info := infoFrom(r.Context()); info != nil {
+		id = info.id
+	}
+	switch ceph.CodeOf(err) {
+	case ceph.InvalidArgument, ceph.NotFound, ceph.Unauthenticated:
+		s.log.WarnContext(r.Context(), "login failed", "user", username, "remote", r.RemoteAddr, "request_id", id)
+		if errors.Is(err, auth.ErrAccountLocked) {
+			s.log.WarnContext(r.Context(), "account disabled after too many failed logins; an administrator must enable it again",
+				"user", username, "remote", r.RemoteAddr, "request_id", id)
 		}
+		return nil, auth.InvalidCredentials()
+	case ceph.TooManyRequests:
+		s.log.WarnContext(r.Context(), "login refused: too many password checks at once", "user", username, "remote", r.RemoteAddr, "request_id", id)
+	}
+	return nil, err
+}
+
+func (s *Server) login(c *call, req *ops.LoginRequest) (any, error) {
+	u, err := s.checkPassword(c.r, req.Username, req.Password)
+	if err != nil {
 		return nil, err
 	}
 	perms, err := auth.UserPermissions(c.ctx(), s.accounts, u)
@@ -64,7 +87,7 @@ func (i *reqInfo) idOrEmpty() string {
 // URL and cluster status (the dashboard's login page uses that answer).
 func (s *Server) checkToken(c *call, req *ops.AuthCheckRequest) (any, error) {
 	if tok := deref(req.Token); tok != "" {
-		if u, _, err := s.tokens.Verify(c.ctx(), s.accounts, tok); err == nil {
+		if u, _, err := s.verify(c.ctx(), tok); err == nil {
 			perms, err := auth.UserPermissions(c.ctx(), s.accounts, u)
 			if err != nil {
 				return nil, err
@@ -86,6 +109,12 @@ func (s *Server) logout(c *call) (any, error) {
 	if tok := tokenFrom(c.r); tok != "" {
 		if claims, err := s.tokens.Parse(tok); err == nil {
 			s.tokens.Block(claims.ID, claims.ExpiresAt.Time)
+			if rv, ok := s.accounts.(auth.Revoker); ok {
+				// Every server sharing the store refuses the token from now on.
+				if err := rv.Revoke(c.ctx(), claims.ID, claims.ExpiresAt.Time); err != nil {
+					return nil, err
+				}
+			}
 			s.log.InfoContext(c.ctx(), "logout", "user", claims.Username, "request_id", c.info.idOrEmpty())
 		}
 	}

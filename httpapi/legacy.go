@@ -40,10 +40,12 @@ func (s *Server) LegacyAuthorizer() func(r *http.Request, scope, permission stri
 }
 
 // legacyUser returns the authenticated user, nil when the request carries
-// no credentials, or an Unauthenticated error for bad ones.
+// no credentials, or an Unauthenticated error for bad ones. HTTP Basic
+// goes through the same password checks as POST /api/auth: the same
+// lockout, the same bound on concurrent checks, the same log line.
 func (s *Server) legacyUser(r *http.Request) (*auth.User, error) {
 	if name, pw, ok := r.BasicAuth(); ok {
-		u, err := s.accounts.Authenticate(r.Context(), name, pw)
+		u, err := s.checkPassword(r, name, pw)
 		if err != nil {
 			if ceph.CodeOf(err) == ceph.InvalidArgument || ceph.CodeOf(err) == ceph.NotFound {
 				return nil, errUnauthorized(err)
@@ -52,16 +54,24 @@ func (s *Server) legacyUser(r *http.Request) (*auth.User, error) {
 		}
 		return u, nil
 	}
-	tok := tokenFrom(r)
+	tok, fromCookie := credential(r)
 	if tok == "" {
 		return nil, nil
 	}
-	u, _, err := s.tokens.Verify(r.Context(), s.accounts, tok)
+	if fromCookie {
+		if err := sameOrigin(r); err != nil {
+			return nil, err
+		}
+	}
+	u, _, err := s.verify(r.Context(), tok)
 	if err != nil {
 		if ceph.CodeOf(err) == ceph.Unauthenticated {
 			return nil, errUnauthorized(err)
 		}
 		return nil, err
+	}
+	if u.PwdUpdateRequired {
+		return nil, errPasswordUpdateRequired()
 	}
 	return u, nil
 }

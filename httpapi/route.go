@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
+	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -150,6 +153,10 @@ func (s *Server) routeHandler(rt *Route) http.Handler {
 				s.writeError(w, r, err)
 				return
 			}
+			if c.user.PwdUpdateRequired && !pwdChangeRoutes[rt.Op.ID] {
+				s.writeError(w, r, errPasswordUpdateRequired())
+				return
+			}
 			if rt.Scope != "" && !auth.Authorize(c.user, c.perms, rt.Scope, rt.Permission) {
 				s.writeError(w, r, errForbidden())
 				return
@@ -178,6 +185,18 @@ func errUnauthorized(cause error) *ceph.Error {
 	return &ceph.Error{Code: ceph.Unauthenticated, Detail: "You are not authorized to access that resource", Err: cause}
 }
 
+// pwdChangeRoutes are the operations a user who must change its password
+// may call: everything else is refused until it has.
+var pwdChangeRoutes = map[string]bool{
+	ops.UserChangePassword.ID: true, ops.UserValidatePassword.ID: true,
+	ops.Logout.ID: true, ops.AuthCheck.ID: true,
+}
+
+func errPasswordUpdateRequired() *ceph.Error {
+	return &ceph.Error{Code: ceph.PermissionDenied, Component: "auth", Reason: "pwd_update_required",
+		Detail: "You must change your password (POST /api/user/{username}/change_password) before any other call"}
+}
+
 func errForbidden() *ceph.Error {
 	return &ceph.Error{Code: ceph.PermissionDenied, Detail: "You don't have permissions to access that resource"}
 }
@@ -185,13 +204,20 @@ func errForbidden() *ceph.Error {
 // authenticate reads the token from the Authorization header (Bearer) or,
 // failing that, the "token" cookie. The dashboard looks at the cookie
 // first; we prefer the explicit header so that a stale browser cookie
-// cannot shadow it.
+// cannot shadow it. A bearer value may also be an API key. A write
+// authenticated by the cookie alone must pass the cross-site request
+// forgery check (sameOrigin).
 func (s *Server) authenticate(c *call) error {
-	tok := tokenFrom(c.r)
+	tok, fromCookie := credential(c.r)
 	if tok == "" {
 		return errUnauthorized(nil)
 	}
-	u, claims, err := s.tokens.Verify(c.r.Context(), s.accounts, tok)
+	if fromCookie {
+		if err := sameOrigin(c.r); err != nil {
+			return err
+		}
+	}
+	u, claims, err := s.verify(c.r.Context(), tok)
 	if err != nil {
 		if ceph.CodeOf(err) == ceph.Unauthenticated {
 			return errUnauthorized(err)
@@ -209,15 +235,79 @@ func (s *Server) authenticate(c *call) error {
 	return nil
 }
 
-func tokenFrom(r *http.Request) string {
+// verify checks a bearer credential: an API key (auth.APIKeyPrefix) when
+// the store keeps them, otherwise a JWT. claims is nil for an API key.
+func (s *Server) verify(ctx context.Context, tok string) (*auth.User, *auth.Claims, error) {
+	if strings.HasPrefix(tok, auth.APIKeyPrefix) {
+		ks, ok := s.accounts.(auth.APIKeys)
+		if !ok {
+			return nil, nil, &ceph.Error{Code: ceph.Unauthenticated, Component: "auth", Detail: "this server's account store has no API keys"}
+		}
+		u, _, err := ks.AuthenticateAPIKey(ctx, tok)
+		return u, nil, err
+	}
+	return s.tokens.Verify(ctx, s.accounts, tok)
+}
+
+// credential returns the request's bearer token or, without one, its
+// token cookie, and whether it came from the cookie.
+func credential(r *http.Request) (string, bool) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, tok, ok := strings.Cut(h, " ")
 		if ok && strings.EqualFold(scheme, "bearer") {
-			return strings.TrimSpace(tok)
+			return strings.TrimSpace(tok), false
 		}
 	}
 	if ck, err := r.Cookie("token"); err == nil {
-		return ck.Value
+		return ck.Value, true
 	}
-	return ""
+	return "", false
+}
+
+// sameOrigin is the cross-site request forgery check of requests that a
+// browser authenticates with the token cookie on its own: a write (any
+// method but GET, HEAD and OPTIONS) must not come from another origin
+// (Origin, else Referer, names another host than the request's), and
+// must not carry a body a plain HTML form can send (text/plain,
+// application/x-www-form-urlencoded, multipart/form-data), since a form
+// can be posted from any site without a preflight. The dashboard's web
+// UI sends JSON from its own origin and passes. Bearer tokens, API keys
+// and HTTP Basic are never sent by a browser on its own and are not
+// checked.
+func sameOrigin(r *http.Request) error {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return nil
+	}
+	forbidden := func(why string) error {
+		return &ceph.Error{Code: ceph.PermissionDenied, Component: "auth", Reason: "csrf",
+			Detail: "Cross-site request refused: " + why + " (send the token as Authorization: Bearer, or send JSON from the server's own origin)"}
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "null" {
+		return forbidden("the request comes from an opaque origin")
+	}
+	src := origin
+	if src == "" {
+		src = r.Header.Get("Referer")
+	}
+	if src != "" {
+		u, err := url.Parse(src)
+		if err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host) {
+			return forbidden("the request comes from another origin")
+		}
+	}
+	if r.ContentLength != 0 {
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		mt = strings.ToLower(mt)
+		if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+			return forbidden("a cookie-authenticated write must send JSON")
+		}
+	}
+	return nil
+}
+
+func tokenFrom(r *http.Request) string {
+	tok, _ := credential(r)
+	return tok
 }

@@ -56,8 +56,9 @@ type Option func(*Server)
 // WithAccounts sets the account store. Without it nobody can log in.
 func WithAccounts(s auth.Store) Option { return func(srv *Server) { srv.accounts = s } }
 
-// WithJWTSecret sets the HS256 signing secret. Without it a random secret
-// is generated, so tokens do not survive a restart.
+// WithJWTSecret sets the HS256 signing secret. Without it the account
+// store's secret is used when it keeps one (auth.DB does), else a random
+// one, and then tokens do not survive a restart.
 func WithJWTSecret(secret []byte) Option {
 	return func(srv *Server) { srv.secret = append([]byte(nil), secret...) }
 }
@@ -131,6 +132,22 @@ func New(client *cephapi.Client, opts ...Option) *Server {
 	}
 	if s.taskWait < 0 {
 		s.taskWait = 0
+	}
+	if len(s.secret) == 0 {
+		// A store that keeps the signing secret makes tokens survive a
+		// restart and valid on every server sharing the store.
+		if ss, ok := s.accounts.(interface {
+			JWTSecret(context.Context) ([]byte, error)
+		}); ok {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			secret, err := ss.JWTSecret(ctx)
+			cancel()
+			if err != nil {
+				s.log.Warn("the account store keeps no token secret; tokens will not survive a restart", "error", err)
+			} else {
+				s.secret = secret
+			}
+		}
 	}
 	tokens, err := auth.NewTokens(s.secret, s.ttl, s.now)
 	if err != nil {

@@ -125,6 +125,10 @@ func operationObject(o *Operation, tag string, impl bool) map[string]any {
 		"x-media-type": o.Version.MediaType(),
 	}
 	desc := "Send `Accept: " + o.Version.MediaType() + "` (API version " + o.Version.String() + ")."
+	if o.Extension {
+		op["x-cephapi-extension"] = true
+		desc = "An extension of this server: the Ceph Dashboard has no such operation. " + desc
+	}
 	if !impl {
 		desc = "Not implemented by this server: answers 501 Not Implemented. " + desc
 	}

@@ -105,6 +105,9 @@ type Operation struct {
 	// Kwargs operations accept body fields beyond Body (the dashboard
 	// controller takes **kwargs); they reach the request's Extra field.
 	Kwargs bool
+	// Extension operations are ours: the Ceph Dashboard has no such
+	// endpoint (API keys). The API document marks them x-cephapi-extension.
+	Extension bool
 	// InSpec is true for the operations of the dashboard's 16.2.15 OpenAPI
 	// document; the others are in endpoints.tsv (later dashboards) or are
 	// the dashboard's UI helpers under /ui-api.

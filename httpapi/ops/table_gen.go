@@ -207,6 +207,9 @@ var requestTypes = map[*Operation]reflect.Type{
 	UserGet.Operation:                      reflect.TypeFor[UserGetRequest](),
 	UserUpdate.Operation:                   reflect.TypeFor[UserUpdateRequest](),
 	UserChangePassword.Operation:           reflect.TypeFor[UserChangePasswordRequest](),
+	APIKeyList.Operation:                   reflect.TypeFor[APIKeyListRequest](),
+	APIKeyCreate.Operation:                 reflect.TypeFor[APIKeyCreateRequest](),
+	APIKeyDelete.Operation:                 reflect.TypeFor[APIKeyDeleteRequest](),
 	ClusterUserList.Operation:              reflect.TypeFor[ClusterUserListRequest](),
 	ClusterUserCreate.Operation:            reflect.TypeFor[ClusterUserCreateRequest](),
 	FeedbackIssues.Operation:               reflect.TypeFor[FeedbackIssuesRequest](),
@@ -420,6 +423,9 @@ var All = []*Operation{
 	UserGet.Operation,
 	UserUpdate.Operation,
 	UserChangePassword.Operation,
+	APIKeyList.Operation,
+	APIKeyCreate.Operation,
+	APIKeyDelete.Operation,
 	ClusterUserList.Operation,
 	ClusterUserCreate.Operation,
 	FeedbackIssues.Operation,
@@ -3513,17 +3519,17 @@ var RoleCreate = Op[RoleCreateRequest]{&Operation{
 	Scope: "user", Permission: "create", Component: "role", Status: 201,
 	InSpec: true,
 	Body: []Field{
-		{Name: "description", Type: String},
 		{Name: "name", Type: String},
-		{Name: "scopes_permissions", Type: String},
+		{Name: "description", Type: String},
+		{Name: "scopes_permissions", Type: Object},
 	},
 }}
 
 // RoleCreateRequest is the request of RoleCreate.
 type RoleCreateRequest struct {
-	Description       *string `json:"description,omitempty"`
-	Name              *string `json:"name,omitempty"`
-	ScopesPermissions *string `json:"scopes_permissions,omitempty"`
+	Name              *string             `json:"name,omitempty"`
+	Description       *string             `json:"description,omitempty"`
+	ScopesPermissions map[string][]string `json:"scopes_permissions,omitempty"`
 }
 
 // RoleDelete is DELETE /api/role/{name}.
@@ -3566,15 +3572,15 @@ var RoleUpdate = Op[RoleUpdateRequest]{&Operation{
 	},
 	Body: []Field{
 		{Name: "description", Type: String},
-		{Name: "scopes_permissions", Type: String},
+		{Name: "scopes_permissions", Type: Object},
 	},
 }}
 
 // RoleUpdateRequest is the request of RoleUpdate.
 type RoleUpdateRequest struct {
-	Name              string  `path:"name" json:"-"`
-	Description       *string `json:"description,omitempty"`
-	ScopesPermissions *string `json:"scopes_permissions,omitempty"`
+	Name              string              `path:"name" json:"-"`
+	Description       *string             `json:"description,omitempty"`
+	ScopesPermissions map[string][]string `json:"scopes_permissions,omitempty"`
 }
 
 // RoleClone is POST /api/role/{name}/clone.
@@ -3722,10 +3728,14 @@ var SettingsSet = Op[SettingsSetRequest]{&Operation{
 	ID: "SettingsSet", Tag: "Settings", Method: "PUT", Path: "/api/settings", Version: V1_0,
 	Scope: "config-opt", Permission: "update", Component: "settings", Status: 200,
 	InSpec: true,
+	Kwargs: true,
 }}
 
 // SettingsSetRequest is the request of SettingsSet.
-type SettingsSetRequest struct{}
+type SettingsSetRequest struct {
+	// Extra holds the body fields beyond the named ones.
+	Extra map[string]json.RawMessage `json:"-" kwargs:""`
+}
 
 // SettingsDelete is DELETE /api/settings/{name}.
 var SettingsDelete = Op[SettingsDeleteRequest]{&Operation{
@@ -3766,14 +3776,14 @@ var SettingsUpdate = Op[SettingsUpdateRequest]{&Operation{
 		{Name: "name", In: "path", Type: String, Required: true},
 	},
 	Body: []Field{
-		{Name: "value", Type: String, Required: true},
+		{Name: "value", Type: Any, Required: true},
 	},
 }}
 
 // SettingsUpdateRequest is the request of SettingsUpdate.
 type SettingsUpdateRequest struct {
-	Name  string `path:"name" json:"-"`
-	Value string `json:"value"`
+	Name  string          `path:"name" json:"-"`
+	Value json.RawMessage `json:"value"`
 }
 
 // TelemetrySet is PUT /api/telemetry.
@@ -3819,27 +3829,27 @@ var UserCreate = Op[UserCreateRequest]{&Operation{
 	Scope: "user", Permission: "create", Component: "user", Status: 201,
 	InSpec: true,
 	Body: []Field{
-		{Name: "email", Type: String},
-		{Name: "enabled", Type: Boolean},
-		{Name: "name", Type: String},
-		{Name: "password", Type: String},
-		{Name: "pwdExpirationDate", Type: String},
-		{Name: "pwdUpdateRequired", Type: Boolean},
-		{Name: "roles", Type: String},
 		{Name: "username", Type: String},
+		{Name: "password", Type: String},
+		{Name: "name", Type: String},
+		{Name: "email", Type: String},
+		{Name: "roles", Type: Array, Items: String},
+		{Name: "enabled", Type: Boolean},
+		{Name: "pwdExpirationDate", Type: Integer},
+		{Name: "pwdUpdateRequired", Type: Boolean},
 	},
 }}
 
 // UserCreateRequest is the request of UserCreate.
 type UserCreateRequest struct {
-	Email             *string `json:"email,omitempty"`
-	Enabled           *Bool   `json:"enabled,omitempty"`
-	Name              *string `json:"name,omitempty"`
-	Password          *string `json:"password,omitempty"`
-	PwdExpirationDate *string `json:"pwdExpirationDate,omitempty"`
-	PwdUpdateRequired *Bool   `json:"pwdUpdateRequired,omitempty"`
-	Roles             *string `json:"roles,omitempty"`
-	Username          *string `json:"username,omitempty"`
+	Username          *string   `json:"username,omitempty"`
+	Password          *string   `json:"password,omitempty"`
+	Name              *string   `json:"name,omitempty"`
+	Email             *string   `json:"email,omitempty"`
+	Roles             *[]string `json:"roles,omitempty"`
+	Enabled           *Bool     `json:"enabled,omitempty"`
+	PwdExpirationDate *Int      `json:"pwdExpirationDate,omitempty"`
+	PwdUpdateRequired *Bool     `json:"pwdUpdateRequired,omitempty"`
 }
 
 // UserValidatePassword is POST /api/user/validate_password.
@@ -3900,26 +3910,26 @@ var UserUpdate = Op[UserUpdateRequest]{&Operation{
 		{Name: "username", In: "path", Type: String, Required: true},
 	},
 	Body: []Field{
-		{Name: "email", Type: String},
-		{Name: "enabled", Type: String},
-		{Name: "name", Type: String},
 		{Name: "password", Type: String},
-		{Name: "pwdExpirationDate", Type: String},
+		{Name: "name", Type: String},
+		{Name: "email", Type: String},
+		{Name: "roles", Type: Array, Items: String},
+		{Name: "enabled", Type: Boolean},
+		{Name: "pwdExpirationDate", Type: Integer},
 		{Name: "pwdUpdateRequired", Type: Boolean},
-		{Name: "roles", Type: String},
 	},
 }}
 
 // UserUpdateRequest is the request of UserUpdate.
 type UserUpdateRequest struct {
-	Username          string  `path:"username" json:"-"`
-	Email             *string `json:"email,omitempty"`
-	Enabled           *string `json:"enabled,omitempty"`
-	Name              *string `json:"name,omitempty"`
-	Password          *string `json:"password,omitempty"`
-	PwdExpirationDate *string `json:"pwdExpirationDate,omitempty"`
-	PwdUpdateRequired *Bool   `json:"pwdUpdateRequired,omitempty"`
-	Roles             *string `json:"roles,omitempty"`
+	Username          string    `path:"username" json:"-"`
+	Password          *string   `json:"password,omitempty"`
+	Name              *string   `json:"name,omitempty"`
+	Email             *string   `json:"email,omitempty"`
+	Roles             *[]string `json:"roles,omitempty"`
+	Enabled           *Bool     `json:"enabled,omitempty"`
+	PwdExpirationDate *Int      `json:"pwdExpirationDate,omitempty"`
+	PwdUpdateRequired *Bool     `json:"pwdUpdateRequired,omitempty"`
 }
 
 // UserChangePassword is POST /api/user/{username}/change_password.
@@ -3941,6 +3951,58 @@ type UserChangePasswordRequest struct {
 	Username    string `path:"username" json:"-"`
 	NewPassword string `json:"new_password"`
 	OldPassword string `json:"old_password"`
+}
+
+// APIKeyList is GET /api/apikey: cephapi extension (the Ceph Dashboard has no API keys): the API keys, of one user or of all, with their last use; never the keys themselves.
+var APIKeyList = Op[APIKeyListRequest]{&Operation{
+	ID: "APIKeyList", Tag: "", Method: "GET", Path: "/api/apikey", Version: V1_0,
+	Scope: "user", Permission: "read", Component: "apikey", Status: 200,
+	Extension: true,
+	Doc:       "cephapi extension (the Ceph Dashboard has no API keys): the API keys, of one user or of all, with their last use; never the keys themselves",
+	Params: []Param{
+		{Name: "username", In: "query", Type: String},
+	},
+}}
+
+// APIKeyListRequest is the request of APIKeyList.
+type APIKeyListRequest struct {
+	Username string `query:"username" json:"-"`
+}
+
+// APIKeyCreate is POST /api/apikey: cephapi extension: a new API key bound to a user and so to its roles, with an optional expiry (seconds since the epoch); the answer holds the key, shown this once. Send it as Authorization: Bearer <key>.
+var APIKeyCreate = Op[APIKeyCreateRequest]{&Operation{
+	ID: "APIKeyCreate", Tag: "", Method: "POST", Path: "/api/apikey", Version: V1_0,
+	Scope: "user", Permission: "create", Component: "apikey", Status: 201,
+	Extension: true,
+	Doc:       "cephapi extension: a new API key bound to a user and so to its roles, with an optional expiry (seconds since the epoch); the answer holds the key, shown this once. Send it as Authorization: Bearer <key>",
+	Body: []Field{
+		{Name: "username", Type: String, Required: true},
+		{Name: "description", Type: String},
+		{Name: "expires", Type: Integer},
+	},
+}}
+
+// APIKeyCreateRequest is the request of APIKeyCreate.
+type APIKeyCreateRequest struct {
+	Username    string  `json:"username"`
+	Description *string `json:"description,omitempty"`
+	Expires     *Int    `json:"expires,omitempty"`
+}
+
+// APIKeyDelete is DELETE /api/apikey/{id}: cephapi extension: revokes an API key at once.
+var APIKeyDelete = Op[APIKeyDeleteRequest]{&Operation{
+	ID: "APIKeyDelete", Tag: "", Method: "DELETE", Path: "/api/apikey/{id}", Version: V1_0,
+	Scope: "user", Permission: "delete", Component: "apikey", Status: 204,
+	Extension: true,
+	Doc:       "cephapi extension: revokes an API key at once",
+	Params: []Param{
+		{Name: "id", In: "path", Type: String, Required: true},
+	},
+}}
+
+// APIKeyDeleteRequest is the request of APIKeyDelete.
+type APIKeyDeleteRequest struct {
+	ID string `path:"id" json:"-"`
 }
 
 // ClusterUserList is GET /api/cluster/user.

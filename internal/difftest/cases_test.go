@@ -83,6 +83,18 @@ func readCases() []Case {
 			Known: append(missingUnder("mon_status", monStatusFields, whyMonStatus),
 				Known{Kind: Missing, Path: "in_quorum/[]/stats", Reason: whyMonStatus})},
 		{Name: "logs/all", Path: "/api/logs/all"},
+		{Name: "role list", Path: "/api/role",
+			Values: []string{"[]/name", "[]/description", "[]/system", "[]/scopes_permissions"}},
+		{Name: "role get", Path: "/api/role/cluster-manager",
+			Values: []string{"name", "description", "system", "scopes_permissions"}},
+		{Name: "settings list", Path: "/api/settings",
+			Values: []string{"[]/name", "[]/default", "[]/type", "[]/value"}},
+		{Name: "settings get", Path: "/api/settings/pwd-policy-min-length",
+			Values: []string{"name", "default", "type", "value"}},
+		{Name: "user list", Path: "/api/user",
+			Values: []string{"[]/username", "[]/roles", "[]/enabled", "[]/pwdUpdateRequired"}},
+		{Name: "user get", Path: "/api/user/admin",
+			Values: []string{"username", "roles", "enabled", "pwdUpdateRequired"}},
 		{Name: "task", Path: "/api/task"},
 
 		{Name: "pool list", Path: "/api/pool",
@@ -277,6 +289,7 @@ func rbdCases() []Case {
 
 // Routes the table leaves out on purpose, with the reason.
 var notCompared = map[string]string{
+	"GET /api/apikey":                                            "ours: the dashboard has no API keys (an extension, x-cephapi-extension)",
 	"GET /api/osd/safe_to_delete":                                "needs an orchestrator; the dashboard answers 503 without one, the dev cluster has none",
 	"GET /api/perf_counters/mds/{service_id}":                    "the dev cluster runs no MDS in the differential test; rados answers Unimplemented for mds counters",
 	"GET /api/perf_counters/mgr/{service_id}":                    "mgr counters are only on the mgr's admin socket: rados answers Unimplemented (docs/dashboard-differences.md)",

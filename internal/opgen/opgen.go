@@ -191,7 +191,7 @@ func ordered(n *yaml.Node) [][2]string {
 }
 
 var factKeys = map[string]bool{"op": true, "scope": true, "perm": true, "public": true, "task": true, "taskwait": true,
-	"status": true, "component": true, "version": true, "kwargs": true, "doc": true, "tag": true,
+	"status": true, "component": true, "version": true, "kwargs": true, "extension": true, "doc": true, "tag": true,
 	"query": true, "path": true, "body": true, "meta": true}
 
 func parseFacts(b []byte) (*factsFile, error) {
@@ -265,7 +265,7 @@ func parseType(s string) (t typ, required bool, err error) {
 type op struct {
 	id, tag, method, path, version    string
 	scope, perm, task, component, doc string
-	public, kwargs, inSpec            bool
+	public, kwargs, inSpec, extension bool
 	status                            int
 	taskWait                          float64
 	params                            []param
@@ -339,6 +339,7 @@ func merge(spec map[string]*specOp, ff *factsFile) ([]*op, error) {
 		}
 		o.task, o.doc = f.set["task"], f.set["doc"]
 		o.kwargs = f.set["kwargs"] == "true"
+		o.extension = f.set["extension"] == "true"
 		o.meta = f.meta
 		if len(o.meta) > 0 && o.task == "" {
 			fail("%s: meta without a task", f.id)
@@ -679,6 +680,9 @@ func emit(ops []*op) []byte {
 		}
 		if o.kwargs {
 			w("Kwargs: true,\n")
+		}
+		if o.extension {
+			w("Extension: true,\n")
 		}
 		if o.task != "" {
 			w("Task: %q,\n", o.task)
