@@ -94,7 +94,8 @@ type DB struct {
 
 	writeMu    sync.Mutex // serializes this process's writes
 	refreshing atomic.Bool
-	forcedAt   atomic.Int64 // unix nanos of the last forced reload
+	forceMu    sync.Mutex
+	lastForced time.Time // of the last forced reload
 
 	mu    sync.RWMutex
 	state *dbState
@@ -350,17 +351,30 @@ func (d *DB) fresh(ctx context.Context) *dbState {
 	return st
 }
 
-// forced reads the KV again at once (at most once a second), for a lookup
-// that missed: a user or key created by another server.
+// forced reads the KV again for a lookup that missed (a user or key
+// another server has just created), at most once a second: a caller that
+// asks while a read is due waits for it, and callers that asked before a
+// read began share its result.
 func (d *DB) forced(ctx context.Context) *dbState {
 	if d.refresh <= 0 {
 		return d.snapshot()
 	}
-	now := d.now().UnixNano()
-	last := d.forcedAt.Load()
-	if now-last < int64(time.Second) || !d.forcedAt.CompareAndSwap(last, now) {
-		return d.snapshot()
+	asked := d.now()
+	d.forceMu.Lock()
+	defer d.forceMu.Unlock()
+	if st := d.snapshot(); st.loaded.After(asked) {
+		return st
 	}
+	if wait := time.Second - d.now().Sub(d.lastForced); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return d.snapshot()
+		}
+	}
+	d.lastForced = d.now()
 	_ = d.reload(ctx)
 	return d.snapshot()
 }
@@ -563,6 +577,12 @@ func (d *DB) Authenticate(ctx context.Context, username, password string) (*User
 	}
 	st := d.fresh(ctx)
 	u, ok := st.users[username]
+	if !ok {
+		// A user another server has just created (at most one read of
+		// the store a second).
+		st = d.forced(ctx)
+		u, ok = st.users[username]
+	}
 	var hash []byte
 	if ok {
 		hash = u.PasswordHash
@@ -812,3 +832,41 @@ var (
 	_ RolePermissionsReader = (*DB)(nil)
 	_ Revoker               = (*DB)(nil)
 )
+
+// EnsureUser makes sure an enabled account username exists whose password
+// is password (the program's administrator, whose password an operator
+// gives at start): it creates the account with the given role when
+// missing, and otherwise sets the password and enables the account only
+// when they differ, so that an unchanged password keeps the account's
+// sessions. It reports whether it changed anything. The comparison is not
+// a login: it neither counts a failure nor waits for a turn.
+func (d *DB) EnsureUser(ctx context.Context, username, password, role string) (bool, error) {
+	u, err := d.User(ctx, username)
+	if ceph.CodeOf(err) == ceph.NotFound {
+		d.writeMu.Lock()
+		defer d.writeMu.Unlock()
+		if err := d.reload(ctx); err != nil {
+			return false, err
+		}
+		return true, d.putUserLocked(ctx, username, password, []string{role})
+	}
+	if err != nil {
+		return false, err
+	}
+	same := u.PasswordHash != nil && bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) == nil
+	if same && u.Enabled {
+		return false, nil
+	}
+	hash, err := d.hash(password)
+	if err != nil {
+		return false, err
+	}
+	return true, d.modifyUser(ctx, username, func(u *User) error {
+		if !same {
+			d.setHash(u, hash, settingsView(d.snapshot().settings))
+		}
+		u.Enabled, u.FailedLogins, u.FromDashboard = true, 0, false
+		u.LastUpdate = d.now()
+		return nil
+	})
+}

@@ -423,7 +423,8 @@ func TestAPIKeys(t *testing.T) {
 	if _, ok := back[0]["sha256"]; ok {
 		t.Error("the list shows the hash")
 	}
-	for _, bad := range []string{"", key + "x", key[:len(key)-1] + "0", APIKeyPrefix + "x_y", "cephapi_" + info.ID + "_" + string(make([]byte, 64))} {
+	flipped := key[:len(key)-1] + map[bool]string{true: "1", false: "0"}[key[len(key)-1] == '0']
+	for _, bad := range []string{"", key + "x", flipped, APIKeyPrefix + "x_y", "cephapi_" + info.ID + "_" + string(make([]byte, 64))} {
 		if _, _, err := d.AuthenticateAPIKey(ctx, bad); ceph.CodeOf(err) != ceph.Unauthenticated {
 			t.Errorf("%q: %v", bad, err)
 		}

@@ -99,6 +99,13 @@ type fileFormat struct {
 // OpenFileKV opens (or, when missing, starts) the file at path.
 func OpenFileKV(path string) (*FileKV, error) {
 	k := &FileKV{path: path, m: map[string][]byte{}}
+	// A process killed while saving leaves its temporary file behind; the
+	// file itself is whole, and one process owns it, so they can go.
+	if left, err := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")); err == nil {
+		for _, f := range left {
+			_ = os.Remove(f)
+		}
+	}
 	b, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):

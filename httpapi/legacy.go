@@ -22,6 +22,11 @@ func (s *Server) LegacyAuthorizer() func(r *http.Request, scope, permission stri
 		if err != nil {
 			return err
 		}
+		if u != nil {
+			if info := infoFrom(r.Context()); info != nil {
+				info.user = u.Username
+			}
+		}
 		if u == nil {
 			if permission == auth.Read && s.loopbackReads {
 				return nil

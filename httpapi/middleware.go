@@ -121,6 +121,9 @@ func (s *Server) frame(next http.Handler) http.Handler {
 		h["X-Content-Type-Options"] = nosniffHeader
 		h["Content-Security-Policy"] = cspHeader
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, &x.info))
+		if ab := s.startAudit(r); ab != nil {
+			defer s.audit(x, r, ab)
+		}
 		defer s.logRequest(x, r, start)
 		defer s.recoverPanic(x, r)
 		next.ServeHTTP(&x.recorder, r)

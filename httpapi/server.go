@@ -42,6 +42,8 @@ type Server struct {
 	loopbackReads bool
 	secret        []byte
 	ttl           time.Duration
+	auditSink     func(context.Context, string) error
+	auditSlots    chan struct{}
 
 	routes  []Route
 	mux     *http.ServeMux
@@ -120,6 +122,7 @@ func New(client *cephapi.Client, opts ...Option) *Server {
 		taskTimeout: DefaultTaskTimeout,
 		now:         time.Now,
 		ids:         newRequestIDs(),
+		auditSlots:  make(chan struct{}, 16),
 	}
 	for _, o := range opts {
 		o(s)

@@ -11,9 +11,12 @@
 //
 //	ceph-rest-api --transport rados -n client.admin -c /etc/ceph/ceph.conf
 //
-// The administrator account is "admin"; its password comes from
-// --admin-password-file, or the environment variable CEPH_REST_API_PASSWORD,
-// or else is generated and printed once at start-up.
+// Accounts (users, roles, settings, API keys, the token secret) live in
+// the store --accounts names: a file by default, the cluster's config-key
+// store on the rados transport. The administrator account is "admin"; its
+// password comes from --admin-password-file, or the environment variable
+// CEPH_REST_API_PASSWORD (which also resets it), or else is generated and
+// printed once, on the first start with an empty store.
 package main
 
 import (
@@ -30,6 +33,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -38,6 +42,7 @@ import (
 
 	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/auth"
+	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi"
 	"github.com/cephapi/cephapi/httpapi/legacy"
 	"github.com/cephapi/cephapi/httpapi/ops"
@@ -68,6 +73,7 @@ type config struct {
 	cacheTTL                     time.Duration
 	procs                        int
 	adminPasswordFile            string
+	accounts                     string
 	upstream, upstreamUser       string
 	upstreamPasswordFile         string
 	upstreamInsecure             bool
@@ -135,7 +141,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&cfg.tokenTTL, "token-ttl", 8*time.Hour, "lifetime of issued tokens")
 	fs.DurationVar(&cfg.opTimeout, "op-timeout", 10*time.Second, "bound on each call into Ceph (rados) and on the upstream check at start-up (rest)")
 	fs.DurationVar(&cfg.cacheTTL, "cache-ttl", time.Second, "longest time a cached answer of a hot read is served (rados); 0 turns the cache off")
-	str(&cfg.adminPasswordFile, "", "admin-password-file", "", "file holding the admin password (else $CEPH_REST_API_PASSWORD, else generated)")
+	str(&cfg.adminPasswordFile, "", "admin-password-file", "", "file holding the admin password (else $CEPH_REST_API_PASSWORD, else generated on the first start)")
+	str(&cfg.accounts, "", "accounts", "", "where users, roles, settings, API keys and the token secret live: config-key (the cluster's, shared by every server on it; the rados default), file:PATH (default file:"+defaultAccountsFile()+"; $CEPH_REST_API_ACCOUNTS overrides the default) or memory (lost at exit)")
 	str(&cfg.upstream, "", "upstream", "", "dashboard URL (rest transport)")
 	str(&cfg.upstreamUser, "", "upstream-user", "admin", "dashboard user (rest transport)")
 	str(&cfg.upstreamPasswordFile, "", "upstream-password-file", "", "file holding the dashboard password (else $CEPH_REST_API_UPSTREAM_PASSWORD)")
@@ -232,6 +239,58 @@ func adminPassword(cfg *config, getenv func(string) string) (string, bool, error
 	return base64.RawURLEncoding.EncodeToString(b), true, nil
 }
 
+// defaultAccountsFile is where the account file lives by default:
+// $XDG_CONFIG_HOME/cephapi/accounts.json (~/.config/... on Linux).
+func defaultAccountsFile() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, "cephapi", "accounts.json")
+}
+
+// openAccounts opens the account store --accounts names and says where it
+// is.
+func openAccounts(ctx context.Context, cfg *config, getenv func(string) string, client *cephapi.Client) (*auth.DB, string, error) {
+	spec := cfg.accounts
+	if spec == "" {
+		spec = getenv("CEPH_REST_API_ACCOUNTS")
+	}
+	if spec == "" {
+		spec = "file:" + defaultAccountsFile()
+		if cfg.transport == "rados" {
+			spec = "config-key"
+		}
+	}
+	octx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	switch {
+	case spec == "memory":
+		d, err := auth.OpenDB(octx, auth.NewMemoryKV())
+		return d, "memory (lost at exit)", err
+	case spec == "config-key":
+		if cfg.transport != "rados" {
+			return nil, "", errors.New("--accounts config-key needs --transport rados")
+		}
+		// The dashboard's own users log in too; every server on the
+		// cluster shares the store and sees the others' changes within 2s.
+		d, err := auth.OpenDB(octx, auth.NewConfigKeyKV(client.Commands), auth.WithRefresh(2*time.Second), auth.WithDashboardAccounts())
+		return d, "the cluster's config-key store", err
+	case strings.HasPrefix(spec, "file:"):
+		path := strings.TrimPrefix(spec, "file:")
+		if path == "" {
+			return nil, "", errors.New("--accounts file: needs a path")
+		}
+		kv, err := auth.OpenFileKV(path)
+		if err != nil {
+			return nil, "", err
+		}
+		d, err := auth.OpenDB(octx, kv)
+		return d, path, err
+	}
+	return nil, "", fmt.Errorf("--accounts %q: want config-key, file:PATH or memory", spec)
+}
+
 func isLoopback(addr net.Addr) bool {
 	tcp, ok := addr.(*net.TCPAddr)
 	return ok && tcp.IP.IsLoopback()
@@ -270,13 +329,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer client.Close()
 
+	accounts, where, err := openAccounts(ctx, cfg, getenv, client)
+	if err != nil {
+		return fmt.Errorf("accounts: %w", err)
+	}
 	password, generated, err := adminPassword(cfg, getenv)
 	if err != nil {
 		return fmt.Errorf("admin password: %w", err)
 	}
-	accounts, err := auth.NewMemoryStore("admin", password)
-	if err != nil {
-		return err
+	adminNote := ""
+	if generated {
+		// A generated password is only used to start an empty store.
+		created, err := accounts.Bootstrap(ctx, "admin", password)
+		if err != nil {
+			return fmt.Errorf("accounts: %w", err)
+		}
+		if !created {
+			generated = false
+			adminNote = "  accounts from " + where + " (set $CEPH_REST_API_PASSWORD to reset the admin password)"
+		}
+	} else if _, err := accounts.EnsureUser(ctx, "admin", password, "administrator"); err != nil {
+		return fmt.Errorf("accounts: %w", err)
 	}
 
 	ln, err := net.Listen("tcp", cfg.listen)
@@ -290,7 +363,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		// librados can run any command, not only the ones the table knows.
 		legacyOpts = append(legacyOpts, legacy.WithPassthrough())
 	}
-	srv := httpapi.New(client,
+	var auditSink []httpapi.Option
+	if cfg.transport == "rados" {
+		// As the dashboard's API auditing, into the cluster log (the
+		// monitors record the command in the audit channel as well).
+		auditSink = append(auditSink, httpapi.WithAuditSink(func(ctx context.Context, line string) error {
+			_, err := client.Commands.Command(ctx, ceph.Command{Prefix: "log", Args: map[string]any{"logtext": []string{line}}})
+			return err
+		}))
+	}
+	srv := httpapi.New(client, append(auditSink,
 		httpapi.WithAccounts(accounts),
 		httpapi.WithTokenTTL(cfg.tokenTTL),
 		httpapi.WithLogger(logger),
@@ -298,7 +380,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		httpapi.WithLegacyBuilder(func(authorize func(*http.Request, string, string) error) http.Handler {
 			return legacy.New(client.Commands, authorize, legacyOpts...)
 		}),
-	)
+	)...)
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -331,10 +413,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "  legacy API:    curl -u admin:... %s/api/v0.1/health\n", base)
 	}
 	fmt.Fprintf(stdout, "  dashboard API: curl -X POST %s/api/auth -H 'Accept: application/vnd.ceph.api.v1.0+json' -H 'Content-Type: application/json' -d '{\"username\": \"admin\", \"password\": \"...\"}'\n", base)
-	if generated {
+	switch {
+	case generated:
 		// Printed once, to the terminal, never to the log.
-		fmt.Fprintf(stdout, "  generated password for user admin: %s\n", password)
-	} else {
+		fmt.Fprintf(stdout, "  generated password for user admin: %s (kept in %s)\n", password, where)
+	case adminNote != "":
+		fmt.Fprintln(stdout, adminNote)
+	default:
 		fmt.Fprintln(stdout, "  user admin, password from", map[bool]string{true: cfg.adminPasswordFile, false: "$CEPH_REST_API_PASSWORD"}[cfg.adminPasswordFile != ""])
 	}
 	if !loopback {

@@ -39,7 +39,15 @@ func start(t *testing.T, args []string, env map[string]string) (base string, std
 	stdout = &syncBuffer{}
 	ready := make(chan net.Addr, 1)
 	done := make(chan error, 1)
-	getenv := func(k string) string { return env[k] }
+	// Each test server keeps its accounts in a file of its own, never in
+	// the user's default file.
+	accounts := "file:" + filepath.Join(t.TempDir(), "accounts.json")
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok || k != "CEPH_REST_API_ACCOUNTS" {
+			return v
+		}
+		return accounts
+	}
 	go func() {
 		done <- run(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), getenv, stdout, io.Discard, ready)
 	}()
@@ -155,8 +163,12 @@ func TestBadFlags(t *testing.T) {
 		{"--procs", "-1"},
 		{"--procs", "many"},
 		{"--cache-ttl", "soon"},
+		{"--accounts", "cloud"},
+		{"--accounts", "file:"},
+		{"--accounts", "config-key"},
 	} {
-		err := run(context.Background(), args, func(string) string { return "" }, io.Discard, io.Discard, nil)
+		memory := func(k string) string { return map[string]string{"CEPH_REST_API_ACCOUNTS": "memory"}[k] }
+		err := run(context.Background(), args, memory, io.Discard, io.Discard, nil)
 		if err == nil {
 			t.Errorf("run(%v) succeeded", args)
 		}
