@@ -3855,7 +3855,7 @@ type UserCreateRequest struct {
 // UserValidatePassword is POST /api/user/validate_password.
 var UserValidatePassword = Op[UserValidatePasswordRequest]{&Operation{
 	ID: "UserValidatePassword", Tag: "UserPasswordPolicy", Method: "POST", Path: "/api/user/validate_password", Version: V1_0,
-	Scope: "", Permission: "create", Component: "user", Status: 201,
+	Scope: "", Permission: "create", Component: "user", Status: 200,
 	InSpec: true,
 	Body: []Field{
 		{Name: "old_password", Type: String},
@@ -3935,7 +3935,7 @@ type UserUpdateRequest struct {
 // UserChangePassword is POST /api/user/{username}/change_password.
 var UserChangePassword = Op[UserChangePasswordRequest]{&Operation{
 	ID: "UserChangePassword", Tag: "UserChangePassword", Method: "POST", Path: "/api/user/{username}/change_password", Version: V1_0,
-	Scope: "", Permission: "create", Component: "user", Status: 201,
+	Scope: "", Permission: "create", Component: "user", Status: 200,
 	InSpec: true,
 	Params: []Param{
 		{Name: "username", In: "path", Type: String, Required: true},

@@ -105,6 +105,7 @@ func TestDashboardDifferential(t *testing.T) {
 	run("Error", errorCases())
 	run("Write", writeCases())
 	run("RBD", rbdCases())
+	run("Accounts", accountCases())
 }
 
 func method(c Case) string {
