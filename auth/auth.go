@@ -10,29 +10,36 @@ import (
 	"github.com/cephapi/cephapi/ceph"
 )
 
-// The dashboard's security scopes (dashboard/security.py, Scope).
+// Scope is one of the dashboard's security scopes (dashboard/security.py,
+// Scope): the area of the cluster a permission applies to.
+type Scope string
+
+// Permission is one of the four permissions a role grants on a scope.
+type Permission string
+
+// The dashboard's security scopes.
 const (
-	ScopeHosts             = "hosts"
-	ScopeConfigOpt         = "config-opt"
-	ScopePool              = "pool"
-	ScopeOSD               = "osd"
-	ScopeMonitor           = "monitor"
-	ScopeRBDImage          = "rbd-image"
-	ScopeISCSI             = "iscsi"
-	ScopeRBDMirroring      = "rbd-mirroring"
-	ScopeRGW               = "rgw"
-	ScopeCephFS            = "cephfs"
-	ScopeManager           = "manager"
-	ScopeLog               = "log"
-	ScopeGrafana           = "grafana"
-	ScopePrometheus        = "prometheus"
-	ScopeUser              = "user"
-	ScopeDashboardSettings = "dashboard-settings"
-	ScopeNFSGanesha        = "nfs-ganesha"
+	ScopeHosts             Scope = "hosts"
+	ScopeConfigOpt         Scope = "config-opt"
+	ScopePool              Scope = "pool"
+	ScopeOSD               Scope = "osd"
+	ScopeMonitor           Scope = "monitor"
+	ScopeRBDImage          Scope = "rbd-image"
+	ScopeISCSI             Scope = "iscsi"
+	ScopeRBDMirroring      Scope = "rbd-mirroring"
+	ScopeRGW               Scope = "rgw"
+	ScopeCephFS            Scope = "cephfs"
+	ScopeManager           Scope = "manager"
+	ScopeLog               Scope = "log"
+	ScopeGrafana           Scope = "grafana"
+	ScopePrometheus        Scope = "prometheus"
+	ScopeUser              Scope = "user"
+	ScopeDashboardSettings Scope = "dashboard-settings"
+	ScopeNFSGanesha        Scope = "nfs-ganesha"
 )
 
 // Scopes lists every security scope.
-var Scopes = []string{
+var Scopes = []Scope{
 	ScopeHosts, ScopeConfigOpt, ScopePool, ScopeOSD, ScopeMonitor, ScopeRBDImage, ScopeISCSI,
 	ScopeRBDMirroring, ScopeRGW, ScopeCephFS, ScopeManager, ScopeLog, ScopeGrafana,
 	ScopePrometheus, ScopeUser, ScopeDashboardSettings, ScopeNFSGanesha,
@@ -40,27 +47,27 @@ var Scopes = []string{
 
 // The four permissions of a scope.
 const (
-	Read   = "read"
-	Create = "create"
-	Update = "update"
-	Delete = "delete"
+	Read   Permission = "read"
+	Create Permission = "create"
+	Update Permission = "update"
+	Delete Permission = "delete"
 )
 
 // AllPermissions lists the permissions in the dashboard's order.
-var AllPermissions = []string{Read, Create, Update, Delete}
+var AllPermissions = []Permission{Read, Create, Update, Delete}
 
 // ValidScope reports whether s is one of Scopes.
-func ValidScope(s string) bool { return slices.Contains(Scopes, s) }
+func ValidScope(s Scope) bool { return slices.Contains(Scopes, s) }
 
 // ValidPermission reports whether p is one of AllPermissions.
-func ValidPermission(p string) bool { return slices.Contains(AllPermissions, p) }
+func ValidPermission(p Permission) bool { return slices.Contains(AllPermissions, p) }
 
 // Permissions maps a scope to the permissions granted on it, as the
 // dashboard's login answer carries them.
-type Permissions map[string][]string
+type Permissions map[Scope][]Permission
 
 // Allows reports whether perm is granted on scope.
-func (p Permissions) Allows(scope, perm string) bool {
+func (p Permissions) Allows(scope Scope, perm Permission) bool {
 	return slices.Contains(p[scope], perm)
 }
 
@@ -207,14 +214,14 @@ func UserPermissions(ctx context.Context, s Store, u *User) (Permissions, error)
 
 // Authorize reports whether the user's permissions allow perm on scope,
 // refusing everything while a password update is required.
-func Authorize(u *User, perms Permissions, scope, perm string) bool {
+func Authorize(u *User, perms Permissions, scope Scope, perm Permission) bool {
 	if u.PwdUpdateRequired {
 		return false
 	}
 	return perms.Allows(scope, perm)
 }
 
-func full() []string { return []string{Read, Create, Update, Delete} }
+func full() []Permission { return []Permission{Read, Create, Update, Delete} }
 
 // SystemRoles returns the dashboard's predefined roles
 // (services/access_control.py), fresh copies on each call.
@@ -223,9 +230,9 @@ func SystemRoles() []Role {
 	readOnly := Permissions{}
 	for _, s := range Scopes {
 		// Permission.all_permissions() lists them sorted by name.
-		admin[s] = []string{Create, Delete, Read, Update}
+		admin[s] = []Permission{Create, Delete, Read, Update}
 		if s != ScopeDashboardSettings && s != ScopeConfigOpt {
-			readOnly[s] = []string{Read}
+			readOnly[s] = []Permission{Read}
 		}
 	}
 	return []Role{

@@ -75,8 +75,10 @@ func TestSystemRolePermissions(t *testing.T) {
 	s := newStore(t, nil)
 	ctx := context.Background()
 	for _, tc := range []struct {
-		role, scope, perm string
-		want              bool
+		role  string
+		scope Scope
+		perm  Permission
+		want  bool
 	}{
 		{"administrator", ScopeDashboardSettings, Delete, true},
 		{"read-only", ScopePool, Read, true},

@@ -12,7 +12,10 @@ import (
 // with the scope that may read each (controllers/health.py,
 // HealthData.all_health); "" is always present. Minimal and full reports
 // share the keys and differ only in the values.
-var healthSections = [...]struct{ key, scope string }{
+var healthSections = [...]struct {
+	key   string
+	scope auth.Scope
+}{
 	{"health", ""},
 	{"mon_status", auth.ScopeMonitor},
 	{"fs_map", auth.ScopeCephFS},
@@ -77,7 +80,10 @@ func nonNil[T any](s []T) []T {
 
 // taskPermissions are the permissions that decide which tasks a caller
 // sees in the summary, as the dashboard's Summary._task_permissions.
-var taskPermissions = [...]struct{ scope, perm string }{
+var taskPermissions = [...]struct {
+	scope auth.Scope
+	perm  auth.Permission
+}{
 	{auth.ScopePool, auth.Create},
 	{auth.ScopePool, auth.Update},
 	{auth.ScopePool, auth.Delete},

@@ -54,7 +54,7 @@ func (s *Server) accountBindings() []binding {
 		// POST /api/role
 		bind(ops.RoleCreate, func(c *call, r *ops.RoleCreateRequest) (any, error) {
 			return withManager(s, func(m auth.Manager) (any, error) {
-				return m.CreateRole(c.ctx(), auth.Role{Name: deref(r.Name), Description: deref(r.Description), ScopePermissions: r.ScopesPermissions})
+				return m.CreateRole(c.ctx(), auth.Role{Name: deref(r.Name), Description: deref(r.Description), ScopePermissions: deref(r.ScopesPermissions)})
 			})
 		}),
 		// GET /api/role/{name}
@@ -64,7 +64,7 @@ func (s *Server) accountBindings() []binding {
 		// PUT /api/role/{name}
 		bind(ops.RoleUpdate, func(c *call, r *ops.RoleUpdateRequest) (any, error) {
 			return withManager(s, func(m auth.Manager) (any, error) {
-				return m.UpdateRole(c.ctx(), auth.Role{Name: r.Name, Description: deref(r.Description), ScopePermissions: r.ScopesPermissions})
+				return m.UpdateRole(c.ctx(), auth.Role{Name: r.Name, Description: deref(r.Description), ScopePermissions: deref(r.ScopesPermissions)})
 			})
 		}),
 		// DELETE /api/role/{name}

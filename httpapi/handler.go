@@ -51,7 +51,7 @@ type response struct {
 func (c *call) ctx() context.Context { return c.r.Context() }
 
 // allowed reports whether the caller holds perm on scope.
-func (c *call) allowed(scope, perm string) bool {
+func (c *call) allowed(scope auth.Scope, perm auth.Permission) bool {
 	return c.user != nil && auth.Authorize(c.user, c.perms, scope, perm)
 }
 

@@ -28,7 +28,7 @@ func (s *Server) LegacyAuthorizer() func(r *http.Request, scope, permission stri
 			}
 		}
 		if u == nil {
-			if permission == auth.Read && s.loopbackReads {
+			if auth.Permission(permission) == auth.Read && s.loopbackReads {
 				return nil
 			}
 			return errUnauthorized(nil)
@@ -37,7 +37,7 @@ func (s *Server) LegacyAuthorizer() func(r *http.Request, scope, permission stri
 		if err != nil {
 			return err
 		}
-		if !auth.Authorize(u, perms, scope, permission) {
+		if !auth.Authorize(u, perms, auth.Scope(scope), auth.Permission(permission)) {
 			return errForbidden()
 		}
 		return nil

@@ -89,9 +89,9 @@ type Route struct {
 	Path string
 	// Scope is the dashboard security scope; "" means any authenticated
 	// user (health, summary, task, the perf counter list).
-	Scope string
+	Scope auth.Scope
 	// Permission is the one the scope needs (read, create, update, delete).
-	Permission string
+	Permission auth.Permission
 	// Version is the endpoint's API version.
 	Version Version
 	// Public routes need no token (the auth controller).
@@ -120,7 +120,7 @@ type Route struct {
 // newRoute makes the route of op, served by handle (nil: 501).
 func newRoute(op *ops.Operation, handle handlerFunc) Route {
 	rt := Route{
-		Method: op.Method, Path: op.Path, Scope: op.Scope, Permission: op.Permission,
+		Method: op.Method, Path: op.Path, Scope: auth.Scope(op.Scope), Permission: auth.Permission(op.Permission),
 		Version: op.Version, Public: op.Public, Task: op.Task, Status: op.Status,
 		TaskWait:    time.Duration(op.TaskWaitSeconds * float64(time.Second)),
 		Implemented: handle != nil, Op: op, handle: handle,

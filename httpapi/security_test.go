@@ -210,7 +210,7 @@ func TestLockoutOnBothChannels(t *testing.T) {
 			var srv *Server
 			srv, store := testServer(t, WithLegacyBuilder(func(authz func(*http.Request, string, string) error) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if err := authz(r, auth.ScopeMonitor, auth.Read); err != nil {
+					if err := authz(r, string(auth.ScopeMonitor), string(auth.Read)); err != nil {
 						srv.writeError(w, r, err)
 						return
 					}

@@ -609,8 +609,8 @@ func TestLegacyAuthorizer(t *testing.T) {
 		for _, tc := range []struct {
 			name  string
 			r     *http.Request
-			scope string
-			perm  string
+			scope auth.Scope
+			perm  auth.Permission
 			want  ceph.Code
 		}{
 			{"anonymous read", anon, auth.ScopeMonitor, auth.Read, map[bool]ceph.Code{false: ceph.Unauthenticated, true: ceph.Unknown}[loopback]},
@@ -621,7 +621,7 @@ func TestLegacyAuthorizer(t *testing.T) {
 			{"bearer reader read", mk(func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+reader) }), auth.ScopeOSD, auth.Read, ceph.Unknown},
 			{"bearer bad", mk(func(r *http.Request) { r.Header.Set("Authorization", "Bearer x") }), auth.ScopeOSD, auth.Read, ceph.Unauthenticated},
 		} {
-			err := authz(tc.r, tc.scope, tc.perm)
+			err := authz(tc.r, string(tc.scope), string(tc.perm))
 			if got := ceph.CodeOf(err); got != tc.want {
 				t.Errorf("loopback=%v %s: %v", loopback, tc.name, err)
 			}
@@ -702,9 +702,10 @@ func TestRouteFacts(t *testing.T) {
 		routes[rt.Method+" "+rt.Path] = rt
 	}
 	for key, want := range map[string]struct {
-		scope, perm string
-		version     Version
-		task        string
+		scope   auth.Scope
+		perm    auth.Permission
+		version Version
+		task    string
 	}{
 		"POST /api/osd/{svc_id}/scrub":                    {auth.ScopeOSD, auth.Update, V1, ""},
 		"POST /api/osd/{svc_id}/reweight":                 {auth.ScopeOSD, auth.Create, V1, ""},

@@ -4,6 +4,7 @@ package ops
 
 import (
 	"encoding/json"
+	"github.com/cephapi/cephapi/auth"
 	"github.com/cephapi/cephapi/ceph"
 	"reflect"
 )
@@ -3527,9 +3528,9 @@ var RoleCreate = Op[RoleCreateRequest]{&Operation{
 
 // RoleCreateRequest is the request of RoleCreate.
 type RoleCreateRequest struct {
-	Name              *string             `json:"name,omitempty"`
-	Description       *string             `json:"description,omitempty"`
-	ScopesPermissions map[string][]string `json:"scopes_permissions,omitempty"`
+	Name              *string           `json:"name,omitempty"`
+	Description       *string           `json:"description,omitempty"`
+	ScopesPermissions *auth.Permissions `json:"scopes_permissions,omitempty"`
 }
 
 // RoleDelete is DELETE /api/role/{name}.
@@ -3578,9 +3579,9 @@ var RoleUpdate = Op[RoleUpdateRequest]{&Operation{
 
 // RoleUpdateRequest is the request of RoleUpdate.
 type RoleUpdateRequest struct {
-	Name              string              `path:"name" json:"-"`
-	Description       *string             `json:"description,omitempty"`
-	ScopesPermissions map[string][]string `json:"scopes_permissions,omitempty"`
+	Name              string            `path:"name" json:"-"`
+	Description       *string           `json:"description,omitempty"`
+	ScopesPermissions *auth.Permissions `json:"scopes_permissions,omitempty"`
 }
 
 // RoleClone is POST /api/role/{name}/clone.

@@ -629,7 +629,8 @@ func emit(ops []*op) []byte {
 	for _, o := range ops {
 		for _, sf := range o.fields() {
 			for pkg, path := range map[string]string{"json.": "encoding/json", "ceph.": "github.com/cephapi/cephapi/ceph",
-				"osd.": "github.com/cephapi/cephapi/osd", "rbd.": "github.com/cephapi/cephapi/rbd"} {
+				"osd.": "github.com/cephapi/cephapi/osd", "rbd.": "github.com/cephapi/cephapi/rbd",
+				"auth.": "github.com/cephapi/cephapi/auth"} {
 				if strings.Contains(sf.goType, pkg) {
 					imports[path] = true
 				}
