@@ -3,6 +3,8 @@ package auth_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -31,4 +33,37 @@ func ExampleMemoryStore() {
 	// true
 	// false
 	// auth: Invalid credentials
+}
+
+// An account database in a file: users, the password policy and an API
+// key for a script.
+func ExampleOpenDB() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "accounts")
+	defer os.RemoveAll(dir)
+	kv, err := auth.OpenFileKV(filepath.Join(dir, "accounts.json"))
+	if err != nil {
+		panic(err)
+	}
+	db, err := auth.OpenDB(ctx, kv, auth.WithBcryptCost(bcrypt.MinCost))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(db.ValidatePassword(ctx, "short", "", ""))
+	_, err = db.CreateUser(ctx, auth.UserSpec{Username: "ops", Password: "short"})
+	fmt.Println(err)
+	u, err := db.CreateUser(ctx, auth.UserSpec{Username: "ops", Password: "long-enough", Roles: []string{"pool-manager"}})
+	if err != nil {
+		panic(err)
+	}
+	key, _, err := db.CreateAPIKey(ctx, u.Username, "nightly job", nil)
+	if err != nil {
+		panic(err)
+	}
+	who, _, err := db.AuthenticateAPIKey(ctx, key)
+	fmt.Println(who.Username, err)
+	// Output:
+	// {false 0 Password is too weak.}
+	// user: Password is too weak.
+	// ops <nil>
 }
