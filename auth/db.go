@@ -379,6 +379,20 @@ func (d *DB) forced(ctx context.Context) *dbState {
 	return d.snapshot()
 }
 
+// forcedNow is forced without the wait: it reads the store only when no
+// forced read happened in the last second and no other is under way.
+func (d *DB) forcedNow(ctx context.Context) *dbState {
+	if d.refresh <= 0 || !d.forceMu.TryLock() {
+		return d.snapshot()
+	}
+	defer d.forceMu.Unlock()
+	if d.now().Sub(d.lastForced) >= time.Second {
+		d.lastForced = d.now()
+		_ = d.reload(ctx)
+	}
+	return d.snapshot()
+}
+
 func (r *roleRecord) role() *Role {
 	perms := Permissions{}
 	for s, ps := range r.ScopePermissions {
@@ -578,9 +592,11 @@ func (d *DB) Authenticate(ctx context.Context, username, password string) (*User
 	st := d.fresh(ctx)
 	u, ok := st.users[username]
 	if !ok {
-		// A user another server has just created (at most one read of
-		// the store a second).
-		st = d.forced(ctx)
+		// A user another server has just created: read the store again
+		// if no read happened in the last second, but never wait for
+		// one, so that an unknown name does not answer later than a
+		// wrong password does (the periodic refresh finds it otherwise).
+		st = d.forcedNow(ctx)
 		u, ok = st.users[username]
 	}
 	var hash []byte

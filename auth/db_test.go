@@ -502,3 +502,34 @@ func TestPasswordChecksAreBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMissedLookupsReadTheStore: with a long refresh interval, a user or
+// API key made on another instance is still found at once.
+func TestMissedLookupsReadTheStore(t *testing.T) {
+	ctx := context.Background()
+	kv := NewMemoryKV()
+	a := openTestDB(t, kv, WithRefresh(time.Hour))
+	b := openTestDB(t, kv, WithRefresh(time.Hour))
+	if _, err := a.CreateUser(ctx, UserSpec{Username: "new", Password: "long-password"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Authenticate(ctx, "new", "long-password"); err != nil {
+		t.Fatalf("login on b: %v", err)
+	}
+	key, _, err := a.CreateAPIKey(ctx, "new", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Within a second of b's last read: the key lookup waits for the next.
+	if _, _, err := b.AuthenticateAPIKey(ctx, key); err != nil {
+		t.Fatalf("key on b: %v", err)
+	}
+	// A login never waits: an unknown name within the second answers at once.
+	start := time.Now()
+	if _, err := b.Authenticate(ctx, "ghost", "x"); err == nil {
+		t.Fatal("ghost logged in")
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("an unknown user's login waited %v", d)
+	}
+}
