@@ -15,11 +15,15 @@ import (
 	"github.com/cephapi/cephapi/ceph"
 )
 
-// Finished tasks are kept as the dashboard's TaskManager keeps them: the
-// FinishedTaskSize most recent ones always, older ones for FinishedTaskTTL.
+// Finished tasks are kept as the dashboard's TaskManager keeps them, the
+// FinishedTaskSize most recent ones always and older ones for
+// FinishedTaskTTL, but never more than FinishedTaskMax: the dashboard has
+// no such cap, and a create/delete load left tens of thousands of them
+// (and a list of megabytes) behind.
 const (
 	FinishedTaskSize = 10
 	FinishedTaskTTL  = 60 * time.Second
+	FinishedTaskMax  = 1000
 )
 
 type task struct {
@@ -64,7 +68,10 @@ type taskManager struct {
 
 	mu        sync.Mutex
 	executing map[string]*task
-	finished  []*task
+	// finished is in the order the tasks ended, oldest first: a task is
+	// appended when it ends and dropped from the front, so keeping the
+	// list costs O(1) per task.
+	finished []*task
 	// gen changes with every change of the lists (a task starts, ends or
 	// is dropped), so an answer built from them can be reused until then.
 	gen uint64
@@ -132,22 +139,22 @@ func (m *taskManager) run(name string, meta map[string]any, ctx context.Context,
 	return t
 }
 
+// cleanupLocked drops the finished tasks beyond the limits, oldest first.
 func (m *taskManager) cleanupLocked() {
-	sort.SliceStable(m.finished, func(i, j int) bool { return m.finished[i].end.After(m.finished[j].end) })
 	now := m.now()
-	keep := m.finished[:0]
-	for i, t := range m.finished {
-		if i < FinishedTaskSize || now.Sub(t.end) < FinishedTaskTTL {
-			keep = append(keep, t)
+	drop := 0
+	for n := len(m.finished); drop < n; drop++ {
+		left, t := n-drop, m.finished[drop]
+		if left <= FinishedTaskSize || left <= FinishedTaskMax && now.Sub(t.end) < FinishedTaskTTL {
+			break
 		}
 	}
-	for i := len(keep); i < len(m.finished); i++ {
-		m.finished[i] = nil
+	if drop == 0 {
+		return
 	}
-	if len(keep) != len(m.finished) {
-		m.gen++
-	}
-	m.finished = keep
+	clear(m.finished[:drop]) // let the collector have them
+	m.finished = m.finished[drop:]
+	m.gen++
 }
 
 // TaskInfo is a task as GET /api/task lists it (the dashboard's
@@ -211,7 +218,8 @@ func (m *taskManager) list(glob string, keep func(name string) bool) TaskList {
 			Name: t.name, Metadata: t.metadata, BeginTime: isoTime(t.begin), executing: true, sortTime: t.begin,
 		})
 	}
-	for _, t := range m.finished {
+	for i := len(m.finished) - 1; i >= 0; i-- { // newest first
+		t := m.finished[i]
 		if !match(t.name) || (keep != nil && !keep(t.name)) {
 			continue
 		}
@@ -242,6 +250,5 @@ func (m *taskManager) list(glob string, keep func(name string) bool) TaskList {
 		out.Finished = append(out.Finished, ti)
 	}
 	sort.Slice(out.Executing, func(i, j int) bool { return out.Executing[i].sortTime.After(out.Executing[j].sortTime) })
-	sort.Slice(out.Finished, func(i, j int) bool { return out.Finished[i].sortTime.After(out.Finished[j].sortTime) })
 	return out
 }
