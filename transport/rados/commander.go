@@ -35,8 +35,8 @@ type runner struct {
 	cache *cache
 }
 
-// readCommands are the commands that change nothing in the cluster: only
-// they leave the cache alone. Any other command, including one missing
+// readCommands are the commands that change nothing the cache holds: only
+// they leave it alone. Any other command, including one missing
 // here by mistake, invalidates it (a cost, never a stale answer).
 var readCommands = map[string]bool{
 	"config dump": true, "device ls-by-daemon": true, "df": true, "fs dump": true,
@@ -47,6 +47,12 @@ var readCommands = map[string]bool{
 	"perf dump": true, "perf histogram dump": true, "perf schema": true, "pg dump": true,
 	"pg ls-by-pool": true, "pg stat": true, "quorum_status": true, "service dump": true, "service status": true,
 	"versions": true,
+	// The config-key store and the cluster log hold nothing a cached
+	// answer is made of: the account database (config-key, read every
+	// 2 s and written on failed logins) and the audit trail (log) must
+	// not empty the cache of the hot reads.
+	"config-key dump": true, "config-key get": true, "config-key exists": true, "config-key ls": true,
+	"config-key set": true, "config-key rm": true, "log": true,
 }
 
 // do runs fn, a call into librados, like call, for calls with no output.

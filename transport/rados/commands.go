@@ -27,7 +27,7 @@ func (c commands) Command(ctx context.Context, cmd ceph.Command) (*ceph.CommandR
 	default:
 		return nil, errorf(ceph.InvalidArgument, "command", "invalid command target %q: want mon or mgr", cmd.Target)
 	}
-	out, status, err := c.r.call(ctx, "command", fn)
+	out, status, err := c.r.read(ctx, "command", cmd.Prefix, fn)
 	if err != nil {
 		return nil, err
 	}
