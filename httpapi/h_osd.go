@@ -3,6 +3,9 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cephapi/cephapi/ceph"
@@ -153,4 +156,38 @@ func (s *Server) osdFlagsSetIndividual(c *call, b *ops.OSDFlagsIndividualSetRequ
 		}
 	}
 	return s.client.OSDFlags.SetIndividual(c.ctx(), b.IDs, flags)
+}
+
+// osdList is GET /api/osd. Without paging parameters it is the Pacific
+// answer (every OSD, memoized while the transport's list is the same);
+// with any of offset, limit, search and sort it is one page, sorted, and
+// the number of OSDs that matched in X-Total-Count, as newer dashboards
+// answer.
+func (s *Server) osdList(c *call, r *ops.OSDListRequest) (any, error) {
+	list, err := s.client.OSDs.List(c.ctx())
+	if err != nil {
+		return nil, err
+	}
+	q := c.r.URL.Query()
+	if !q.Has("offset") && !q.Has("limit") && !q.Has("search") && !q.Has("sort") {
+		return &memoized{src: list}, nil
+	}
+	opts := &osd.ListOptions{Search: r.Search, Sort: r.Sort}
+	if r.Offset != nil {
+		if *r.Offset < 0 {
+			return nil, ceph.Errorf(ceph.InvalidArgument, "osd", "offset must not be negative")
+		}
+		opts.Offset = int(*r.Offset)
+	}
+	if r.Limit != nil {
+		if *r.Limit < 0 {
+			return nil, ceph.Errorf(ceph.InvalidArgument, "osd", "limit must not be negative")
+		}
+		opts.Limit = int(*r.Limit)
+	}
+	if by := strings.TrimLeft(opts.Sort, "+-"); by != "" && !slices.Contains(osd.SortFields, by) {
+		return nil, ceph.Errorf(ceph.InvalidArgument, "osd", "cannot sort by %q: sort by one of %s", by, strings.Join(osd.SortFields, ", "))
+	}
+	page, total := opts.Page(list)
+	return &response{header: http.Header{"X-Total-Count": {strconv.Itoa(total)}}, body: page}, nil
 }

@@ -146,7 +146,7 @@ func (s *Server) bindings() []binding {
 
 		// OSDs (controllers/osd.py).
 		// GET /api/osd
-		bindCall(ops.OSDList, get(c.OSDs.List)),
+		bind(ops.OSDList, s.osdList),
 		// POST /api/osd
 		bind(ops.OSDCreate, s.osdCreate),
 		// GET /api/osd/flags

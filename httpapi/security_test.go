@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -435,6 +436,37 @@ func TestAccountEndpoints(t *testing.T) {
 		}
 		if strings.Contains(w.Body.String(), "$2a$") || strings.Contains(w.Body.String(), "sha256") {
 			t.Errorf("%s %s leaks a hash: %s", s.method, s.path, w.Body)
+		}
+	}
+}
+
+func TestOSDListPaging(t *testing.T) {
+	store, err := auth.NewMemoryStore("admin", "admin-pw", auth.WithBcryptCost(bcrypt.MinCost))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(memory.New(memory.WithGenerated(4, 5, 2)), WithAccounts(store))
+	admin := bearer(loginToken(t, srv, "admin", "admin-pw"))
+	full := send(srv, xreq{method: "GET", path: "/api/osd", header: admin})
+	var all []map[string]any
+	if err := json.Unmarshal(full.Body.Bytes(), &all); err != nil || full.Code != 200 || len(all) < 2 {
+		t.Fatalf("full list: %d %v %s", full.Code, err, full.Body)
+	}
+	if full.Header().Get("X-Total-Count") != "" {
+		t.Error("the Pacific answer carries X-Total-Count")
+	}
+	w := send(srv, xreq{method: "GET", path: "/api/osd?offset=1&limit=1&sort=-id", header: admin})
+	var page []map[string]any
+	_ = json.Unmarshal(w.Body.Bytes(), &page)
+	if w.Code != 200 || len(page) != 1 || w.Header().Get("X-Total-Count") != strconv.Itoa(len(all)) {
+		t.Fatalf("page: %d %s %s", w.Code, w.Header().Get("X-Total-Count"), w.Body)
+	}
+	if int(page[0]["id"].(float64)) != len(all)-2 {
+		t.Errorf("second from the top: id %v", page[0]["id"])
+	}
+	for _, bad := range []string{"?limit=-1", "?offset=x", "?sort=weight"} {
+		if w := send(srv, xreq{method: "GET", path: "/api/osd" + bad, header: admin}); w.Code != 400 {
+			t.Errorf("%s: %d", bad, w.Code)
 		}
 	}
 }

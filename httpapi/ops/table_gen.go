@@ -1155,15 +1155,27 @@ type MgrModuleOptionsRequest struct {
 	ModuleName string `path:"module_name" json:"-"`
 }
 
-// OSDList is GET /api/osd.
+// OSDList is GET /api/osd: every OSD; with offset, limit, search or sort (as newer dashboards take them) one page of them sorted, and the number that matched in X-Total-Count.
 var OSDList = Op[OSDListRequest]{&Operation{
 	ID: "OSDList", Tag: "OSD", Method: "GET", Path: "/api/osd", Version: V1_0,
 	Scope: "osd", Permission: "read", Component: "osd", Status: 200,
 	InSpec: true,
+	Doc:    "every OSD; with offset, limit, search or sort (as newer dashboards take them) one page of them sorted, and the number that matched in X-Total-Count",
+	Params: []Param{
+		{Name: "offset", In: "query", Type: Integer},
+		{Name: "limit", In: "query", Type: Integer},
+		{Name: "search", In: "query", Type: String},
+		{Name: "sort", In: "query", Type: String},
+	},
 }}
 
 // OSDListRequest is the request of OSDList.
-type OSDListRequest struct{}
+type OSDListRequest struct {
+	Offset *Int   `query:"offset" json:"-"`
+	Limit  *Int   `query:"limit" json:"-"`
+	Search string `query:"search" json:"-"`
+	Sort   string `query:"sort" json:"-"`
+}
 
 // OSDCreate is POST /api/osd: the "bare" method creates an OSD id, placed under data.host when given.
 var OSDCreate = Op[OSDCreateRequest]{&Operation{

@@ -1,0 +1,98 @@
+package osd
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ListOptions page an OSD list, as newer dashboards page GET /api/osd.
+type ListOptions struct {
+	// Offset and Limit page the result (Limit 0: all from Offset).
+	Offset, Limit int
+	// Search keeps the OSDs whose name ("osd.3"), host, device class or
+	// state ("up", "down", "in", "out") contains it.
+	Search string
+	// Sort is a field, "+" (the default) or "-" first for the order:
+	// "id" (the default), "host.name", "tree.device_class",
+	// "osd_stats.kb_used", "stats.numpg", "operational_status".
+	Sort string
+}
+
+// SortFields are the fields ListOptions.Sort accepts.
+var SortFields = []string{"id", "host.name", "tree.device_class", "osd_stats.kb_used", "stats.numpg", "operational_status"}
+
+// Page filters, sorts and pages osds (which it does not modify) and
+// returns the page and the number of OSDs that matched. The cost is one
+// pass over the list and a sort of the matches.
+func (o *ListOptions) Page(osds []OSD) ([]OSD, int) {
+	var opts ListOptions
+	if o != nil {
+		opts = *o
+	}
+	kept := make([]*OSD, 0, len(osds))
+	search := strings.ToLower(opts.Search)
+	for i := range osds {
+		if search == "" || matches(&osds[i], search) {
+			kept = append(kept, &osds[i])
+		}
+	}
+	desc, by := false, opts.Sort
+	if len(by) > 0 && (by[0] == '+' || by[0] == '-') {
+		desc, by = by[0] == '-', by[1:]
+	}
+	slices.SortStableFunc(kept, func(a, b *OSD) int {
+		c := compareBy(a, b, by)
+		if c == 0 {
+			c = cmp.Compare(a.ID, b.ID)
+		}
+		if desc {
+			return -c
+		}
+		return c
+	})
+	total := len(kept)
+	start := min(max(opts.Offset, 0), total)
+	end := total
+	if opts.Limit > 0 {
+		end = min(start+opts.Limit, total)
+	}
+	out := make([]OSD, 0, end-start)
+	for _, p := range kept[start:end] {
+		out = append(out, *p)
+	}
+	return out, total
+}
+
+func matches(o *OSD, search string) bool {
+	up, in := "down", "out"
+	if o.Up != 0 {
+		up = "up"
+	}
+	if o.In != 0 {
+		in = "in"
+	}
+	for _, s := range []string{"osd." + strconv.Itoa(o.ID), o.Host.Name, o.Tree.DeviceClass, up, in} {
+		if strings.Contains(strings.ToLower(s), search) {
+			return true
+		}
+	}
+	return false
+}
+
+func compareBy(a, b *OSD, by string) int {
+	switch by {
+	case "host.name":
+		return strings.Compare(a.Host.Name, b.Host.Name)
+	case "tree.device_class":
+		return strings.Compare(a.Tree.DeviceClass, b.Tree.DeviceClass)
+	case "osd_stats.kb_used":
+		return cmp.Compare(a.OSDStats.KBUsed, b.OSDStats.KBUsed)
+	case "stats.numpg":
+		return cmp.Compare(a.Stats["numpg"], b.Stats["numpg"])
+	case "operational_status":
+		return strings.Compare(a.OperationalStatus, b.OperationalStatus)
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
