@@ -148,6 +148,33 @@ func cached[T any](ctx context.Context, c *cache, component, key string, fetch f
 // backgroundKey marks the context of a refresh ahead.
 type backgroundKey struct{}
 
+// inFetchKey marks the context of a shared fetch: the commands it sends
+// bypass the command cache (see runner.read), so that an answer stored at
+// the fetch's start is never made of command outputs older than that.
+type inFetchKey struct{}
+
+// maxEntries bounds the number of cached answers: commands with
+// arguments (one OSD's metadata, a pool's PGs, any read command of the
+// legacy API) make one entry each. Past the bound the expired entries go,
+// and if that is not enough, all of them.
+const maxEntries = 4096
+
+// storeLocked stores an answer; c.mu must be held.
+func (c *cache) storeLocked(key string, e cacheEntry) {
+	if len(c.entries) >= maxEntries {
+		now := c.now()
+		for k, old := range c.entries {
+			if now.Sub(old.at) >= c.ttl {
+				delete(c.entries, k)
+			}
+		}
+		if len(c.entries) >= maxEntries {
+			clear(c.entries)
+		}
+	}
+	c.entries[key] = e
+}
+
 // inBackground wraps fn, a call into librados, so that the calls of
 // background refreshes (ctx marked by cached) run one at a time, and each
 // is followed by a yield. Commands wait on a C thread without holding a P
@@ -185,7 +212,7 @@ func startFlight[T any](ctx context.Context, c *cache, fk flightKey, now time.Ti
 // keeps the values of the first caller's context, never its cancellation)
 // and stores the answer when no write happened meanwhile.
 func (c *cache) run(fk flightKey, f *flight, start time.Time, fetch func(context.Context) (any, error), parent context.Context) {
-	ctx, cancel := context.WithTimeout(parent, c.fetchTimeout)
+	ctx, cancel := context.WithTimeout(context.WithValue(parent, inFetchKey{}, true), c.fetchTimeout)
 	defer cancel()
 	defer close(f.done)
 	defer func() {
@@ -202,7 +229,7 @@ func (c *cache) run(fk flightKey, f *flight, start time.Time, fetch func(context
 	c.mu.Lock()
 	delete(c.flights, fk)
 	if err == nil && c.gen == fk.gen {
-		c.entries[fk.key] = cacheEntry{val: val, at: start}
+		c.storeLocked(fk.key, cacheEntry{val: val, at: start})
 	}
 	c.mu.Unlock()
 }

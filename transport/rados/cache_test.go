@@ -497,3 +497,61 @@ func TestCacheFetchesOnlyRead(t *testing.T) {
 		})
 	}
 }
+
+// Reads that have no cached answer of their own (the pool list, an EC
+// profile, the manager modules) share their commands' answers through the
+// command cache, within the ttl and until a write; config-key reads and
+// the commands of a shared fetch are never taken from it.
+func TestCommandCache(t *testing.T) {
+	r, f := newTestRunner(t)
+	c, clk := newTestCache(time.Second)
+	r.cache = c
+	s := newServices(r, &schemaCache{})
+	ctx := context.Background()
+	pools := func() {
+		t.Helper()
+		if _, err := s.Pools.List(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.on("config-key dump", "{}", "", 0)
+	dump := func() {
+		t.Helper()
+		if _, err := s.Commands.Command(ctx, ceph.Command{Prefix: "config-key dump", Format: "json"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, st := range []struct {
+		name            string
+		do              func()
+		osdDumps, dumps int
+	}{
+		{"first list fetches", pools, 1, 0},
+		{"second is a hit", pools, 1, 0},
+		{"config-key is never cached", func() { dump(); dump() }, 1, 2},
+		{"and does not invalidate", pools, 1, 2},
+		{"a write invalidates", func() {
+			f.on("osd set", "", "noout is set", 0)
+			f.on("osd unset", "", "unset", 0)
+			if _, err := s.OSDFlags.Set(ctx, []string{"noout"}); err != nil {
+				t.Fatal(err)
+			}
+			pools()
+		}, 2, 2},
+		{"expiry refetches", func() { clk.advance(time.Second); pools() }, 3, 2},
+	} {
+		st.do()
+		if got, dumps := f.countCalls("osd dump"), f.countCalls("config-key dump"); got != st.osdDumps || dumps != st.dumps {
+			t.Fatalf("%s: osd dump sent %d times (want %d), config-key dump %d (want %d)", st.name, got, st.osdDumps, dumps, st.dumps)
+		}
+	}
+	// A shared fetch sends its commands itself.
+	before := f.countCalls("osd dump")
+	clk.advance(time.Second)
+	if _, err := s.Health.Minimal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f.countCalls("osd dump") == before {
+		t.Error("the health fetch used a cached osd dump")
+	}
+}

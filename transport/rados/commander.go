@@ -3,6 +3,7 @@ package rados
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"sync"
 
 	"github.com/cephapi/cephapi/ceph"
@@ -47,10 +48,14 @@ var readCommands = map[string]bool{
 	"perf dump": true, "perf histogram dump": true, "perf schema": true, "pg dump": true,
 	"pg ls-by-pool": true, "pg stat": true, "quorum_status": true, "service dump": true, "service status": true,
 	"versions": true,
-	// The config-key store and the cluster log hold nothing a cached
-	// answer is made of: the account database (config-key, read every
-	// 2 s and written on failed logins) and the audit trail (log) must
-	// not empty the cache of the hot reads.
+}
+
+// neutralCommands neither empty the cache nor are cached: the config-key
+// store and the cluster log hold nothing a cached answer is made of. The
+// account database reads config-key every 2 s and writes it on failed
+// logins, and the audit trail writes the log: neither may empty the cache
+// of the hot reads, and the account database must read config-key fresh.
+var neutralCommands = map[string]bool{
 	"config-key dump": true, "config-key get": true, "config-key exists": true, "config-key ls": true,
 	"config-key set": true, "config-key rm": true, "log": true,
 }
@@ -84,9 +89,31 @@ func (r *runner) call(ctx context.Context, component string, fn func() ([]byte, 
 }
 
 // read is call for a command that changes nothing: prefix must be in
-// readCommands for the cache to be left alone.
+// readCommands (or neutralCommands) for the cache to be left alone.
 func (r *runner) read(ctx context.Context, component, prefix string, fn func() ([]byte, string, error)) ([]byte, string, error) {
-	return r.exec(ctx, component, readCommands[prefix], fn)
+	return r.exec(ctx, component, readCommands[prefix] || neutralCommands[prefix], fn)
+}
+
+// cmdReply is a cached command answer.
+type cmdReply struct {
+	out    []byte
+	status string
+}
+
+// readCached is read through the cache: a read command's answer (key
+// names the target and the whole encoded command) is shared by every
+// caller for up to the cache's ttl and dropped by any write, under the
+// cache's rules (see cache.go). The output is shared: callers only decode
+// it. Commands sent by a shared fetch are not cached (inFetchKey).
+func (r *runner) readCached(ctx context.Context, component, prefix, key string, fn func() ([]byte, string, error)) ([]byte, string, error) {
+	if r.cache == nil || !readCommands[prefix] || ctx.Value(inFetchKey{}) != nil {
+		return r.read(ctx, component, prefix, fn)
+	}
+	rep, err := cached(ctx, r.cache, component, "cmd\x00"+key, func(ctx context.Context) (cmdReply, error) {
+		out, status, err := r.read(ctx, component, prefix, fn)
+		return cmdReply{out, status}, err
+	})
+	return rep.out, rep.status, err
 }
 
 // exec is call; unless read, it invalidates the cache when the call starts
@@ -167,7 +194,7 @@ func encode(prefix, format string, a args) []byte {
 // mon runs a monitor command with JSON output and returns the output.
 func (r *runner) mon(ctx context.Context, component, prefix string, a args) ([]byte, error) {
 	cmd := encode(prefix, "json", a)
-	out, _, err := r.read(ctx, component, prefix, func() ([]byte, string, error) { return r.c.MonCommand(cmd) })
+	out, _, err := r.readCached(ctx, component, prefix, "mon\x00"+string(cmd), func() ([]byte, string, error) { return r.c.MonCommand(cmd) })
 	return out, err
 }
 
@@ -201,7 +228,7 @@ func (r *runner) monJSON(ctx context.Context, component string, v any, prefix st
 // mgrJSON runs a manager command and decodes its JSON output into v.
 func (r *runner) mgrJSON(ctx context.Context, component string, v any, prefix string, a args) error {
 	cmd := encode(prefix, "json", a)
-	out, _, err := r.read(ctx, component, prefix, func() ([]byte, string, error) { return r.c.MgrCommand([][]byte{cmd}) })
+	out, _, err := r.readCached(ctx, component, prefix, "mgr\x00"+string(cmd), func() ([]byte, string, error) { return r.c.MgrCommand([][]byte{cmd}) })
 	if err != nil {
 		return err
 	}
@@ -217,7 +244,7 @@ func (r *runner) mgrJSON(ctx context.Context, component string, v any, prefix st
 // osdJSON runs a command on one OSD and decodes its JSON output into v.
 func (r *runner) osdJSON(ctx context.Context, component string, id int, v any, prefix string, a args) error {
 	cmd := encode(prefix, "json", a)
-	out, _, err := r.read(ctx, component, prefix, func() ([]byte, string, error) { return r.c.OsdCommand(id, [][]byte{cmd}) })
+	out, _, err := r.readCached(ctx, component, prefix, "osd."+strconv.Itoa(id)+"\x00"+string(cmd), func() ([]byte, string, error) { return r.c.OsdCommand(id, [][]byte{cmd}) })
 	if err != nil {
 		return err
 	}
