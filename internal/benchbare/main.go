@@ -6,7 +6,9 @@
 //
 //	benchbare --listen 127.0.0.1:5001 --dir DIR
 //
-// DIR/api/osd is the answer of /api/osd, and so on; any other path is 404.
+// DIR/api/osd is the answer of /api/osd, and so on; a flat file named by
+// an escaped path and query (DIR/%2Fapi%2Fosd%3Flimit%3D1) answers that
+// request. Any other path is 404.
 package main
 
 import (
@@ -14,9 +16,11 @@ import (
 	"io/fs"
 	"log"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 func main() {
@@ -40,7 +44,11 @@ func main() {
 		if err != nil {
 			return err
 		}
-		bodies["/"+filepath.ToSlash(rel)] = b
+		key := "/" + filepath.ToSlash(rel)
+		if u, err := url.PathUnescape(filepath.Base(rel)); err == nil && strings.HasPrefix(u, "/") {
+			key = u // a flat file named by the escaped path and query
+		}
+		bodies[key] = b
 		return nil
 	})
 	if err != nil {

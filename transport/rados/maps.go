@@ -83,7 +83,19 @@ func (p rawPool) toPool(ruleNames map[int]string) ceph.Pool {
 	}
 }
 
+// osdDump returns the decoded OSD map. Outside a shared fetch it is the
+// cache's (decoding a big map's `osd dump` costs more than asking for it):
+// the value is shared, read-only, like every cached answer.
 func (r *runner) osdDump(ctx context.Context, component string) (*osdDump, error) {
+	if r.cache == nil || ctx.Value(inFetchKey{}) != nil {
+		return r.osdDumpFresh(ctx, component)
+	}
+	return cached(ctx, r.cache, component, "decoded\x00osd dump", func(ctx context.Context) (*osdDump, error) {
+		return r.osdDumpFresh(ctx, component)
+	})
+}
+
+func (r *runner) osdDumpFresh(ctx context.Context, component string) (*osdDump, error) {
 	var d osdDump
 	if err := r.monJSON(ctx, component, &d, "osd dump", nil); err != nil {
 		return nil, err
