@@ -159,8 +159,12 @@ func (c config) options(ctx context.Context, names []string) ([]ceph.ConfigOptio
 	return withValues(schema, dump, fsid), nil
 }
 
+// List is cached (the whole schema with its values: encoding it is most of
+// a request's cost, and a cached value is encoded once).
 func (c config) List(ctx context.Context) ([]ceph.ConfigOption, error) {
-	return c.options(ctx, nil)
+	return cached(ctx, c.r.cache, configComponent, "config/list", func(ctx context.Context) ([]ceph.ConfigOption, error) {
+		return c.options(ctx, nil)
+	})
 }
 
 func (c config) Get(ctx context.Context, name string) (*ceph.ConfigOption, error) {

@@ -2,6 +2,7 @@ package rados
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/cephapi/cephapi/ceph"
 )
@@ -46,6 +47,12 @@ func (l logs) Recent(ctx context.Context, opts *ceph.LogOptions) (*ceph.RecentLo
 	if opts != nil && opts.Lines > 0 {
 		n = opts.Lines
 	}
+	return cached(ctx, l.r.cache, logsComponent, "logs/recent/"+strconv.Itoa(n), func(ctx context.Context) (*ceph.RecentLogs, error) {
+		return l.recent(ctx, n)
+	})
+}
+
+func (l logs) recent(ctx context.Context, n int) (*ceph.RecentLogs, error) {
 	clog, err := l.channel(ctx, "cluster", n)
 	if err != nil {
 		return nil, err

@@ -170,6 +170,10 @@ func (mm *mgrModuleMap) module(name string) (*rawModule, error) {
 }
 
 func (m mgrModules) List(ctx context.Context) ([]ceph.MgrModule, error) {
+	return cached(ctx, m.r.cache, mgrComponent, "mgr/modules", m.list)
+}
+
+func (m mgrModules) list(ctx context.Context) ([]ceph.MgrModule, error) {
 	mm, err := m.mgrMap(ctx)
 	if err != nil {
 		return nil, err

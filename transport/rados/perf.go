@@ -165,6 +165,10 @@ func notFoundOnMissing(err error, typ, id string) error {
 }
 
 func (p *perfCounters) All(ctx context.Context) (map[string]map[string]ceph.PerfCounter, error) {
+	return cached(ctx, p.r.cache, perfComponent, "perf/all", p.all)
+}
+
+func (p *perfCounters) all(ctx context.Context) (map[string]map[string]ceph.PerfCounter, error) {
 	var q quorumStatus
 	if err := p.r.monJSON(ctx, perfComponent, &q, "quorum_status", nil); err != nil {
 		return nil, err
