@@ -33,13 +33,18 @@ type identity struct {
 	n   int
 }
 
-// identify returns the identity of a non-nil pointer or non-empty slice.
-// Other values have none and are not memoized: maps, which can change in
-// place, and values of zero size (empty slices, pointers to empty structs),
-// which may all share one address.
+// identify returns the identity of a non-nil pointer, non-empty slice or
+// non-empty map (a map by its header and length: like every value a
+// service returns, a cached map is never changed in place). Other values
+// have none and are not memoized: values of zero size (empty slices,
+// pointers to empty structs), which may all share one address.
 func identify(v any) (identity, bool) {
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
+	case reflect.Map:
+		if rv.Len() > 0 {
+			return identity{rv.Pointer(), rv.Len()}, true
+		}
 	case reflect.Pointer:
 		if !rv.IsNil() && rv.Type().Elem().Size() > 0 {
 			return identity{rv.Pointer(), -1}, true

@@ -17,6 +17,7 @@ import (
 func TestMemoEncode(t *testing.T) {
 	a, b := &struct{ N int }{1}, &struct{ N int }{2}
 	s1, s2 := []int{1, 2, 3}, []int{1, 2, 3}
+	m1 := map[string]int{"x": 1}
 	type step struct {
 		src     any
 		variant uint64
@@ -32,7 +33,8 @@ func TestMemoEncode(t *testing.T) {
 		{"variants are separate", []step{{a, 1, `{"N":1}`, true}, {a, 2, `{"N":1}`, true}, {a, 1, `{"N":1}`, false}, {a, 2, `{"N":1}`, false}}},
 		{"a new value drops the old", []step{{a, 0, `{"N":1}`, true}, {b, 0, `{"N":2}`, true}, {a, 0, `{"N":1}`, true}}},
 		{"slices by data and length", []step{{s1, 0, `[1,2,3]`, true}, {s1, 0, `[1,2,3]`, false}, {s1[:2], 0, `[1,2]`, true}, {s2, 0, `[1,2,3]`, true}}},
-		{"no identity: maps", []step{{map[string]int{"x": 1}, 0, `{"x":1}`, true}, {map[string]int{"x": 1}, 0, `{"x":1}`, true}}},
+		{"maps by header", []step{{m1, 0, `{"x":1}`, true}, {m1, 0, `{"x":1}`, false}, {map[string]int{"x": 1}, 0, `{"x":1}`, true}}},
+		{"no identity: empty maps", []step{{map[string]int{}, 0, `{}`, true}, {map[string]int{}, 0, `{}`, true}}},
 		{"no identity: empty and nil", []step{{[]int{}, 0, `[]`, true}, {nil, 0, `null`, true}, {(*struct{})(nil), 0, `null`, true}}},
 		{"no identity: zero size", []step{{&struct{}{}, 0, `{}`, true}, {&struct{}{}, 0, `{}`, true}, {make([]struct{}, 2), 0, `[{},{}]`, true}, {make([]struct{}, 2), 0, `[{},{}]`, true}}},
 	}
