@@ -52,7 +52,7 @@ func (c config) load(ctx context.Context) ([]ceph.ConfigOption, string, error) {
 		return nil, "", err
 	}
 	cmd := encode("config help", "json", nil)
-	out, _, err := c.r.call(ctx, configComponent, func() ([]byte, string, error) {
+	out, _, err := c.r.read(ctx, configComponent, "config help", func() ([]byte, string, error) {
 		return c.r.c.MonCommandTarget(q.QuorumLeaderName, [][]byte{cmd})
 	})
 	if err != nil {
@@ -80,7 +80,7 @@ func (c config) withDebugOptions(ctx context.Context, leader string, opts []ceph
 		have[o.Name] = true
 	}
 	cmd := encode("config show", "json", nil)
-	out, _, err := c.r.call(ctx, configComponent, func() ([]byte, string, error) {
+	out, _, err := c.r.read(ctx, configComponent, "config show", func() ([]byte, string, error) {
 		return c.r.c.MonCommandTarget(leader, [][]byte{cmd})
 	})
 	if err != nil {

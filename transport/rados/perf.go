@@ -134,7 +134,9 @@ func (p *perfCounters) fetch(ctx context.Context, typ, id string) (perfSchema, p
 	case "mon":
 		for _, prefix := range []string{"perf schema", "perf dump"} {
 			cmd := encode(prefix, "json", nil)
-			out, _, err := p.r.call(ctx, perfComponent, func() ([]byte, string, error) {
+			// A read: it must not empty the cache (it did, on every
+			// GET /api/perf_counters).
+			out, _, err := p.r.read(ctx, perfComponent, prefix, func() ([]byte, string, error) {
 				return p.r.c.MonCommandTarget(id, [][]byte{cmd})
 			})
 			if err != nil {
