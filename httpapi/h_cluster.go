@@ -159,11 +159,15 @@ func (s *Server) logsAll(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A copy: the transport's value is read-only (see package ceph).
-	out := *l
-	out.ClusterLog = nonNil(l.ClusterLog)
-	out.AuditLog = nonNil(l.AuditLog)
-	return &out, nil
+	// Encoded once per value the transport returns (its cached answer is
+	// the same pointer until it refreshes); the view is a copy, because
+	// the transport's value is read-only (see package ceph).
+	return &memoized{src: l, view: func() any {
+		out := *l
+		out.ClusterLog = nonNil(l.ClusterLog)
+		out.AuditLog = nonNil(l.AuditLog)
+		return &out
+	}}, nil
 }
 
 func (s *Server) perfCounters(daemonType string) handlerFunc {
