@@ -115,10 +115,12 @@ type dbState struct {
 	users    map[string]*User // merged: ours over the dashboard's
 	roles    map[string]*Role // custom roles, merged; system roles apart
 	ourRoles map[string]*roleRecord
-	revoked  map[string]int64
-	keys     map[string]*apiKeyRecord
-	settings map[string]any
-	secret   []byte
+	// dashRoles names the custom roles of the dashboard's database.
+	dashRoles map[string]bool
+	revoked   map[string]int64
+	keys      map[string]*apiKeyRecord
+	settings  map[string]any
+	secret    []byte
 }
 
 var systemRoles = func() map[string]*Role {
@@ -210,7 +212,7 @@ type MemoryStore = DB
 func (d *DB) Bootstrap(ctx context.Context, username, password string) (bool, error) {
 	d.writeMu.Lock()
 	defer d.writeMu.Unlock()
-	if err := d.reloadLocked(ctx); err != nil {
+	if err := d.reload(ctx); err != nil {
 		return false, err
 	}
 	if len(d.snapshot().users) > 0 {
@@ -232,7 +234,7 @@ func (d *DB) snapshot() *dbState {
 func (d *DB) reload(ctx context.Context) error {
 	st := &dbState{
 		ours: map[string]*userRecord{}, dash: map[string]*userRecord{}, users: map[string]*User{},
-		roles: map[string]*Role{}, ourRoles: map[string]*roleRecord{}, revoked: map[string]int64{},
+		roles: map[string]*Role{}, ourRoles: map[string]*roleRecord{}, dashRoles: map[string]bool{}, revoked: map[string]int64{},
 		keys: map[string]*apiKeyRecord{}, settings: map[string]any{},
 	}
 	kvs, err := d.kv.Load(ctx, keyPrefix)
@@ -299,6 +301,7 @@ func (d *DB) reload(ctx context.Context) error {
 					if r != nil {
 						r.Name = name
 						dashRoles[name] = r
+						st.dashRoles[name] = true
 					}
 				}
 			}
@@ -331,8 +334,6 @@ func (d *DB) reload(ctx context.Context) error {
 	d.mu.Unlock()
 	return nil
 }
-
-func (d *DB) reloadLocked(ctx context.Context) error { return d.reload(ctx) }
 
 // fresh returns the state, read again from the KV first when it is older
 // than the refresh interval. Only one caller reloads; the others go on

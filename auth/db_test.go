@@ -481,6 +481,17 @@ func TestDashboardAccounts(t *testing.T) {
 	if _, err := d.User(ctx, "dash"); ceph.CodeOf(err) != ceph.NotFound {
 		t.Errorf("deleted dashboard user: %v", err)
 	}
+	// A dashboard role is hidden by a record of ours, not deleted there.
+	if err := d.DeleteRole(ctx, "custom"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Role(ctx, "custom"); ceph.CodeOf(err) != ceph.NotFound {
+		t.Errorf("deleted dashboard role: %v", err)
+	}
+	d2 := openTestDB(t, kv, WithDashboardAccounts())
+	if _, err := d2.Role(ctx, "custom"); ceph.CodeOf(err) != ceph.NotFound {
+		t.Errorf("deleted dashboard role after reopening: %v", err)
+	}
 	after, _ := kv.Load(ctx, DashboardAccessDBKey)
 	if string(after[DashboardAccessDBKey]) != string(b) {
 		t.Error("the dashboard's database was written")

@@ -44,13 +44,7 @@ func (k *MemoryKV) Load(ctx context.Context, prefix string) (map[string][]byte, 
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	out := map[string][]byte{}
-	for key, v := range k.m {
-		if strings.HasPrefix(key, prefix) {
-			out[key] = append([]byte(nil), v...)
-		}
-	}
-	return out, nil
+	return withPrefix(k.m, prefix), nil
 }
 
 // Put implements KV.
@@ -133,13 +127,7 @@ func (k *FileKV) Load(ctx context.Context, prefix string) (map[string][]byte, er
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	out := map[string][]byte{}
-	for key, v := range k.m {
-		if strings.HasPrefix(key, prefix) {
-			out[key] = append([]byte(nil), v...)
-		}
-	}
-	return out, nil
+	return withPrefix(k.m, prefix), nil
 }
 
 // Put implements KV. The value must be JSON.
@@ -228,6 +216,17 @@ func (k *FileKV) write(m map[string][]byte) error {
 		_ = d.Close()
 	}
 	return nil
+}
+
+// withPrefix copies the entries of m whose key starts with prefix.
+func withPrefix(m map[string][]byte, prefix string) map[string][]byte {
+	out := map[string][]byte{}
+	for key, v := range m {
+		if strings.HasPrefix(key, prefix) {
+			out[key] = append([]byte(nil), v...)
+		}
+	}
+	return out
 }
 
 var (

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"maps"
 	"slices"
 	"sort"
@@ -359,33 +358,11 @@ func (d *DB) DeleteRole(ctx context.Context, name string) error {
 				return roleError("role_is_associated_with_user", "Role is associated with user")
 			}
 		}
-		if _, ours := st.ourRoles[name]; ours && !d.dashboardRole(name) {
+		if _, ours := st.ourRoles[name]; ours && !st.dashRoles[name] {
 			return d.kv.Delete(ctx, roleKey(name))
 		}
 		return d.put(ctx, roleKey(name), &roleRecord{Name: name, Deleted: true})
 	})
-}
-
-// dashboardRole reports whether the dashboard's database defines the role
-// (then a deletion must hide it with a record of ours).
-func (d *DB) dashboardRole(name string) bool {
-	if !d.dashboard {
-		return false
-	}
-	kvs, err := d.kv.Load(context.Background(), DashboardAccessDBKey)
-	if err != nil {
-		return true
-	}
-	_, ok := kvs[DashboardAccessDBKey]
-	if !ok {
-		return false
-	}
-	var db dashboardDB
-	if json.Unmarshal(kvs[DashboardAccessDBKey], &db) != nil {
-		return false
-	}
-	_, ok = db.Roles[name]
-	return ok
 }
 
 // CloneRole implements Manager.
