@@ -185,7 +185,7 @@ func (s *Server) osdList(c *call, r *ops.OSDListRequest) (any, error) {
 		}
 		opts.Limit = int(*r.Limit)
 	}
-	if by := strings.TrimLeft(opts.Sort, "+-"); by != "" && !slices.Contains(osd.SortFields, by) {
+	if by, _ := ceph.SortOrder(opts.Sort); by != "" && !slices.Contains(osd.SortFields, by) {
 		return nil, ceph.Errorf(ceph.InvalidArgument, "osd", "cannot sort by %q: sort by one of %s", by, strings.Join(osd.SortFields, ", "))
 	}
 	page, total := opts.Page(list)

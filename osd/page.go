@@ -2,6 +2,8 @@ package osd
 
 import (
 	"cmp"
+
+	"github.com/cephapi/cephapi/ceph"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,10 +40,7 @@ func (o *ListOptions) Page(osds []OSD) ([]OSD, int) {
 			kept = append(kept, &osds[i])
 		}
 	}
-	desc, by := false, opts.Sort
-	if len(by) > 0 && (by[0] == '+' || by[0] == '-') {
-		desc, by = by[0] == '-', by[1:]
-	}
+	by, desc := ceph.SortOrder(opts.Sort)
 	slices.SortStableFunc(kept, func(a, b *OSD) int {
 		c := compareBy(a, b, by)
 		if c == 0 {
@@ -53,11 +52,7 @@ func (o *ListOptions) Page(osds []OSD) ([]OSD, int) {
 		return c
 	})
 	total := len(kept)
-	start := min(max(opts.Offset, 0), total)
-	end := total
-	if opts.Limit > 0 {
-		end = min(start+opts.Limit, total)
-	}
+	start, end := ceph.PageBounds(total, opts.Offset, opts.Limit)
 	out := make([]OSD, 0, end-start)
 	for _, p := range kept[start:end] {
 		out = append(out, *p)

@@ -297,10 +297,7 @@ func (o *ListOptions) Page(specs []ImageSpec) ([]ImageSpec, int) {
 			kept = append(kept, s)
 		}
 	}
-	desc, by := false, opts.Sort
-	if len(by) > 0 && (by[0] == '+' || by[0] == '-') {
-		desc, by = by[0] == '-', by[1:]
-	}
+	by, desc := ceph.SortOrder(opts.Sort)
 	key := func(s ImageSpec) string {
 		switch by {
 		case "pool_name":
@@ -317,10 +314,6 @@ func (o *ListOptions) Page(specs []ImageSpec) ([]ImageSpec, int) {
 		return key(kept[i]) < key(kept[j])
 	})
 	total := len(kept)
-	start := min(opts.Offset, total)
-	end := total
-	if opts.Limit > 0 {
-		end = min(start+opts.Limit, total)
-	}
+	start, end := ceph.PageBounds(total, opts.Offset, opts.Limit)
 	return kept[start:end], total
 }
