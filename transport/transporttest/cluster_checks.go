@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cephapi/cephapi/ceph"
 )
@@ -588,6 +589,25 @@ func checkMgrEnableDisable(ctx context.Context, t testing.TB, e *env) {
 	waitFor(ctx, t, !orig)
 	must(t, set(ctx, orig), "switching module %s back to enabled=%v", name, orig)
 	waitFor(ctx, t, orig)
+	waitManager(ctx, t, e)
+}
+
+// waitManager waits until the manager answers again after a restart. The
+// module list comes from the monitors' manager map, which shows a switch
+// at once, while the manager it makes restart can take longer than one
+// check's budget to serve again: the checks that follow would otherwise
+// see their manager-served reads (the OSD list's PG stats) time out.
+func waitManager(ctx context.Context, t testing.TB, e *env) {
+	t.Helper()
+	e.eventually(ctx, t, "manager answering after its restart", func(ctx context.Context) (bool, string, error) {
+		actx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		_, err := e.c.OSDs.List(actx)
+		if err != nil && actx.Err() != nil && ctx.Err() == nil {
+			return false, "OSDs.List: " + err.Error(), nil
+		}
+		return err == nil, "", err
+	})
 }
 
 func checkMgrUnknown(ctx context.Context, t testing.TB, e *env) {
