@@ -56,7 +56,14 @@ type cache struct {
 
 type cacheEntry struct {
 	val any
-	at  time.Time // when the fetch that produced val started
+	at  time.Time // when the fetch (or probe) that vouched for val started
+	// version is the cluster's version of what val was built from (an
+	// OSD map epoch, ...), for answers cached by cachedVersioned; "" for
+	// the others.
+	version string
+	// took is how long the last fetch of val took (a probe that
+	// found the version unchanged keeps it).
+	took time.Duration
 }
 
 type flightKey struct {
@@ -102,6 +109,77 @@ func (c *cache) invalidate() {
 // fetch, shared with every concurrent caller of the same key. A nil c
 // always calls fetch with ctx.
 func cached[T any](ctx context.Context, c *cache, component, key string, fetch func(context.Context) (T, error)) (T, error) {
+	return lookup(ctx, c, component, key, nil, fetch)
+}
+
+// cachedVersioned is cached for an answer that Ceph versions: probe
+// returns, cheaply, the cluster's current version of what fetch reads (an
+// OSD map epoch, the PG stats' version). When an answer has outlived the
+// ttl, the refresh asks probe first and, if the version is the one the
+// answer was built from, keeps the answer for another ttl instead of
+// fetching it again: on a big cluster an unchanged 10,000-OSD map costs
+// one small command a second, not the map. The probe runs before the
+// fetch, so the version stored is never newer than the answer (at worst a
+// change that landed during the fetch is fetched again).
+//
+// Inside a shared fetch (a composite answer that reads this one as a
+// part), the stored answer is used only after a probe, made then, found
+// its version current: a composite answer stored at its fetch's start is
+// never built from parts older than that.
+func cachedVersioned[T any](ctx context.Context, c *cache, component, key string, probe func(context.Context) (string, error), fetch func(context.Context) (T, error)) (T, error) {
+	if c == nil {
+		return fetch(ctx)
+	}
+	if ctx.Value(inFetchKey{}) != nil {
+		return revalidateNow(ctx, c, key, probe, fetch)
+	}
+	return lookup(ctx, c, component, key, probe, fetch)
+}
+
+// revalidateNow is cachedVersioned inside a shared fetch: probe now, use
+// the stored answer if its version is current, else fetch and store.
+func revalidateNow[T any](ctx context.Context, c *cache, key string, probe func(context.Context) (string, error), fetch func(context.Context) (T, error)) (T, error) {
+	var zero T
+	c.mu.Lock()
+	gen := c.gen
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	start := c.now()
+	version, err := probe(ctx)
+	if err != nil {
+		return zero, err
+	}
+	if ok && e.version == version {
+		return e.val.(T), nil
+	}
+	val, err := fetch(ctx)
+	if err != nil {
+		return zero, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.storeLocked(key, cacheEntry{val: val, at: start, version: version, took: c.now().Sub(start)})
+	}
+	c.mu.Unlock()
+	return val, nil
+}
+
+// refreshAhead is the age from which a reader of e starts its refresh in
+// the background: 4/5 of the ttl, or earlier for an answer whose fetch
+// takes long (twice its last fetch before the end of its life, but never
+// before half of it), so that under steady load no reader waits for a
+// fetch and none gets an answer older than ttl. (Not earlier: each fetch
+// costs the monitors and the manager CPU that, on a small host, the
+// requests being served need.)
+func (c *cache) refreshAhead(e cacheEntry) time.Duration {
+	ahead := c.ttl * 4 / 5
+	if early := c.ttl - 2*e.took; early < ahead {
+		ahead = max(early, c.ttl/2)
+	}
+	return ahead
+}
+
+func lookup[T any](ctx context.Context, c *cache, component, key string, probe func(context.Context) (string, error), fetch func(context.Context) (T, error)) (T, error) {
 	var zero T
 	if c == nil {
 		return fetch(ctx)
@@ -112,25 +190,25 @@ func cached[T any](ctx context.Context, c *cache, component, key string, fetch f
 	c.mu.Lock()
 	now := c.now()
 	fk := flightKey{key, c.gen}
+	var prev *cacheEntry
 	if e, ok := c.entries[key]; ok {
 		if age := now.Sub(e.at); age < c.ttl {
-			// Refresh ahead: past 4/5 of its life, the first reader
-			// starts a fetch in the background and every reader keeps the
-			// current answer, so that under steady load no reader waits
-			// for a fetch and none gets an answer older than ttl. (Not
-			// earlier: each fetch costs the monitors and the manager CPU
-			// that, on a small host, the requests being served need.)
-			if age >= c.ttl*4/5 && c.flights[fk] == nil {
-				startFlight(context.WithValue(ctx, backgroundKey{}, true), c, fk, now, fetch)
+			if age >= c.refreshAhead(e) && c.flights[fk] == nil {
+				startFlight(context.WithValue(ctx, backgroundKey{}, true), c, fk, now, &e, probe, fetch)
 			}
 			c.mu.Unlock()
 			return e.val.(T), nil
 		}
-		delete(c.entries, key)
+		if probe != nil && e.version != "" {
+			// kept, expired, for the refresh's probe to vouch for
+			prev = &e
+		} else {
+			delete(c.entries, key)
+		}
 	}
 	f := c.flights[fk]
 	if f == nil {
-		f = startFlight(ctx, c, fk, now, fetch)
+		f = startFlight(ctx, c, fk, now, prev, probe, fetch)
 	}
 	c.mu.Unlock()
 
@@ -200,18 +278,40 @@ func (c *cache) inBackground(ctx context.Context, fn func() ([]byte, string, err
 	}
 }
 
-// startFlight starts the shared fetch fk; c.mu must be held.
-func startFlight[T any](ctx context.Context, c *cache, fk flightKey, now time.Time, fetch func(context.Context) (T, error)) *flight {
+// startFlight starts the shared fetch fk; c.mu must be held. With a
+// probe, the fetch asks it first and keeps prev (when given) if its
+// version is current.
+func startFlight[T any](ctx context.Context, c *cache, fk flightKey, now time.Time, prev *cacheEntry, probe func(context.Context) (string, error), fetch func(context.Context) (T, error)) *flight {
 	f := &flight{done: make(chan struct{})}
 	c.flights[fk] = f
-	go c.run(fk, f, now, func(fctx context.Context) (any, error) { return fetch(fctx) }, context.WithoutCancel(ctx))
+	var p *cacheEntry
+	if probe != nil && prev != nil && prev.version != "" {
+		cp := *prev
+		p = &cp
+	}
+	get := func(fctx context.Context) (any, string, time.Duration, error) {
+		version := ""
+		if probe != nil {
+			v, err := probe(fctx)
+			if err != nil {
+				return nil, "", 0, err
+			}
+			if p != nil && p.version == v {
+				return p.val, v, p.took, nil
+			}
+			version = v
+		}
+		val, err := fetch(fctx)
+		return val, version, c.now().Sub(now), err
+	}
+	go c.run(fk, f, now, get, context.WithoutCancel(ctx))
 	return f
 }
 
 // run performs one shared fetch under its own bounded context (parent
 // keeps the values of the first caller's context, never its cancellation)
 // and stores the answer when no write happened meanwhile.
-func (c *cache) run(fk flightKey, f *flight, start time.Time, fetch func(context.Context) (any, error), parent context.Context) {
+func (c *cache) run(fk flightKey, f *flight, start time.Time, fetch func(context.Context) (any, string, time.Duration, error), parent context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithValue(parent, inFetchKey{}, true), c.fetchTimeout)
 	defer cancel()
 	defer close(f.done)
@@ -224,12 +324,12 @@ func (c *cache) run(fk flightKey, f *flight, start time.Time, fetch func(context
 			c.mu.Unlock()
 		}
 	}()
-	val, err := fetch(ctx)
+	val, version, took, err := fetch(ctx)
 	f.val, f.err = val, err
 	c.mu.Lock()
 	delete(c.flights, fk)
 	if err == nil && c.gen == fk.gen {
-		c.storeLocked(fk.key, cacheEntry{val: val, at: start})
+		c.storeLocked(fk.key, cacheEntry{val: val, at: start, version: version, took: took})
 	}
 	c.mu.Unlock()
 }

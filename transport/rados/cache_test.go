@@ -377,7 +377,7 @@ func TestCacheServicesReadYourWrites(t *testing.T) {
 			summary()
 		}, 3},
 		{"a raw command invalidates", func() {
-			if _, err := s.Commands.Command(ctx, ceph.Command{Prefix: "osd stat"}); err != nil && ceph.CodeOf(err) != ceph.InvalidArgument {
+			if _, err := s.Commands.Command(ctx, ceph.Command{Prefix: "osd ls"}); err != nil && ceph.CodeOf(err) != ceph.InvalidArgument {
 				t.Fatal(err)
 			}
 			summary()
@@ -538,20 +538,130 @@ func TestCommandCache(t *testing.T) {
 			}
 			pools()
 		}, 2, 2},
-		{"expiry refetches", func() { clk.advance(time.Second); pools() }, 3, 2},
+		{"expiry with the same epoch keeps the map", func() { clk.advance(time.Second); pools() }, 2, 2},
+		{"a new epoch refetches", func() {
+			f.on("osd stat", `{"epoch": 99}`, "", 0)
+			clk.advance(time.Second)
+			pools()
+		}, 3, 2},
 	} {
 		st.do()
 		if got, dumps := f.countCalls("osd dump"), f.countCalls("config-key dump"); got != st.osdDumps || dumps != st.dumps {
 			t.Fatalf("%s: osd dump sent %d times (want %d), config-key dump %d (want %d)", st.name, got, st.osdDumps, dumps, st.dumps)
 		}
 	}
-	// A shared fetch sends its commands itself.
-	before := f.countCalls("osd dump")
+	// A shared fetch sends its commands itself, but for a versioned part
+	// only the probe when the version is unchanged.
+	before, probes := f.countCalls("osd dump"), f.countCalls("osd stat")
+	clk.advance(time.Second)
+	if _, err := s.Health.Minimal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f.countCalls("osd dump") != before || f.countCalls("osd stat") == probes {
+		t.Errorf("the health fetch with an unchanged epoch: osd dump %d -> %d, osd stat %d -> %d (want the same dump after a probe)",
+			before, f.countCalls("osd dump"), probes, f.countCalls("osd stat"))
+	}
+	f.on("osd stat", `{"epoch": 100}`, "", 0)
 	clk.advance(time.Second)
 	if _, err := s.Health.Minimal(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if f.countCalls("osd dump") == before {
-		t.Error("the health fetch used a cached osd dump")
+		t.Error("the health fetch used a cached osd dump of an older epoch")
+	}
+}
+
+// A versioned answer outlives the ttl while its probe finds the version
+// unchanged; a new version, an invalidation or no entry fetches; a failed
+// probe is an error, never a stored answer, and leaves the entry to vouch
+// for later.
+func TestCacheVersioned(t *testing.T) {
+	c, clk := newTestCache(time.Second)
+	var fetches, probes atomic.Int64
+	version := "v1"
+	var probeErr error
+	probe := func(context.Context) (string, error) {
+		probes.Add(1)
+		return version, probeErr
+	}
+	fetch := func(context.Context) (int64, error) { return fetches.Add(1), nil }
+	ctx := context.Background()
+	steps := []struct {
+		name           string
+		do             func()
+		want           int64
+		wantErr        bool
+		fetches, probe int64
+	}{
+		{"first read fetches after a probe", func() {}, 1, false, 1, 1},
+		{"within the ttl: a hit, no probe", func() { clk.advance(500 * time.Millisecond) }, 1, false, 1, 1},
+		{"expired, same version: kept", func() { clk.advance(600 * time.Millisecond) }, 1, false, 1, 2},
+		{"kept for another ttl", func() { clk.advance(500 * time.Millisecond) }, 1, false, 1, 2},
+		{"a new version fetches", func() { version = "v2"; clk.advance(time.Second) }, 2, false, 2, 3},
+		{"a failed probe is an error", func() { probeErr = errors.New("down"); clk.advance(time.Second) }, 0, true, 2, 4},
+		{"the entry still vouches after it", func() { probeErr = nil }, 2, false, 2, 5},
+		{"an invalidation fetches", func() { c.invalidate() }, 3, false, 3, 6},
+	}
+	for _, st := range steps {
+		st.do()
+		v, err := cachedVersioned(ctx, c, "test", "k", probe, fetch)
+		if (err != nil) != st.wantErr || v != st.want || fetches.Load() != st.fetches || probes.Load() != st.probe {
+			t.Fatalf("%s: got %d, %v after %d fetches and %d probes; want %d (error %v), %d fetches, %d probes",
+				st.name, v, err, fetches.Load(), probes.Load(), st.want, st.wantErr, st.fetches, st.probe)
+		}
+	}
+}
+
+// Read as a part of a shared fetch, a versioned answer is probed each time
+// (never taken on its age) and fetched again when its version moved.
+func TestCacheVersionedInsideFetch(t *testing.T) {
+	c, clk := newTestCache(time.Second)
+	var inner, probes atomic.Int64
+	version := "v1"
+	probe := func(context.Context) (string, error) { probes.Add(1); return version, nil }
+	innerFetch := func(context.Context) (int64, error) { return inner.Add(1), nil }
+	ctx := context.Background()
+	if _, err := cachedVersioned(ctx, c, "test", "inner", probe, innerFetch); err != nil {
+		t.Fatal(err)
+	}
+	var outer atomic.Int64
+	outerFetch := func(ctx context.Context) (int64, error) {
+		v, err := cachedVersioned(ctx, c, "test", "inner", probe, innerFetch)
+		return outer.Add(1)*100 + v, err
+	}
+	for _, st := range []struct {
+		name          string
+		do            func()
+		want          int64
+		inner, probes int64
+	}{
+		{"the part is probed, not refetched", func() {}, 101, 1, 2},
+		{"a moved part is fetched", func() { version = "v2"; clk.advance(time.Second) }, 202, 2, 3},
+	} {
+		st.do()
+		v, err := cached(ctx, c, "test", "outer", outerFetch)
+		if err != nil || v != st.want || inner.Load() != st.inner || probes.Load() != st.probes {
+			t.Fatalf("%s: got %d, %v; inner fetches %d, probes %d; want %d, %d, %d",
+				st.name, v, err, inner.Load(), probes.Load(), st.want, st.inner, st.probes)
+		}
+	}
+}
+
+// An answer whose fetch takes long is refreshed earlier than 4/5 of its
+// life: twice its fetch time before its end, never before half of it.
+func TestCacheRefreshAheadOfSlowFetch(t *testing.T) {
+	for _, tc := range []struct {
+		took, ahead time.Duration
+	}{
+		{0, 800 * time.Millisecond},
+		{50 * time.Millisecond, 800 * time.Millisecond},
+		{150 * time.Millisecond, 700 * time.Millisecond},
+		{300 * time.Millisecond, 500 * time.Millisecond},
+		{2 * time.Second, 500 * time.Millisecond},
+	} {
+		c, _ := newTestCache(time.Second)
+		if got := c.refreshAhead(cacheEntry{took: tc.took}); got != tc.ahead {
+			t.Errorf("fetch of %v: refresh at %v, want %v", tc.took, got, tc.ahead)
+		}
 	}
 }

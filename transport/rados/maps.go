@@ -3,6 +3,8 @@ package rados
 import (
 	"context"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/cephapi/cephapi/ceph"
 )
@@ -83,16 +85,74 @@ func (p rawPool) toPool(ruleNames map[int]string) ceph.Pool {
 	}
 }
 
-// osdDump returns the decoded OSD map. Outside a shared fetch it is the
-// cache's (decoding a big map's `osd dump` costs more than asking for it):
-// the value is shared, read-only, like every cached answer.
+// osdDump returns the decoded OSD map, the cache's (decoding a big map's
+// `osd dump` costs more than asking for it), kept while the OSD map's
+// epoch stays the same: the value is shared, read-only, like every cached
+// answer.
 func (r *runner) osdDump(ctx context.Context, component string) (*osdDump, error) {
-	if r.cache == nil || ctx.Value(inFetchKey{}) != nil {
-		return r.osdDumpFresh(ctx, component)
-	}
-	return cached(ctx, r.cache, component, "decoded\x00osd dump", func(ctx context.Context) (*osdDump, error) {
+	return cachedVersioned(ctx, r.cache, component, "decoded\x00osd dump", r.osdEpochProbe(component), func(ctx context.Context) (*osdDump, error) {
 		return r.osdDumpFresh(ctx, component)
 	})
+}
+
+// osdEpoch returns the OSD map's epoch (`osd stat`, a few bytes): every
+// change of the OSD map (OSDs, pools, flags, CRUSH) makes a new epoch.
+func (r *runner) osdEpoch(ctx context.Context, component string) (string, error) {
+	var st struct {
+		Epoch int64 `json:"epoch"`
+	}
+	if err := r.monJSON(ctx, component, &st, "osd stat", nil); err != nil {
+		return "", err
+	}
+	return "osdmap/" + strconv.FormatInt(st.Epoch, 10), nil
+}
+
+func (r *runner) osdEpochProbe(component string) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) { return r.osdEpoch(ctx, component) }
+}
+
+// pgVersion returns the version of the manager's PG stats (`pg dump
+// summary`, a few hundred bytes), which moves each time the manager takes
+// in the daemons' reports (about every 2 s while any daemon reports).
+func (r *runner) pgVersion(ctx context.Context, component string) (string, error) {
+	var st struct {
+		PGMap struct {
+			Version int64 `json:"version"`
+		} `json:"pg_map"`
+	}
+	if err := r.monJSON(ctx, component, &st, "pg dump", args{"dumpcontents": []string{"summary"}}); err != nil {
+		return "", err
+	}
+	return "pgmap/" + strconv.FormatInt(st.PGMap.Version, 10), nil
+}
+
+// mgrEpoch returns the manager map's epoch (`mgr stat`): modules, their
+// options' schema and the active manager are in that map.
+func (r *runner) mgrEpoch(ctx context.Context, component string) (string, error) {
+	var st struct {
+		Epoch int64 `json:"epoch"`
+	}
+	if err := r.monJSON(ctx, component, &st, "mgr stat", nil); err != nil {
+		return "", err
+	}
+	return "mgrmap/" + strconv.FormatInt(st.Epoch, 10), nil
+}
+
+// probes joins versions: the answer built from several versioned parts
+// is current while each is.
+func probes(ps ...func(context.Context) (string, error)) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		var b strings.Builder
+		for _, p := range ps {
+			v, err := p(ctx)
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(v)
+			b.WriteByte(' ')
+		}
+		return b.String(), nil
+	}
 }
 
 func (r *runner) osdDumpFresh(ctx context.Context, component string) (*osdDump, error) {

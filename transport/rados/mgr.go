@@ -170,7 +170,7 @@ func (mm *mgrModuleMap) module(name string) (*rawModule, error) {
 }
 
 func (m mgrModules) List(ctx context.Context) ([]ceph.MgrModule, error) {
-	return cached(ctx, m.r.cache, mgrComponent, "mgr/modules", m.list)
+	return cachedVersioned(ctx, m.r.cache, mgrComponent, "mgr/modules", func(ctx context.Context) (string, error) { return m.r.mgrEpoch(ctx, mgrComponent) }, m.list)
 }
 
 func (m mgrModules) list(ctx context.Context) ([]ceph.MgrModule, error) {

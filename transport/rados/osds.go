@@ -89,7 +89,10 @@ func (o osds) tree(ctx context.Context) (*osd.Tree, error) {
 }
 
 func (o osds) List(ctx context.Context) ([]osd.OSD, error) {
-	return cached(ctx, o.r.cache, osdComponent, "osd/list", o.list)
+	// the OSD map and tree by the map's epoch, the OSDs' stats by the PG
+	// stats' version
+	return cachedVersioned(ctx, o.r.cache, osdComponent, "osd/list",
+		probes(o.r.osdEpochProbe(osdComponent), func(ctx context.Context) (string, error) { return o.r.pgVersion(ctx, osdComponent) }), o.list)
 }
 
 func (o osds) list(ctx context.Context) ([]osd.OSD, error) {
@@ -101,7 +104,7 @@ func (o osds) list(ctx context.Context) ([]osd.OSD, error) {
 	if err := o.r.monJSON(ctx, osdComponent, &st, "pg dump", args{"dumpcontents": []string{"osds"}}); err != nil {
 		return nil, err
 	}
-	t, err := o.tree(ctx)
+	t, err := o.Tree(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +171,7 @@ func (o osds) Get(ctx context.Context, id int) (*osd.Details, error) {
 }
 
 func (o osds) Tree(ctx context.Context) (*osd.Tree, error) {
-	return cached(ctx, o.r.cache, osdComponent, "osd/tree", o.tree)
+	return cachedVersioned(ctx, o.r.cache, osdComponent, "osd/tree", o.r.osdEpochProbe(osdComponent), o.tree)
 }
 
 func idStrings(ids []int) []string {
