@@ -282,7 +282,14 @@ func TestTaskPolling(t *testing.T) {
 	ctx := context.Background()
 	release := make(chan struct{})
 	fake.OnCall("Pools.Create", func(memory.Call) error { <-release; return nil })
-	go func() { time.Sleep(50 * time.Millisecond); close(release) }()
+	// the task finishes only once the client has seen it executing (not
+	// after a sleep: on a loaded host the first poll may come late)
+	go func() {
+		for cnt.get("GET /api/task") < 2 { // the first was answered
+			time.Sleep(time.Millisecond)
+		}
+		close(release)
+	}()
 	if err := c.Pools.Create(ctx, "p1", &ceph.PoolCreateOptions{PGNum: 8}); err != nil {
 		t.Fatal(err)
 	}
