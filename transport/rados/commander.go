@@ -26,6 +26,8 @@ type commander interface {
 // runner runs commands bounded by a context.
 type runner struct {
 	c commander
+	// mds sends commands to metadata servers (nil: none can be sent).
+	mds mdsCommander
 	// inflight counts calls into librados, so that Close can wait for the
 	// ones a canceled context left running before it shuts librados down.
 	mu       sync.RWMutex // guards closed and the start of a call

@@ -2,8 +2,11 @@ package rados
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
+	"sort"
 	"syscall"
 	"testing"
 	"time"
@@ -727,5 +730,76 @@ func TestPoolConfigurationInactivePool(t *testing.T) {
 	conf, err := p.Configuration(context.Background(), "rbdp")
 	if err != nil || len(conf) != 1 || fc.calls != 1 {
 		t.Fatalf("active pool: %+v, %v", conf, err)
+	}
+}
+
+// tellFake is the fake with the tell calls of a real connection: to a
+// manager by name and, through libcephfs, to a metadata server.
+type tellFake struct{ *fakeCommander }
+
+func (f tellFake) MgrCommandTarget(name string, args [][]byte) ([]byte, string, error) {
+	return f.targeted("mgr."+name, args)
+}
+
+func (f tellFake) MdsCommand(spec string, args [][]byte) ([]byte, string, error) {
+	return f.targeted("mds."+spec, args)
+}
+
+func (f tellFake) targeted(daemon string, args [][]byte) ([]byte, string, error) {
+	var cmd map[string]any
+	_ = json.Unmarshal(args[0], &cmd)
+	cmd["prefix"] = fmt.Sprintf("tell %s %s", daemon, cmd["prefix"])
+	b, _ := json.Marshal(cmd)
+	return f.answer(b)
+}
+
+// Managers and metadata servers are asked by name, only when the maps list
+// them; All has the metadata servers (as the dashboard, not the managers).
+func TestPerfCountersMgrMDS(t *testing.T) {
+	r, f := newTestRunner(t)
+	tf := tellFake{f}
+	r.c, r.mds = tf, tf
+	f.on("fs dump", `{"epoch":5,"filesystems":[{"id":1,"mdsmap":{"fs_name":"cephfs","info":{"gid_4215":{"gid":4215,"name":"a","rank":0,"state":"up:active"}}}}],"standbys":[{"gid":4300,"name":"b","rank":-1,"state":"up:standby"}]}`, "", 0)
+	schema := `{"mds":{"request":{"type":10,"metric_type":"counter","description":"Requests","nick":"req","priority":5,"units":"none"}}}`
+	for _, d := range []string{"mds.a", "mds.b", "mgr.x"} {
+		f.on("tell "+d+" perf schema", schema, "", 0)
+		f.on("tell "+d+" perf dump", `{"mds":{"request":7}}`, "", 0)
+	}
+	p := &perfCounters{r: r, last: map[string]perfSample{}, now: time.Now}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		typ, id string
+		code    ceph.Code
+	}{
+		{"mds", "a", ceph.Unknown},
+		{"mds", "b", ceph.Unknown},
+		{"mgr", "x", ceph.Unknown},
+		{"mds", "zz", ceph.NotFound},
+		{"mgr", "y", ceph.NotFound},
+		{"rgw", "x", ceph.Unimplemented},
+	} {
+		d, err := p.Daemon(ctx, tc.typ, tc.id)
+		if ceph.CodeOf(err) != tc.code {
+			t.Fatalf("%s.%s: %v, want code %q", tc.typ, tc.id, err, tc.code)
+		}
+		if err == nil && (len(d.Counters) != 1 || d.Counters[0].Name != "mds.request" || d.Service.Type != tc.typ) {
+			t.Fatalf("%s.%s: %+v", tc.typ, tc.id, d)
+		}
+	}
+	f.on("tell osd.0 perf schema", string(mustRead(t, "osd_perf_schema_subset.json")), "", 0)
+	f.on("tell osd.0 perf dump", string(mustRead(t, "osd_perf_dump_subset.json")), "", 0)
+	f.on("tell mon.a perf schema", schema, "", 0)
+	f.on("tell mon.a perf dump", `{}`, "", 0)
+	all, err := p.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for k := range all {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if want := []string{"mds.a", "mds.b", "mon.a", "osd.0"}; !reflect.DeepEqual(keys, want) {
+		t.Fatalf("All has %v, want %v", keys, want)
 	}
 }

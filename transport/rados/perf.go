@@ -2,6 +2,7 @@ package rados
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -12,20 +13,27 @@ import (
 
 const perfComponent = "perf_counters"
 
+// mdsPerfTimeout bounds the wait for one MDS's counters in All.
+const mdsPerfTimeout = 5 * time.Second
+
 // prioUseful is the manager's PRIO_USEFUL: counters below it are left out
 // of All, as the dashboard leaves them out.
 const prioUseful = 5
 
 // Counter type bits (PerfCountersBuilder).
 const (
-	perfCounterCounter    = 8
+	perfCounterTime       = 1
+	perfCounterU64        = 2
 	perfCounterLongRunAvg = 4
+	perfCounterCounter    = 8
 )
 
 // perfCounters reads performance counters with the daemons' own `perf
-// schema` and `perf dump` commands: monitors through the monitor command
-// path, OSDs with `tell`. Other daemons (mgr, mds, rgw) answer those only
-// on their admin socket, so they are Unimplemented here.
+// schema` and `perf dump` commands, sent the way `ceph tell` sends them:
+// monitors through the monitor command path, OSDs and managers with their
+// librados tell calls, metadata servers through libcephfs. The gateways
+// (rgw) and rbd-mirror daemons take no commands from a client (only on
+// their admin socket), so they are Unimplemented here.
 type perfCounters struct {
 	ceph.UnimplementedPerfCounters
 	r *runner
@@ -132,29 +140,127 @@ func (p *perfCounters) fetch(ctx context.Context, typ, id string) (perfSchema, p
 			return nil, nil, notFoundOnMissing(err, typ, id)
 		}
 	case "mon":
-		for _, prefix := range []string{"perf schema", "perf dump"} {
-			cmd := encode(prefix, "json", nil)
-			// A read: it must not empty the cache (it did, on every
-			// GET /api/perf_counters).
-			out, _, err := p.r.read(ctx, perfComponent, prefix, func() ([]byte, string, error) {
-				return p.r.c.MonCommandTarget(id, [][]byte{cmd})
-			})
-			if err != nil {
-				return nil, nil, notFoundOnMissing(err, typ, id)
-			}
-			var v any = &schema
-			if prefix == "perf dump" {
-				v = &dump
-			}
-			if err := jsonUnmarshal(out, v); err != nil {
-				return nil, nil, badReply(perfComponent, prefix, err)
-			}
+		return p.tell(ctx, typ, id, p.r.c.MonCommandTarget)
+	case "mgr":
+		mt, ok := p.r.c.(mgrTargetCommander)
+		if !ok {
+			return nil, nil, errorf(ceph.Unimplemented, perfComponent, "this connection cannot send commands to a manager by name")
 		}
+		// a command to a manager that is not in the map would wait for it
+		if err := p.r.knownDaemon(ctx, typ, id); err != nil {
+			return nil, nil, err
+		}
+		return p.tell(ctx, typ, id, mt.MgrCommandTarget)
+	case "mds":
+		if p.r.mds == nil {
+			return nil, nil, errorf(ceph.Unimplemented, perfComponent, "this connection cannot send commands to a metadata server")
+		}
+		if err := p.r.knownDaemon(ctx, typ, id); err != nil {
+			return nil, nil, err
+		}
+		return p.tell(ctx, typ, id, p.r.mds.MdsCommand)
 	default:
 		return nil, nil, errorf(ceph.Unimplemented, perfComponent,
 			"perf counters of %s daemons are not reachable from a librados client", typ)
 	}
 	return schema, dump, nil
+}
+
+// tell sends `perf schema` and `perf dump` to one daemon with send.
+func (p *perfCounters) tell(ctx context.Context, typ, id string, send func(name string, args [][]byte) ([]byte, string, error)) (perfSchema, perfDump, error) {
+	var schema perfSchema
+	var dump perfDump
+	for _, prefix := range []string{"perf schema", "perf dump"} {
+		cmd := encode(prefix, "json", nil)
+		// A read: it must not empty the cache (it did, on every
+		// GET /api/perf_counters).
+		out, _, err := p.r.read(ctx, perfComponent, prefix, func() ([]byte, string, error) {
+			return send(id, [][]byte{cmd})
+		})
+		if err != nil {
+			return nil, nil, notFoundOnMissing(err, typ, id)
+		}
+		var v any = &schema
+		if prefix == "perf dump" {
+			v = &dump
+		}
+		if err := jsonUnmarshal(out, v); err != nil {
+			return nil, nil, badReply(perfComponent, prefix, err)
+		}
+	}
+	return schema, dump, nil
+}
+
+// mgrTargetCommander sends a command to a manager by name (threadConn).
+type mgrTargetCommander interface {
+	MgrCommandTarget(name string, args [][]byte) ([]byte, string, error)
+}
+
+// mdsCommander sends a command to a metadata server by name (mdsConn).
+type mdsCommander interface {
+	MdsCommand(spec string, args [][]byte) ([]byte, string, error)
+}
+
+// mdsNames lists the metadata servers of the FS map that are up (active,
+// replaying, standby, ...), each once.
+func (r *runner) mdsNames(ctx context.Context, component string) ([]string, error) {
+	var fs ceph.FSMap
+	if err := r.monJSON(ctx, component, &fs, "fs dump", nil); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var names []string
+	add := func(m ceph.MDSInfo) {
+		if m.Name != "" && !seen[m.Name] {
+			seen[m.Name] = true
+			names = append(names, m.Name)
+		}
+	}
+	for _, f := range fs.Filesystems {
+		for _, m := range f.MDSMap.Info {
+			add(m)
+		}
+	}
+	for _, m := range fs.Standbys {
+		add(m)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// mgrNames lists the active manager and the standbys.
+func (r *runner) mgrNames(ctx context.Context, component string) ([]string, error) {
+	var m ceph.MgrMap
+	if err := r.monJSON(ctx, component, &m, "mgr dump", nil); err != nil {
+		return nil, err
+	}
+	var names []string
+	if m.ActiveName != "" {
+		names = append(names, m.ActiveName)
+	}
+	for _, s := range m.Standbys {
+		names = append(names, s.Name)
+	}
+	return names, nil
+}
+
+// knownDaemon is NotFound unless the maps list the daemon typ.id (mds or
+// mgr): a command sent to one they do not list would wait for it.
+func (r *runner) knownDaemon(ctx context.Context, typ, id string) error {
+	var names []string
+	var err error
+	if typ == "mds" {
+		names, err = r.mdsNames(ctx, perfComponent)
+	} else {
+		names, err = r.mgrNames(ctx, perfComponent)
+	}
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(names, id) {
+		return errorf(ceph.NotFound, perfComponent, "'%s.%s' not found", typ, id)
+	}
+	return nil
 }
 
 // notFoundOnMissing turns "no such daemon" answers into NotFound.
@@ -186,6 +292,29 @@ func (p *perfCounters) all(ctx context.Context) (map[string]map[string]ceph.Perf
 			return nil, err
 		}
 		out["mon."+name] = flatten(s, v, prioUseful)
+	}
+	// the daemons the dashboard lists (mds, mon, osd, rbd-mirror, rgw; not
+	// the managers) that a client can reach
+	if p.r.mds != nil {
+		names, err := p.r.mdsNames(ctx, perfComponent)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			// An MDS that the map lists but that does not answer (laggy,
+			// just failed) is left out, as the dashboard leaves out the
+			// daemons it has no counters of, within a bound of its own.
+			mctx, cancel := context.WithTimeout(ctx, mdsPerfTimeout)
+			s, v, err := p.tell(mctx, "mds", name, p.r.mds.MdsCommand)
+			cancel()
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ceph.CheckContext(ctx, perfComponent)
+				}
+				continue
+			}
+			out["mds."+name] = flatten(s, v, prioUseful)
+		}
 	}
 	for _, o := range d.OSDs {
 		if o.Up != 1 {
@@ -232,7 +361,9 @@ func (p *perfCounters) Daemon(ctx context.Context, typ, id string) (*ceph.Daemon
 	for _, k := range names {
 		c := all[k]
 		nc := ceph.NamedCounter{Name: k, Description: c.Description}
-		if c.Type&perfCounterCounter != 0 {
+		// The manager's stat type: a counter or a long-running average
+		// (alone, not both) is shown as a rate, as the dashboard does.
+		if st := c.Type &^ (perfCounterTime | perfCounterU64); st == perfCounterCounter || st == perfCounterLongRunAvg {
 			// a rate over the time since the previous call (0 on the first)
 			if c.Units == 0 {
 				nc.Unit = "B/s"

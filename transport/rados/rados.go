@@ -141,10 +141,11 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 	}
 	// a shared fetch runs several monitor commands, each bounded by
 	// MonOpTimeout, some one after the other
-	r := &runner{c: newThreadConn(conn), cache: newCache(cfg.CacheTTL, 2*cfg.MonOpTimeout)}
+	mds := &mdsConn{conn: conn}
+	r := &runner{c: newThreadConn(conn), mds: mds, cache: newCache(cfg.CacheTTL, 2*cfg.MonOpTimeout)}
 	if err := r.do(ctx, comp, conn.Connect); err != nil {
 		// the abandoned Connect is bounded by client_mount_timeout
-		go func() { r.close(); conn.Shutdown() }()
+		go func() { r.close(); mds.close(); conn.Shutdown() }()
 		if ceph.CodeOf(err) == ceph.Canceled || ceph.CodeOf(err) == ceph.DeadlineExceeded {
 			return nil, err
 		}
@@ -163,7 +164,7 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 	parts.Pools = pools{r: r, conf: im}
 	var once sync.Once
 	closer := func() error {
-		once.Do(func() { r.close(); conn.Shutdown() })
+		once.Do(func() { r.close(); mds.close(); conn.Shutdown() })
 		return nil
 	}
 	return cephapi.New(parts, cephapi.WithCloser(closer)), nil

@@ -11,7 +11,7 @@ package rados
 #include <unistd.h>
 #include <rados/librados.h>
 
-enum { CEPHAPI_MON = 0, CEPHAPI_MGR = 1, CEPHAPI_OSD = 2, CEPHAPI_MON_TARGET = 3 };
+enum { CEPHAPI_MON = 0, CEPHAPI_MGR = 1, CEPHAPI_OSD = 2, CEPHAPI_MON_TARGET = 3, CEPHAPI_MGR_TARGET = 4 };
 
 // cephapi_cmd is one command and its answer. It lives in C memory: the
 // thread that runs the command uses it after the Go call that started it
@@ -52,6 +52,10 @@ static void *cephapi_cmd_run(void *arg) {
 		break;
 	case CEPHAPI_MON_TARGET:
 		j->ret = rados_mon_command_target(j->cluster, j->target, cmd, j->cmdlen, "", 0,
+			&j->outbuf, &j->outbuflen, &j->outs, &j->outslen);
+		break;
+	case CEPHAPI_MGR_TARGET:
+		j->ret = rados_mgr_command_target(j->cluster, j->target, cmd, j->cmdlen, "", 0,
 			&j->outbuf, &j->outbuflen, &j->outs, &j->outslen);
 		break;
 	default:
@@ -150,6 +154,12 @@ func (t *threadConn) OsdCommand(osd int, args [][]byte) ([]byte, string, error) 
 
 func (t *threadConn) MonCommandTarget(name string, args [][]byte) ([]byte, string, error) {
 	return t.run("rados_mon_command_target", C.CEPHAPI_MON_TARGET, 0, name, args)
+}
+
+// MgrCommandTarget sends a command to the named manager (active or
+// standby): what `ceph tell mgr.NAME` does.
+func (t *threadConn) MgrCommandTarget(name string, args [][]byte) ([]byte, string, error) {
+	return t.run("rados_mgr_command_target", C.CEPHAPI_MGR_TARGET, 0, name, args)
 }
 
 func (t *threadConn) run(call string, kind C.int, osd int, target string, args [][]byte) ([]byte, string, error) {

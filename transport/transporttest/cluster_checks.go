@@ -31,6 +31,8 @@ var logChecks = []check{
 var perfChecks = []check{
 	{"All", checkPerfAll},
 	{"Monitor", checkPerfMonitor},
+	{"Manager", checkPerfManager},
+	{"MetadataServer", checkPerfMDS},
 	{"MissingDaemon", checkPerfMissing},
 }
 
@@ -321,6 +323,60 @@ func checkPerfMonitor(ctx context.Context, t testing.TB, e *env) {
 			break
 		}
 	}
+}
+
+// checkPerfDaemon wants typ.id's counters, each named.
+func checkPerfDaemon(ctx context.Context, t testing.TB, e *env, typ, id string) {
+	t.Helper()
+	d, err := e.c.PerfCounters.Daemon(ctx, typ, id)
+	must(t, err, "PerfCounters.Daemon(%s, %s)", typ, id)
+	if d.Service.Type != typ || d.Service.ID != id {
+		t.Errorf("service is %+v, want %s %s", d.Service, typ, id)
+	}
+	if len(d.Counters) == 0 {
+		t.Errorf("%s.%s has no counters", typ, id)
+	}
+	for _, c := range d.Counters {
+		if c.Name == "" {
+			t.Errorf("a counter of %s.%s has no name", typ, id)
+			break
+		}
+	}
+}
+
+func checkPerfManager(ctx context.Context, t testing.TB, e *env) {
+	full, err := e.c.Health.Full(ctx)
+	must(t, err, "Health.Full")
+	if full.MgrMap.ActiveName == "" {
+		t.Skip("no active manager")
+	}
+	checkPerfDaemon(ctx, t, e, "mgr", full.MgrMap.ActiveName)
+	_, err = e.c.PerfCounters.Daemon(ctx, "mgr", uniqueName("mgr"))
+	wantErr(t, err, ceph.ErrNotFound, "PerfCounters.Daemon(missing mgr)")
+}
+
+func checkPerfMDS(ctx context.Context, t testing.TB, e *env) {
+	full, err := e.c.Health.Full(ctx)
+	must(t, err, "Health.Full")
+	var name string
+	for _, fs := range full.FSMap.Filesystems {
+		for _, m := range fs.MDSMap.Info {
+			if m.State == "up:active" {
+				name = m.Name
+			}
+		}
+	}
+	if name == "" {
+		t.Skip("no active metadata server")
+	}
+	checkPerfDaemon(ctx, t, e, "mds", name)
+	all, err := e.c.PerfCounters.All(ctx)
+	must(t, err, "PerfCounters.All")
+	if len(all["mds."+name]) == 0 {
+		t.Errorf("All has no counters of mds.%s", name)
+	}
+	_, err = e.c.PerfCounters.Daemon(ctx, "mds", uniqueName("mds"))
+	wantErr(t, err, ceph.ErrNotFound, "PerfCounters.Daemon(missing mds)")
 }
 
 func checkPerfMissing(ctx context.Context, t testing.TB, e *env) {
