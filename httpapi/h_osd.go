@@ -22,7 +22,12 @@ func osdRead[T any](f func(ctx context.Context, id int) (T, error)) handlerFunc 
 		if err != nil {
 			return nil, err
 		}
-		return f(c.ctx(), id)
+		v, err := f(c.ctx(), id)
+		if err != nil {
+			return nil, err
+		}
+		// memoized: a caching transport returns the same value again
+		return &memoized{src: v}, nil
 	}
 }
 

@@ -29,7 +29,8 @@ func (s *Server) poolList(c *call, r *ops.PoolListRequest) (any, error) {
 	}
 	attrs := splitList(r.Attrs)
 	if len(attrs) == 0 {
-		return nonNil(pools), nil
+		// memoized: a caching transport returns the same list again
+		return &memoized{src: nonNil(pools)}, nil
 	}
 	out := make([]map[string]json.RawMessage, 0, len(pools))
 	for i := range pools {

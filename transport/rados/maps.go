@@ -163,7 +163,15 @@ func (r *runner) osdDumpFresh(ctx context.Context, component string) (*osdDump, 
 	return &d, nil
 }
 
+// crushRules returns the CRUSH rules, kept while the OSD map's epoch (the
+// CRUSH map is part of it) stays the same. Shared, read-only.
 func (r *runner) crushRules(ctx context.Context, component string) ([]ceph.CrushRule, error) {
+	return cachedVersioned(ctx, r.cache, component, "decoded\x00crush rules", r.osdEpochProbe(component), func(ctx context.Context) ([]ceph.CrushRule, error) {
+		return r.crushRulesFresh(ctx, component)
+	})
+}
+
+func (r *runner) crushRulesFresh(ctx context.Context, component string) ([]ceph.CrushRule, error) {
 	var rules []ceph.CrushRule
 	if err := r.monJSON(ctx, component, &rules, "osd crush rule dump", nil); err != nil {
 		return nil, err

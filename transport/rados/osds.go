@@ -134,7 +134,14 @@ func (o osds) exists(ctx context.Context, ids ...int) error {
 	return nil
 }
 
+// Get is kept while the OSD map's epoch stays the same: an OSD's metadata
+// changes only when it boots, which makes a new epoch.
 func (o osds) Get(ctx context.Context, id int) (*osd.Details, error) {
+	return cachedVersioned(ctx, o.r.cache, osdComponent, "osd/get/"+strconv.Itoa(id), o.r.osdEpochProbe(osdComponent),
+		func(ctx context.Context) (*osd.Details, error) { return o.get(ctx, id) })
+}
+
+func (o osds) get(ctx context.Context, id int) (*osd.Details, error) {
 	d, err := o.r.osdDump(ctx, osdComponent)
 	if err != nil {
 		return nil, err

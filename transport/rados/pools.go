@@ -52,7 +52,20 @@ func poolUsage(stats map[string]any) ceph.PoolUsage {
 	return u
 }
 
+// list returns the pools, kept while the OSD map's epoch (and, with
+// stats, the PG stats' version: usage and PG states come from the
+// manager's PG map) stays the same. Shared, read-only.
 func (p pools) list(ctx context.Context, stats bool) ([]ceph.Pool, error) {
+	if !stats {
+		return cachedVersioned(ctx, p.r.cache, poolComponent, "pool/list", p.r.osdEpochProbe(poolComponent),
+			func(ctx context.Context) ([]ceph.Pool, error) { return p.build(ctx, false) })
+	}
+	return cachedVersioned(ctx, p.r.cache, poolComponent, "pool/list/stats",
+		probes(p.r.osdEpochProbe(poolComponent), func(ctx context.Context) (string, error) { return p.r.pgVersion(ctx, poolComponent) }),
+		func(ctx context.Context) ([]ceph.Pool, error) { return p.build(ctx, true) })
+}
+
+func (p pools) build(ctx context.Context, stats bool) ([]ceph.Pool, error) {
 	d, err := p.r.osdDump(ctx, poolComponent)
 	if err != nil {
 		return nil, err
@@ -109,7 +122,9 @@ func (p pools) get(ctx context.Context, name string, stats, conf bool) (*ceph.Po
 	}
 	for i := range all {
 		if all[i].PoolName == name {
-			pool := &all[i]
+			// a copy: the list is shared
+			cp := all[i]
+			pool := &cp
 			if conf && p.conf != nil {
 				// as the dashboard, Get carries the pool's RBD configuration
 				if pool.Configuration, err = p.rbdConfig(ctx, name); err != nil {
