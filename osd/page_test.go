@@ -1,6 +1,7 @@
 package osd
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/cephapi/cephapi/ceph"
@@ -49,5 +50,24 @@ func TestListOptionsPage(t *testing.T) {
 	}
 	if osds[0].ID != 3 {
 		t.Error("Page sorted the caller's list")
+	}
+	// In id order already (as Ceph lists them): one pass, same answers.
+	inOrder := []OSD{osds[1], osds[2], osds[0], osds[3]}
+	for _, tc := range []struct {
+		sort string
+		want []int
+	}{
+		{"", []int{1, 2, 3, 10}},
+		{"-id", []int{10, 3, 2, 1}},
+		{"+host.name", []int{1, 2, 3, 10}},
+		{"-host.name", []int{10, 3, 2, 1}},
+	} {
+		got, _ := (&ListOptions{Sort: tc.sort}).Page(inOrder)
+		if !slices.Equal(ids(got), tc.want) {
+			t.Errorf("in id order, sort %q: %v, want %v", tc.sort, ids(got), tc.want)
+		}
+	}
+	if inOrder[0].ID != 1 {
+		t.Error("Page reversed the caller's list")
 	}
 }
