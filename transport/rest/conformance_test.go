@@ -98,7 +98,8 @@ func TestDashboardConformance(t *testing.T) {
 	c := dashboardClient(t)
 	transporttest.RunConformanceTests(t, func(context.Context, *testing.T) (transporttest.Harness, error) {
 		return sharedHarness{c}, nil
-	}, transporttest.WithPollTimeout(90*time.Second), transporttest.WithTestTimeout(5*time.Minute))
+	}, transporttest.WithPollTimeout(90*time.Second), transporttest.WithTestTimeout(5*time.Minute),
+		transporttest.WithoutReadYourWrites())
 }
 
 func dashboardClient(t *testing.T) *cephapi.Client {

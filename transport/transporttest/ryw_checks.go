@@ -1,0 +1,194 @@
+package transporttest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/cephapi/cephapi/ceph"
+)
+
+// readYourWritesChecks: a write is seen by the very next read of the same
+// client, with no wait, even when that read was just answered (and, on a
+// caching transport, cached) before the write. Each case reads first, to
+// warm what a transport may cache, then writes, then reads once.
+var readYourWritesChecks = []check{
+	{"Pools", checkRYWPools},
+	{"OSDFlags", checkRYWFlags},
+	{"OSDs", checkRYWOSDs},
+	{"Config", checkRYWConfig},
+	{"CrushRules", checkRYWCrushRules},
+	{"ErasureCodeProfiles", checkRYWProfiles},
+}
+
+// seenAtOnce fails the test unless read, called once right after a write,
+// reports the change.
+func seenAtOnce(ctx context.Context, t testing.TB, what string, read func(ctx context.Context) (bool, string, error)) {
+	t.Helper()
+	ok, state, err := read(ctx)
+	must(t, err, "%s: the read after the write", what)
+	if !ok {
+		t.Errorf("%s: the read right after the write does not show it: %s", what, state)
+	}
+}
+
+func poolListed(ctx context.Context, e *env, name string) (bool, string, error) {
+	ps, err := e.c.Pools.List(ctx, nil)
+	if err != nil {
+		return false, "", err
+	}
+	return slices.ContainsFunc(ps, func(p ceph.Pool) bool { return p.PoolName == name }), fmt.Sprintf("%d pools", len(ps)), nil
+}
+
+func checkRYWPools(ctx context.Context, t testing.TB, e *env) {
+	name := uniqueName("ryw")
+	if _, _, err := poolListed(ctx, e, name); err != nil {
+		must(t, err, "Pools.List")
+	}
+	err := e.c.Pools.Create(ctx, name, poolCreateOptions())
+	e.cleanup(t, "delete pool "+name, func(ctx context.Context) error {
+		if ok, _, err := poolListed(ctx, e, name); err != nil || !ok {
+			return err
+		}
+		return e.c.Pools.Delete(ctx, name)
+	})
+	must(t, err, "Pools.Create(%q)", name)
+	seenAtOnce(ctx, t, "created pool in Pools.List", func(ctx context.Context) (bool, string, error) { return poolListed(ctx, e, name) })
+	must(t, e.c.Pools.Delete(ctx, name), "Pools.Delete(%q)", name)
+	seenAtOnce(ctx, t, "deleted pool gone from Pools.List", func(ctx context.Context) (bool, string, error) {
+		ok, state, err := poolListed(ctx, e, name)
+		return !ok, state, err
+	})
+}
+
+func checkRYWFlags(ctx context.Context, t testing.TB, e *env) {
+	orig := saveFlags(ctx, t, e)
+	flag := ""
+	for _, f := range []string{"noscrub", "nodeep-scrub", "noout"} {
+		if !slices.Contains(orig, f) {
+			flag = f
+			break
+		}
+	}
+	if flag == "" {
+		t.Skipf("noscrub, nodeep-scrub and noout are all set already: %v", orig)
+	}
+	hasFlag := func(ctx context.Context) (bool, string, error) {
+		got, err := e.c.OSDFlags.List(ctx)
+		return slices.Contains(got, flag), fmt.Sprint(got), err
+	}
+	if _, _, err := hasFlag(ctx); err != nil {
+		must(t, err, "OSDFlags.List")
+	}
+	_, err := e.c.OSDFlags.Set(ctx, sortedCopy(append(slices.Clone(orig), flag)))
+	must(t, err, "OSDFlags.Set(+%s)", flag)
+	seenAtOnce(ctx, t, flag+" in OSDFlags.List", hasFlag)
+	_, err = e.c.OSDFlags.Set(ctx, orig)
+	must(t, err, "OSDFlags.Set(%v)", orig)
+	seenAtOnce(ctx, t, flag+" gone from OSDFlags.List", func(ctx context.Context) (bool, string, error) {
+		ok, state, err := hasFlag(ctx)
+		return !ok, state, err
+	})
+}
+
+func checkRYWOSDs(ctx context.Context, t testing.TB, e *env) {
+	o := firstOSD(ctx, t, e)
+	orig := o.Weight // the OSD map's weight is the reweight
+	want := 0.5
+	if orig == want {
+		want = 0.75
+	}
+	e.cleanup(t, fmt.Sprintf("restore the reweight of osd.%d", o.ID), func(ctx context.Context) error {
+		return e.c.OSDs.Reweight(ctx, o.ID, orig)
+	})
+	reweight := func(want float64) func(ctx context.Context) (bool, string, error) {
+		return func(ctx context.Context) (bool, string, error) {
+			osds, err := e.c.OSDs.List(ctx)
+			if err != nil {
+				return false, "", err
+			}
+			for _, x := range osds {
+				if x.ID == o.ID {
+					// the map's and the tree's
+					return closeTo(x.Weight, want) && closeTo(x.Tree.Reweight, want),
+						fmt.Sprintf("weight %v, tree reweight %v", x.Weight, x.Tree.Reweight), nil
+				}
+			}
+			return false, "not listed", nil
+		}
+	}
+	must(t, e.c.OSDs.Reweight(ctx, o.ID, want), "OSDs.Reweight(%d, %v)", o.ID, want)
+	seenAtOnce(ctx, t, fmt.Sprintf("osd.%d reweight %v in OSDs.List", o.ID, want), reweight(want))
+	must(t, e.c.OSDs.Reweight(ctx, o.ID, orig), "OSDs.Reweight(%d, %v)", o.ID, orig)
+	seenAtOnce(ctx, t, fmt.Sprintf("osd.%d reweight back to %v in OSDs.List", o.ID, orig), reweight(orig))
+}
+
+// closeTo compares reweights, which Ceph keeps as 16.16 fixed point.
+func closeTo(a, b float64) bool { return a-b < 0.001 && b-a < 0.001 }
+
+func checkRYWConfig(ctx context.Context, t testing.TB, e *env) {
+	saveConfig(ctx, t, e, configOption)
+	for _, v := range []string{"3", "4"} {
+		err := e.c.Config.Set(ctx, configOption, []ceph.ConfigValue{{Section: "osd", Value: v}})
+		must(t, err, "Config.Set(osd=%s)", v)
+		seenAtOnce(ctx, t, fmt.Sprintf("%s osd=%s in Config.Get", configOption, v), func(ctx context.Context) (bool, string, error) {
+			got, err := configValues(ctx, e, configOption)
+			return got["osd"] == v, fmt.Sprint(got), err
+		})
+	}
+}
+
+func checkRYWCrushRules(ctx context.Context, t testing.TB, e *env) {
+	root := crushRoot(ctx, t, e)
+	name := uniqueName("rule")
+	listed := func(ctx context.Context) (bool, string, error) {
+		ok, err := ruleListed(ctx, e, name)
+		return ok, fmt.Sprintf("listed %v", ok), err
+	}
+	if _, _, err := listed(ctx); err != nil {
+		must(t, err, "CrushRules.List")
+	}
+	err := e.c.CrushRules.Create(ctx, name, &ceph.CrushRuleCreateOptions{Root: root, FailureDomain: "osd"})
+	must(t, err, "CrushRules.Create(%q)", name)
+	e.cleanup(t, "delete crush rule "+name, func(ctx context.Context) error {
+		if ok, err := ruleListed(ctx, e, name); err != nil || !ok {
+			return err
+		}
+		return e.c.CrushRules.Delete(ctx, name)
+	})
+	seenAtOnce(ctx, t, "created rule in CrushRules.List", listed)
+	must(t, e.c.CrushRules.Delete(ctx, name), "CrushRules.Delete(%q)", name)
+	seenAtOnce(ctx, t, "deleted rule gone from CrushRules.List", func(ctx context.Context) (bool, string, error) {
+		ok, state, err := listed(ctx)
+		return !ok, state, err
+	})
+}
+
+func checkRYWProfiles(ctx context.Context, t testing.TB, e *env) {
+	name := uniqueName("ecp")
+	listed := func(ctx context.Context) (bool, string, error) {
+		ps, err := e.c.ErasureCodeProfiles.List(ctx)
+		if err != nil {
+			return false, "", err
+		}
+		return slices.ContainsFunc(ps, func(p ceph.ErasureCodeProfile) bool { return p.Name == name }), fmt.Sprintf("%d profiles", len(ps)), nil
+	}
+	if _, _, err := listed(ctx); err != nil {
+		must(t, err, "ErasureCodeProfiles.List")
+	}
+	err := e.c.ErasureCodeProfiles.Create(ctx, name, &ceph.ErasureCodeProfileCreateOptions{K: 2, M: 1, Plugin: "jerasure", CrushFailureDomain: "osd"})
+	must(t, err, "ErasureCodeProfiles.Create(%q)", name)
+	e.cleanup(t, "delete erasure-code profile "+name, func(ctx context.Context) error {
+		if ok, _, err := listed(ctx); err != nil || !ok {
+			return err
+		}
+		return e.c.ErasureCodeProfiles.Delete(ctx, name)
+	})
+	seenAtOnce(ctx, t, "created profile in ErasureCodeProfiles.List", listed)
+	must(t, e.c.ErasureCodeProfiles.Delete(ctx, name), "ErasureCodeProfiles.Delete(%q)", name)
+	seenAtOnce(ctx, t, "deleted profile gone from ErasureCodeProfiles.List", func(ctx context.Context) (bool, string, error) {
+		ok, state, err := listed(ctx)
+		return !ok, state, err
+	})
+}
