@@ -98,13 +98,18 @@ func (r *runner) osdDump(ctx context.Context, component string) (*osdDump, error
 // osdEpoch returns the OSD map's epoch (`osd stat`, a few bytes): every
 // change of the OSD map (OSDs, pools, flags, CRUSH) makes a new epoch.
 func (r *runner) osdEpoch(ctx context.Context, component string) (string, error) {
+	return r.mapEpoch(ctx, component, "osd stat", "osdmap/")
+}
+
+// mapEpoch returns the epoch field of a map's stat command, named.
+func (r *runner) mapEpoch(ctx context.Context, component, prefix, name string) (string, error) {
 	var st struct {
 		Epoch int64 `json:"epoch"`
 	}
-	if err := r.monJSON(ctx, component, &st, "osd stat", nil); err != nil {
+	if err := r.monJSON(ctx, component, &st, prefix, nil); err != nil {
 		return "", err
 	}
-	return "osdmap/" + strconv.FormatInt(st.Epoch, 10), nil
+	return name + strconv.FormatInt(st.Epoch, 10), nil
 }
 
 func (r *runner) osdEpochProbe(component string) func(context.Context) (string, error) {
@@ -129,13 +134,7 @@ func (r *runner) pgVersion(ctx context.Context, component string) (string, error
 // mgrEpoch returns the manager map's epoch (`mgr stat`): modules, their
 // options' schema and the active manager are in that map.
 func (r *runner) mgrEpoch(ctx context.Context, component string) (string, error) {
-	var st struct {
-		Epoch int64 `json:"epoch"`
-	}
-	if err := r.monJSON(ctx, component, &st, "mgr stat", nil); err != nil {
-		return "", err
-	}
-	return "mgrmap/" + strconv.FormatInt(st.Epoch, 10), nil
+	return r.mapEpoch(ctx, component, "mgr stat", "mgrmap/")
 }
 
 // probes joins versions: the answer built from several versioned parts

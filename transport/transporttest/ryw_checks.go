@@ -43,21 +43,33 @@ func poolListed(ctx context.Context, e *env, name string) (bool, string, error) 
 
 func checkRYWPools(ctx context.Context, t testing.TB, e *env) {
 	name := uniqueName("ryw")
-	if _, _, err := poolListed(ctx, e, name); err != nil {
-		must(t, err, "Pools.List")
+	createThenDelete(ctx, t, e, "pool", name,
+		func(ctx context.Context) (bool, string, error) { return poolListed(ctx, e, name) },
+		func(ctx context.Context) error { return e.c.Pools.Create(ctx, name, poolCreateOptions()) },
+		func(ctx context.Context) error { return e.c.Pools.Delete(ctx, name) })
+}
+
+// createThenDelete is the read-your-writes walk of a named resource:
+// list (warming a cache), create, see it listed, delete, see it gone. The
+// cleanup deletes it if the test stopped in between.
+func createThenDelete(ctx context.Context, t testing.TB, e *env, what, name string,
+	listed func(ctx context.Context) (bool, string, error), create, del func(ctx context.Context) error) {
+	t.Helper()
+	if _, _, err := listed(ctx); err != nil {
+		must(t, err, "listing %ss", what)
 	}
-	err := e.c.Pools.Create(ctx, name, poolCreateOptions())
-	e.cleanup(t, "delete pool "+name, func(ctx context.Context) error {
-		if ok, _, err := poolListed(ctx, e, name); err != nil || !ok {
+	err := create(ctx)
+	e.cleanup(t, "delete "+what+" "+name, func(ctx context.Context) error {
+		if ok, _, err := listed(ctx); err != nil || !ok {
 			return err
 		}
-		return e.c.Pools.Delete(ctx, name)
+		return del(ctx)
 	})
-	must(t, err, "Pools.Create(%q)", name)
-	seenAtOnce(ctx, t, "created pool in Pools.List", func(ctx context.Context) (bool, string, error) { return poolListed(ctx, e, name) })
-	must(t, e.c.Pools.Delete(ctx, name), "Pools.Delete(%q)", name)
-	seenAtOnce(ctx, t, "deleted pool gone from Pools.List", func(ctx context.Context) (bool, string, error) {
-		ok, state, err := poolListed(ctx, e, name)
+	must(t, err, "creating %s %q", what, name)
+	seenAtOnce(ctx, t, "created "+what+" listed", listed)
+	must(t, del(ctx), "deleting %s %q", what, name)
+	seenAtOnce(ctx, t, "deleted "+what+" not listed", func(ctx context.Context) (bool, string, error) {
+		ok, state, err := listed(ctx)
 		return !ok, state, err
 	})
 }
@@ -142,53 +154,29 @@ func checkRYWConfig(ctx context.Context, t testing.TB, e *env) {
 func checkRYWCrushRules(ctx context.Context, t testing.TB, e *env) {
 	root := crushRoot(ctx, t, e)
 	name := uniqueName("rule")
-	listed := func(ctx context.Context) (bool, string, error) {
-		ok, err := ruleListed(ctx, e, name)
-		return ok, fmt.Sprintf("listed %v", ok), err
-	}
-	if _, _, err := listed(ctx); err != nil {
-		must(t, err, "CrushRules.List")
-	}
-	err := e.c.CrushRules.Create(ctx, name, &ceph.CrushRuleCreateOptions{Root: root, FailureDomain: "osd"})
-	must(t, err, "CrushRules.Create(%q)", name)
-	e.cleanup(t, "delete crush rule "+name, func(ctx context.Context) error {
-		if ok, err := ruleListed(ctx, e, name); err != nil || !ok {
-			return err
-		}
-		return e.c.CrushRules.Delete(ctx, name)
-	})
-	seenAtOnce(ctx, t, "created rule in CrushRules.List", listed)
-	must(t, e.c.CrushRules.Delete(ctx, name), "CrushRules.Delete(%q)", name)
-	seenAtOnce(ctx, t, "deleted rule gone from CrushRules.List", func(ctx context.Context) (bool, string, error) {
-		ok, state, err := listed(ctx)
-		return !ok, state, err
-	})
+	createThenDelete(ctx, t, e, "CRUSH rule", name,
+		func(ctx context.Context) (bool, string, error) {
+			ok, err := ruleListed(ctx, e, name)
+			return ok, fmt.Sprintf("listed %v", ok), err
+		},
+		func(ctx context.Context) error {
+			return e.c.CrushRules.Create(ctx, name, &ceph.CrushRuleCreateOptions{Root: root, FailureDomain: "osd"})
+		},
+		func(ctx context.Context) error { return e.c.CrushRules.Delete(ctx, name) })
 }
 
 func checkRYWProfiles(ctx context.Context, t testing.TB, e *env) {
 	name := uniqueName("ecp")
-	listed := func(ctx context.Context) (bool, string, error) {
-		ps, err := e.c.ErasureCodeProfiles.List(ctx)
-		if err != nil {
-			return false, "", err
-		}
-		return slices.ContainsFunc(ps, func(p ceph.ErasureCodeProfile) bool { return p.Name == name }), fmt.Sprintf("%d profiles", len(ps)), nil
-	}
-	if _, _, err := listed(ctx); err != nil {
-		must(t, err, "ErasureCodeProfiles.List")
-	}
-	err := e.c.ErasureCodeProfiles.Create(ctx, name, &ceph.ErasureCodeProfileCreateOptions{K: 2, M: 1, Plugin: "jerasure", CrushFailureDomain: "osd"})
-	must(t, err, "ErasureCodeProfiles.Create(%q)", name)
-	e.cleanup(t, "delete erasure-code profile "+name, func(ctx context.Context) error {
-		if ok, _, err := listed(ctx); err != nil || !ok {
-			return err
-		}
-		return e.c.ErasureCodeProfiles.Delete(ctx, name)
-	})
-	seenAtOnce(ctx, t, "created profile in ErasureCodeProfiles.List", listed)
-	must(t, e.c.ErasureCodeProfiles.Delete(ctx, name), "ErasureCodeProfiles.Delete(%q)", name)
-	seenAtOnce(ctx, t, "deleted profile gone from ErasureCodeProfiles.List", func(ctx context.Context) (bool, string, error) {
-		ok, state, err := listed(ctx)
-		return !ok, state, err
-	})
+	createThenDelete(ctx, t, e, "erasure-code profile", name,
+		func(ctx context.Context) (bool, string, error) {
+			ps, err := e.c.ErasureCodeProfiles.List(ctx)
+			if err != nil {
+				return false, "", err
+			}
+			return slices.ContainsFunc(ps, func(p ceph.ErasureCodeProfile) bool { return p.Name == name }), fmt.Sprintf("%d profiles", len(ps)), nil
+		},
+		func(ctx context.Context) error {
+			return e.c.ErasureCodeProfiles.Create(ctx, name, &ceph.ErasureCodeProfileCreateOptions{K: 2, M: 1, Plugin: "jerasure", CrushFailureDomain: "osd"})
+		},
+		func(ctx context.Context) error { return e.c.ErasureCodeProfiles.Delete(ctx, name) })
 }
