@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
+	"sync"
 	"sync/atomic"
 )
 
@@ -74,6 +76,25 @@ const maxMemoEntries = 8
 // a writer replaces it whole (a lost race only costs one re-encoding).
 type memo struct {
 	entries atomic.Pointer[[]memoEntry]
+
+	// pending collapses concurrent encodings of one value: when a
+	// transport hands out a new big answer (the 17 MB OSD list of a
+	// 10,000-OSD map), every request that arrives before the first
+	// encoding is stored would otherwise encode it too, each holding a
+	// copy.
+	mu      sync.Mutex
+	pending map[memoKey]*pendingEncode
+}
+
+type memoKey struct {
+	id      identity
+	variant uint64
+}
+
+type pendingEncode struct {
+	done chan struct{}
+	body []byte
+	err  error
 }
 
 // encode returns the JSON of m, from the store when src and variant match an
@@ -89,14 +110,50 @@ func (mm *memo) encode(m *memoized) ([]byte, error) {
 			}
 		}
 	}
+	if !ok {
+		return marshalView(m)
+	}
+	k := memoKey{id, m.variant}
+	mm.mu.Lock()
+	if p := mm.pending[k]; p != nil {
+		mm.mu.Unlock()
+		<-p.done
+		return p.body, p.err
+	}
+	if mm.pending == nil {
+		mm.pending = map[memoKey]*pendingEncode{}
+	}
+	p := &pendingEncode{done: make(chan struct{})}
+	mm.pending[k] = p
+	mm.mu.Unlock()
+	defer func() {
+		mm.mu.Lock()
+		delete(mm.pending, k)
+		mm.mu.Unlock()
+		close(p.done)
+	}()
+	// a panic in the encoding (caught by the server) must not hand the
+	// waiters an empty body
+	p.err = errors.New("the encoding of the answer failed")
+	p.body, p.err = marshalView(m)
+	if p.err != nil {
+		return nil, p.err
+	}
+	mm.store(m, id, p.body)
+	return p.body, nil
+}
+
+// marshalView encodes m's view (or its source).
+func marshalView(m *memoized) ([]byte, error) {
 	v := m.src
 	if m.view != nil {
 		v = m.view()
 	}
-	body, err := json.Marshal(v)
-	if err != nil || !ok {
-		return body, err
-	}
+	return json.Marshal(v)
+}
+
+// store puts body in place of the entries of older values.
+func (mm *memo) store(m *memoized, id identity, body []byte) {
 	next := []memoEntry{{src: m.src, id: id, variant: m.variant, body: body}}
 	if list := mm.entries.Load(); list != nil {
 		for _, e := range *list {
@@ -106,5 +163,4 @@ func (mm *memo) encode(m *memoized) ([]byte, error) {
 		}
 	}
 	mm.entries.Store(&next)
-	return body, nil
 }

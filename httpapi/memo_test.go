@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -147,5 +148,48 @@ func TestMemoizedAnswers(t *testing.T) {
 	client.Health = summaryOnce{client.Health, &ceph.Summary{HealthStatus: "HEALTH_WARN", MgrID: "y"}}
 	if s := summary(); !strings.Contains(s, `"health_status":"HEALTH_WARN"`) {
 		t.Errorf("summary of a new value: %s", s)
+	}
+}
+
+// Concurrent requests for a value not yet encoded share one encoding.
+func TestMemoCollapsesConcurrentEncodings(t *testing.T) {
+	var mm memo
+	src := &struct{ N int }{7}
+	var encodes atomic.Int64
+	release := make(chan struct{})
+	const n = 8
+	bodies := make(chan string, n)
+	for range n {
+		go func() {
+			b, err := mm.encode(&memoized{src: src, view: func() any {
+				encodes.Add(1)
+				<-release
+				return src
+			}})
+			if err != nil {
+				t.Error(err)
+			}
+			bodies <- string(b)
+		}()
+	}
+	// let every caller arrive while the first encoding is held
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		mm.mu.Lock()
+		p := len(mm.pending)
+		mm.mu.Unlock()
+		if p == 1 && encodes.Load() == 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	for range n {
+		if b := <-bodies; b != `{"N":7}` {
+			t.Fatalf("body %s", b)
+		}
+	}
+	if got := encodes.Load(); got != 1 {
+		t.Errorf("%d encodings for %d concurrent requests, want 1", got, n)
 	}
 }
