@@ -47,7 +47,7 @@ var readCommands = map[string]bool{
 	"osd crush get-device-class": true, "osd crush rule dump": true, "osd dump": true,
 	"osd erasure-code-profile get": true, "osd erasure-code-profile ls": true,
 	"osd metadata": true, "osd pool ls": true, "osd pool stats": true, "osd tree": true,
-	"perf dump": true, "perf histogram dump": true, "perf schema": true, "pg dump": true,
+	"perf dump": true, "perf histogram dump": true, "perf histogram schema": true, "perf schema": true, "pg dump": true,
 	"pg ls-by-pool": true, "pg stat": true, "quorum_status": true, "service dump": true, "service status": true,
 	"versions": true, "config help": true, "config show": true, "osd stat": true, "mgr stat": true,
 }

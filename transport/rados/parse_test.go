@@ -568,6 +568,7 @@ func TestPerfCounters(t *testing.T) {
 	r, f := newTestRunner(t)
 	f.on("tell osd.0 perf schema", string(mustRead(t, "osd_perf_schema_subset.json")), "", 0)
 	f.on("tell osd.0 perf dump", string(mustRead(t, "osd_perf_dump_subset.json")), "", 0)
+	f.on("tell osd.0 perf histogram schema", `{"osd":{"op_r_latency_out_bytes_histogram":{"type":26,"description":"Histogram of operation latency","priority":5,"units":"none"}}}`, "", 0)
 	now := time.Unix(1000, 0)
 	p := &perfCounters{r: r, last: map[string]perfSample{}, now: func() time.Time { return now }}
 	d, err := p.Daemon(context.Background(), "osd", "0")
@@ -583,6 +584,9 @@ func TestPerfCounters(t *testing.T) {
 	}
 	if c := got["osd.stat_bytes"]; c.Unit != "" || c.Value != 1073741824 {
 		t.Fatalf("gauge: %+v", c)
+	}
+	if c, ok := got["osd.op_r_latency_out_bytes_histogram"]; !ok || c.Unit != "" || c.Value != 0 {
+		t.Fatalf("a histogram is listed with the value 0, as the manager's schema has it: %+v (listed %v)", c, ok)
 	}
 	f.on("tell osd.0 perf dump", `{"osd":{"op_w":35,"numpg":2,"stat_bytes":1073741824,"op_r_latency":{"avgcount":1,"sum":1,"avgtime":1}}}`, "", 0)
 	now = now.Add(10 * time.Second)

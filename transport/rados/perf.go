@@ -125,20 +125,13 @@ func flatten(schema perfSchema, dump perfDump, minPrio int) map[string]ceph.Perf
 }
 
 func (p *perfCounters) fetch(ctx context.Context, typ, id string) (perfSchema, perfDump, error) {
-	var schema perfSchema
-	var dump perfDump
 	switch typ {
 	case "osd":
 		n, err := strconv.Atoi(id)
 		if err != nil || n < 0 {
 			return nil, nil, errorf(ceph.NotFound, perfComponent, "osd.%s not found", id)
 		}
-		if err := p.r.osdJSON(ctx, perfComponent, n, &schema, "perf schema", nil); err != nil {
-			return nil, nil, notFoundOnMissing(err, typ, id)
-		}
-		if err := p.r.osdJSON(ctx, perfComponent, n, &dump, "perf dump", nil); err != nil {
-			return nil, nil, notFoundOnMissing(err, typ, id)
-		}
+		return p.tell(ctx, typ, id, func(_ string, args [][]byte) ([]byte, string, error) { return p.r.c.OsdCommand(n, args) })
 	case "mon":
 		return p.tell(ctx, typ, id, p.r.c.MonCommandTarget)
 	case "mgr":
@@ -163,14 +156,16 @@ func (p *perfCounters) fetch(ctx context.Context, typ, id string) (perfSchema, p
 		return nil, nil, errorf(ceph.Unimplemented, perfComponent,
 			"perf counters of %s daemons are not reachable from a librados client", typ)
 	}
-	return schema, dump, nil
 }
 
-// tell sends `perf schema` and `perf dump` to one daemon with send.
+// tell sends `perf schema`, `perf histogram schema` and `perf dump` to one
+// daemon with send. The histograms' schema is a command of its own; the
+// manager's schema, which the dashboard shows, has them too (with the
+// value 0: a histogram has no single value).
 func (p *perfCounters) tell(ctx context.Context, typ, id string, send func(name string, args [][]byte) ([]byte, string, error)) (perfSchema, perfDump, error) {
-	var schema perfSchema
+	var schema, histograms perfSchema
 	var dump perfDump
-	for _, prefix := range []string{"perf schema", "perf dump"} {
+	for _, prefix := range []string{"perf schema", "perf histogram schema", "perf dump"} {
 		cmd := encode(prefix, "json", nil)
 		// A read: it must not empty the cache (it did, on every
 		// GET /api/perf_counters).
@@ -178,14 +173,33 @@ func (p *perfCounters) tell(ctx context.Context, typ, id string, send func(name 
 			return send(id, [][]byte{cmd})
 		})
 		if err != nil {
+			if prefix == "perf histogram schema" && ceph.CodeOf(err) == ceph.InvalidArgument {
+				continue // a daemon without the command
+			}
 			return nil, nil, notFoundOnMissing(err, typ, id)
 		}
 		var v any = &schema
-		if prefix == "perf dump" {
+		switch prefix {
+		case "perf dump":
 			v = &dump
+		case "perf histogram schema":
+			v = &histograms
 		}
 		if err := jsonUnmarshal(out, v); err != nil {
 			return nil, nil, badReply(perfComponent, prefix, err)
+		}
+	}
+	if schema == nil {
+		schema = perfSchema{}
+	}
+	for section, counters := range histograms {
+		if schema[section] == nil {
+			schema[section] = map[string]schemaEntry{}
+		}
+		for name, e := range counters {
+			if _, ok := schema[section][name]; !ok {
+				schema[section][name] = e
+			}
 		}
 	}
 	return schema, dump, nil
