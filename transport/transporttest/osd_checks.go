@@ -288,18 +288,22 @@ func checkFlagsList(ctx context.Context, t testing.TB, e *env) {
 	}
 }
 
-func checkFlagsSetAndRestore(ctx context.Context, t testing.TB, e *env) {
-	orig := saveFlags(ctx, t, e)
-	var flag string
-	for _, f := range []string{"noout", "noscrub", "nodeep-scrub"} {
-		if !slices.Contains(orig, f) {
-			flag = f
-			break
+// unsetFlag returns the first of candidates that is not in set, skipping
+// the test when all are.
+func unsetFlag(t testing.TB, set []string, candidates ...string) string {
+	t.Helper()
+	for _, f := range candidates {
+		if !slices.Contains(set, f) {
+			return f
 		}
 	}
-	if flag == "" {
-		t.Skipf("noout, noscrub and nodeep-scrub are all set already: %v", orig)
-	}
+	t.Skipf("%v are all set already: %v", candidates, set)
+	return ""
+}
+
+func checkFlagsSetAndRestore(ctx context.Context, t testing.TB, e *env) {
+	orig := saveFlags(ctx, t, e)
+	flag := unsetFlag(t, orig, "noout", "noscrub", "nodeep-scrub")
 	want := sortedCopy(append(slices.Clone(orig), flag))
 	got, err := e.c.OSDFlags.Set(ctx, want)
 	must(t, err, "OSDFlags.Set(%v)", want)

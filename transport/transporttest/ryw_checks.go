@@ -76,16 +76,7 @@ func createThenDelete(ctx context.Context, t testing.TB, e *env, what, name stri
 
 func checkRYWFlags(ctx context.Context, t testing.TB, e *env) {
 	orig := saveFlags(ctx, t, e)
-	flag := ""
-	for _, f := range []string{"noscrub", "nodeep-scrub", "noout"} {
-		if !slices.Contains(orig, f) {
-			flag = f
-			break
-		}
-	}
-	if flag == "" {
-		t.Skipf("noscrub, nodeep-scrub and noout are all set already: %v", orig)
-	}
+	flag := unsetFlag(t, orig, "noscrub", "nodeep-scrub", "noout")
 	hasFlag := func(ctx context.Context) (bool, string, error) {
 		got, err := e.c.OSDFlags.List(ctx)
 		return slices.Contains(got, flag), fmt.Sprint(got), err
