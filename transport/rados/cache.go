@@ -231,6 +231,43 @@ type backgroundKey struct{}
 // the fetch's start is never made of command outputs older than that.
 type inFetchKey struct{}
 
+// probeMemoKey marks a shared fetch's probe results (a *probeMemo): an
+// answer made of versioned parts (the OSD list: the OSD map, the tree)
+// probes the OSD map's epoch for itself and again for each part; within
+// one fetch the first answer serves them all, so the parts are checked
+// against the very epoch the answer is stored under, and `osd stat` is
+// sent once.
+type probeMemoKey struct{}
+
+type probeMemo struct {
+	mu sync.Mutex
+	m  map[string]*probeResult
+}
+
+type probeResult struct {
+	once    sync.Once
+	version string
+	err     error
+}
+
+// memoProbe runs probe (named key) once per shared fetch; outside a fetch
+// it just runs it.
+func memoProbe(ctx context.Context, key string, probe func(context.Context) (string, error)) (string, error) {
+	pm, _ := ctx.Value(probeMemoKey{}).(*probeMemo)
+	if pm == nil {
+		return probe(ctx)
+	}
+	pm.mu.Lock()
+	r := pm.m[key]
+	if r == nil {
+		r = &probeResult{}
+		pm.m[key] = r
+	}
+	pm.mu.Unlock()
+	r.once.Do(func() { r.version, r.err = probe(ctx) })
+	return r.version, r.err
+}
+
 // maxEntries bounds the number of cached answers: commands with
 // arguments (one OSD's metadata, a pool's PGs, any read command of the
 // legacy API) make one entry each. Past the bound the expired entries go,
@@ -312,7 +349,8 @@ func startFlight[T any](ctx context.Context, c *cache, fk flightKey, now time.Ti
 // keeps the values of the first caller's context, never its cancellation)
 // and stores the answer when no write happened meanwhile.
 func (c *cache) run(fk flightKey, f *flight, start time.Time, fetch func(context.Context) (any, string, time.Duration, error), parent context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithValue(parent, inFetchKey{}, true), c.fetchTimeout)
+	ctx, cancel := context.WithTimeout(context.WithValue(context.WithValue(parent, inFetchKey{}, true),
+		probeMemoKey{}, &probeMemo{m: map[string]*probeResult{}}), c.fetchTimeout)
 	defer cancel()
 	defer close(f.done)
 	defer func() {

@@ -665,3 +665,24 @@ func TestCacheRefreshAheadOfSlowFetch(t *testing.T) {
 		}
 	}
 }
+
+// A fetch of the OSD list probes the OSD map's epoch once, for itself and
+// for its parts (the decoded map, the tree).
+func TestCacheOneProbePerFetch(t *testing.T) {
+	r, f := newTestRunner(t)
+	c, clk := newTestCache(time.Second)
+	r.cache = c
+	s := newServices(r, &schemaCache{})
+	ctx := context.Background()
+	for i, epoch := range []string{`{"epoch": 7}`, `{"epoch": 8}`} {
+		f.on("osd stat", epoch, "", 0)
+		before := f.countCalls("osd stat")
+		if _, err := s.OSDs.List(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.countCalls("osd stat") - before; n != 1 {
+			t.Errorf("fetch %d: osd stat sent %d times, want 1", i, n)
+		}
+		clk.advance(time.Second)
+	}
+}

@@ -103,13 +103,15 @@ func (r *runner) osdEpoch(ctx context.Context, component string) (string, error)
 
 // mapEpoch returns the epoch field of a map's stat command, named.
 func (r *runner) mapEpoch(ctx context.Context, component, prefix, name string) (string, error) {
-	var st struct {
-		Epoch int64 `json:"epoch"`
-	}
-	if err := r.monJSON(ctx, component, &st, prefix, nil); err != nil {
-		return "", err
-	}
-	return name + strconv.FormatInt(st.Epoch, 10), nil
+	return memoProbe(ctx, prefix, func(ctx context.Context) (string, error) {
+		var st struct {
+			Epoch int64 `json:"epoch"`
+		}
+		if err := r.monJSON(ctx, component, &st, prefix, nil); err != nil {
+			return "", err
+		}
+		return name + strconv.FormatInt(st.Epoch, 10), nil
+	})
 }
 
 func (r *runner) osdEpochProbe(component string) func(context.Context) (string, error) {
@@ -120,15 +122,17 @@ func (r *runner) osdEpochProbe(component string) func(context.Context) (string, 
 // summary`, a few hundred bytes), which moves each time the manager takes
 // in the daemons' reports (about every 2 s while any daemon reports).
 func (r *runner) pgVersion(ctx context.Context, component string) (string, error) {
-	var st struct {
-		PGMap struct {
-			Version int64 `json:"version"`
-		} `json:"pg_map"`
-	}
-	if err := r.monJSON(ctx, component, &st, "pg dump", args{"dumpcontents": []string{"summary"}}); err != nil {
-		return "", err
-	}
-	return "pgmap/" + strconv.FormatInt(st.PGMap.Version, 10), nil
+	return memoProbe(ctx, "pg dump summary", func(ctx context.Context) (string, error) {
+		var st struct {
+			PGMap struct {
+				Version int64 `json:"version"`
+			} `json:"pg_map"`
+		}
+		if err := r.monJSON(ctx, component, &st, "pg dump", args{"dumpcontents": []string{"summary"}}); err != nil {
+			return "", err
+		}
+		return "pgmap/" + strconv.FormatInt(st.PGMap.Version, 10), nil
+	})
 }
 
 // mgrEpoch returns the manager map's epoch (`mgr stat`): modules, their
