@@ -361,6 +361,18 @@ func TestCacheServicesReadYourWrites(t *testing.T) {
 			}
 			summary()
 		}, 1},
+		{"a librbd read does not invalidate", func() {
+			if err := r.doRead(ctx, "rbd", func() error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			summary()
+		}, 1},
+		{"any other librbd call invalidates", func() {
+			if err := r.do(ctx, "rbd", func() error { return nil }); err != nil {
+				t.Fatal(err)
+			}
+			summary()
+		}, 2},
 		{"a write invalidates", func() {
 			f.on("osd set", "", "noout is set", 0)
 			f.on("osd unset", "", "unset", 0)
@@ -368,21 +380,21 @@ func TestCacheServicesReadYourWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 			summary()
-		}, 2},
+		}, 3},
 		{"a failed write invalidates too", func() {
 			f.on("osd reweight", "", "osd.9 does not exist", syscall.ENOENT)
 			if err := s.OSDs.Reweight(ctx, 9, 0.5); ceph.CodeOf(err) != ceph.NotFound {
 				t.Fatalf("reweight: %v", err)
 			}
 			summary()
-		}, 3},
+		}, 4},
 		{"a raw command invalidates", func() {
 			if _, err := s.Commands.Command(ctx, ceph.Command{Prefix: "osd ls"}); err != nil && ceph.CodeOf(err) != ceph.InvalidArgument {
 				t.Fatal(err)
 			}
 			summary()
-		}, 4},
-		{"expiry refetches", func() { clk.advance(time.Second); summary() }, 5},
+		}, 5},
+		{"expiry refetches", func() { clk.advance(time.Second); summary() }, 6},
 	}
 	for _, st := range steps {
 		st.do()

@@ -68,6 +68,15 @@ func (r *runner) do(ctx context.Context, component string, fn func() error) erro
 	return err
 }
 
+// doRead is do for a librados or librbd call that changes nothing (an
+// image's stat, a directory or trash listing): unlike do, it leaves the
+// cache alone, so that a dashboard polling its RBD pages does not empty the
+// cache of every other read.
+func (r *runner) doRead(ctx context.Context, component string, fn func() error) error {
+	_, _, err := r.exec(ctx, component, true, func() ([]byte, string, error) { return nil, "", fn() })
+	return err
+}
+
 // close marks the runner closed and waits for calls still running.
 func (r *runner) close() {
 	r.mu.Lock()

@@ -5,6 +5,7 @@ package rados
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -265,7 +266,26 @@ func (im *images) readImages(pool string, specs []rbd.ImageSpec, c *rbdConf) ([]
 // List lists the names of the pools' images, sorts and pages them
 // (rbd.ListOptions.Page) and reads only the page's images, so a page costs
 // the same in a pool of 200 images or 20,000.
+//
+// A page is kept in the cache for its ttl (any write through this client
+// drops it), as the dashboard's UI asks for the same page every few
+// seconds; callers get their own copy of the list.
 func (im *images) List(ctx context.Context, pool string, o *rbd.ListOptions) (*rbd.ImageList, error) {
+	var opts rbd.ListOptions
+	if o != nil {
+		opts = *o
+	}
+	key := fmt.Sprintf("rbd/images\x00%s\x00%d\x00%d\x00%s\x00%s", pool, opts.Offset, opts.Limit, opts.Search, opts.Sort)
+	l, err := cached(ctx, im.r.cache, rbdComponent, key, func(ctx context.Context) (*rbd.ImageList, error) {
+		return im.list(ctx, pool, &opts)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &rbd.ImageList{Images: slices.Clone(l.Images), Total: l.Total}, nil
+}
+
+func (im *images) list(ctx context.Context, pool string, o *rbd.ListOptions) (*rbd.ImageList, error) {
 	pools := []string{pool}
 	if pool == "" {
 		d, err := im.r.osdDump(ctx, rbdComponent)
@@ -277,7 +297,7 @@ func (im *images) List(ctx context.Context, pool string, o *rbd.ListOptions) (*r
 	var specs []rbd.ImageSpec
 	for _, p := range pools {
 		var got []rbd.ImageSpec
-		err := im.r.do(ctx, rbdComponent, func() error {
+		err := im.r.doRead(ctx, rbdComponent, func() error {
 			var err error
 			got, err = im.imageNames(p)
 			return err
@@ -306,7 +326,7 @@ func (im *images) List(ctx context.Context, pool string, o *rbd.ListOptions) (*r
 		run := page[:n]
 		page = page[n:]
 		var got []rbd.Image
-		err := im.r.do(ctx, rbdComponent, func() error {
+		err := im.r.doRead(ctx, rbdComponent, func() error {
 			var err error
 			got, err = im.readImages(run[0].Pool, run, c)
 			return err
@@ -319,13 +339,24 @@ func (im *images) List(ctx context.Context, pool string, o *rbd.ListOptions) (*r
 	return out, nil
 }
 
+// Get reads one image, kept in the cache as a page is (see List).
 func (im *images) Get(ctx context.Context, spec rbd.ImageSpec) (*rbd.Image, error) {
+	i, err := cached(ctx, im.r.cache, rbdComponent, "rbd/image\x00"+spec.Pool+"\x00"+spec.Namespace+"\x00"+spec.Name,
+		func(ctx context.Context) (*rbd.Image, error) { return im.get(ctx, spec) })
+	if err != nil {
+		return nil, err
+	}
+	c := *i
+	return &c, nil
+}
+
+func (im *images) get(ctx context.Context, spec rbd.ImageSpec) (*rbd.Image, error) {
 	c, err := im.baseConf(ctx, rbdComponent)
 	if err != nil {
 		return nil, err
 	}
 	var out *rbd.Image
-	err = im.r.do(ctx, rbdComponent, func() error {
+	err = im.r.doRead(ctx, rbdComponent, func() error {
 		return im.withIOContext(spec.Pool, spec.Namespace, func(io *gorados.IOContext) error {
 			img, err := gorbd.OpenImageReadOnly(io, spec.Name, gorbd.NoSnapshot)
 			if err != nil {
@@ -655,7 +686,7 @@ func (im *images) Flatten(ctx context.Context, spec rbd.ImageSpec) error {
 // names, as Ceph takes either).
 func (im *images) DefaultFeatures(ctx context.Context) ([]string, error) {
 	var v string
-	err := im.r.do(ctx, rbdComponent, func() (err error) {
+	err := im.r.doRead(ctx, rbdComponent, func() (err error) {
 		v, err = im.conn.GetConfigOption("rbd_default_features")
 		return err
 	})
@@ -673,7 +704,7 @@ func (im *images) DefaultFeatures(ctx context.Context) ([]string, error) {
 // dashboard works out from the clients the OSD map requires.
 func (im *images) CloneFormat(ctx context.Context) (int, error) {
 	var v string
-	err := im.r.do(ctx, rbdComponent, func() (err error) {
+	err := im.r.doRead(ctx, rbdComponent, func() (err error) {
 		v, err = im.conn.GetConfigOption("rbd_default_clone_format")
 		return err
 	})

@@ -55,28 +55,40 @@ var peerDirections = map[gorbd.MirrorPeerDirection]rbd.PeerDirection{
 	gorbd.MirrorPeerDirectionRx: rbd.PeerRx, gorbd.MirrorPeerDirectionTx: rbd.PeerTx, gorbd.MirrorPeerDirectionRxTx: rbd.PeerRxTx,
 }
 
-// pool runs fn with the pool's I/O context in one bounded call.
+// pool runs fn with the pool's I/O context in one bounded call; poolRead
+// is pool for an fn that changes nothing (it leaves the cache alone).
 func (m mirroring) pool(ctx context.Context, pool string, fn func(io *gorados.IOContext) error) error {
 	return m.im.r.do(ctx, rbdComponent, func() error { return m.im.withIOContext(pool, "", fn) })
 }
 
+func (m mirroring) poolRead(ctx context.Context, pool string, fn func(io *gorados.IOContext) error) error {
+	return m.im.r.doRead(ctx, rbdComponent, func() error { return m.im.withIOContext(pool, "", fn) })
+}
+
 // image runs fn with the image open (read-write) in one bounded call.
 func (m mirroring) image(ctx context.Context, spec rbd.ImageSpec, fn func(img *gorbd.Image) error) error {
-	return m.im.r.do(ctx, rbdComponent, func() error {
-		return m.im.withIOContext(spec.Pool, spec.Namespace, func(io *gorados.IOContext) error {
-			img, err := gorbd.OpenImage(io, spec.Name, gorbd.NoSnapshot)
-			if err != nil {
-				return notFound(err, spec)
-			}
-			defer img.Close()
-			return fn(img)
-		})
+	return m.im.r.do(ctx, rbdComponent, func() error { return m.openImage(spec, fn) })
+}
+
+// imageRead is image for an fn that changes nothing.
+func (m mirroring) imageRead(ctx context.Context, spec rbd.ImageSpec, fn func(img *gorbd.Image) error) error {
+	return m.im.r.doRead(ctx, rbdComponent, func() error { return m.openImage(spec, fn) })
+}
+
+func (m mirroring) openImage(spec rbd.ImageSpec, fn func(img *gorbd.Image) error) error {
+	return m.im.withIOContext(spec.Pool, spec.Namespace, func(io *gorados.IOContext) error {
+		img, err := gorbd.OpenImage(io, spec.Name, gorbd.NoSnapshot)
+		if err != nil {
+			return notFound(err, spec)
+		}
+		defer img.Close()
+		return fn(img)
 	})
 }
 
 func (m mirroring) SiteName(ctx context.Context) (string, error) {
 	var out string
-	err := m.im.r.do(ctx, rbdComponent, func() error {
+	err := m.im.r.doRead(ctx, rbdComponent, func() error {
 		var err error
 		out, err = gorbd.GetMirrorSiteName(m.im.conn)
 		return err
@@ -90,7 +102,7 @@ func (m mirroring) SetSiteName(ctx context.Context, name string) error {
 
 func (m mirroring) PoolMode(ctx context.Context, pool string) (rbd.MirrorMode, error) {
 	var out rbd.MirrorMode
-	err := m.pool(ctx, pool, func(io *gorados.IOContext) error {
+	err := m.poolRead(ctx, pool, func(io *gorados.IOContext) error {
 		mode, err := gorbd.GetMirrorMode(io)
 		out = mirrorModes[mode]
 		if out == "" {
@@ -143,7 +155,7 @@ func (m mirroring) ImportBootstrapToken(ctx context.Context, pool string, direct
 
 func (m mirroring) ImageInfo(ctx context.Context, spec rbd.ImageSpec) (*rbd.ImageMirrorInfo, error) {
 	var out *rbd.ImageMirrorInfo
-	err := m.image(ctx, spec, func(img *gorbd.Image) error {
+	err := m.imageRead(ctx, spec, func(img *gorbd.Image) error {
 		info, err := img.GetMirrorImageInfo()
 		if err != nil {
 			return err
@@ -310,7 +322,7 @@ func (m mirroring) Summary(ctx context.Context) (*rbd.MirrorSummary, error) {
 			continue
 		}
 		ps := rbd.MirrorPoolState{Name: p.PoolName, PeerUUIDs: []string{}}
-		err := m.pool(ctx, p.PoolName, func(io *gorados.IOContext) error {
+		err := m.poolRead(ctx, p.PoolName, func(io *gorados.IOContext) error {
 			mode, err := gorbd.GetMirrorMode(io)
 			if err != nil {
 				return nil // the dashboard shows the mode as unknown
@@ -364,9 +376,13 @@ func (p mirrorPeers) pool(ctx context.Context, pool string, fn func(io *gorados.
 	return mirroring{im: p.im}.pool(ctx, pool, fn)
 }
 
+func (p mirrorPeers) poolRead(ctx context.Context, pool string, fn func(io *gorados.IOContext) error) error {
+	return mirroring{im: p.im}.poolRead(ctx, pool, fn)
+}
+
 func (p mirrorPeers) List(ctx context.Context, pool string) ([]string, error) {
 	out := []string{}
-	err := p.pool(ctx, pool, func(io *gorados.IOContext) error {
+	err := p.poolRead(ctx, pool, func(io *gorados.IOContext) error {
 		peers, err := gorbd.ListMirrorPeerSite(io)
 		for _, pe := range peers {
 			out = append(out, pe.UUID)
@@ -382,7 +398,7 @@ func noPeer(pool, uuid string) error {
 
 func (p mirrorPeers) Get(ctx context.Context, pool, uuid string) (*rbd.Peer, error) {
 	var out *rbd.Peer
-	err := p.pool(ctx, pool, func(io *gorados.IOContext) error {
+	err := p.poolRead(ctx, pool, func(io *gorados.IOContext) error {
 		pe, err := peerByUUID(io, uuid)
 		if err != nil {
 			return err

@@ -31,7 +31,7 @@ func (im *images) baseConf(ctx context.Context, component string) (*rbdConf, err
 		return nil, err
 	}
 	c := &rbdConf{names: rbdOptionNames(schema), client: map[string]string{}}
-	err = im.r.do(ctx, component, func() error {
+	err = im.r.doRead(ctx, component, func() error {
 		for _, n := range c.names {
 			v, err := im.conn.GetConfigOption(n)
 			if err != nil {
@@ -78,7 +78,7 @@ func (im *images) poolConfig(ctx context.Context, pool string) ([]ceph.PoolConfi
 		return nil, err
 	}
 	var out []ceph.PoolConfigOption
-	err = im.r.do(ctx, poolComponent, func() error {
+	err = im.r.doRead(ctx, poolComponent, func() error {
 		return im.withIOContext(pool, "", func(io *gorados.IOContext) error {
 			ov, err := poolOverrides(io, c.names)
 			out = mergePoolConfig(c.names, c.client, ov)

@@ -86,7 +86,7 @@ func (t trash) List(ctx context.Context, pool string) ([]rbd.TrashEntry, error) 
 	}
 	out := []rbd.TrashEntry{}
 	for _, p := range pools {
-		err := t.im.r.do(ctx, rbdComponent, func() error {
+		err := t.im.r.doRead(ctx, rbdComponent, func() error {
 			return t.im.withIOContext(p, "", func(io *gorados.IOContext) error {
 				for _, ns := range spaces(io) {
 					io.SetNamespace(ns)
@@ -221,7 +221,7 @@ func (t trash) Purge(ctx context.Context, pool string) error {
 
 func (n namespaces) List(ctx context.Context, pool string) ([]rbd.Namespace, error) {
 	out := []rbd.Namespace{}
-	err := n.im.r.do(ctx, rbdComponent, func() error {
+	err := n.im.r.doRead(ctx, rbdComponent, func() error {
 		return n.im.withIOContext(pool, "", func(io *gorados.IOContext) error {
 			names, err := gorbd.NamespaceList(io)
 			if err != nil {
