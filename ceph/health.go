@@ -3,6 +3,8 @@ package ceph
 import (
 	"context"
 	"encoding/json"
+
+	"github.com/cephapi/cephapi/internal/jsonx"
 )
 
 // HealthStatus is the overall state of the cluster.
@@ -162,6 +164,31 @@ type MDSMap struct {
 	Info         map[string]MDSInfo `json:"info"`
 	DataPools    []int              `json:"data_pools"`
 	MetadataPool int                `json:"metadata_pool"`
+	// Extra holds the map's other fields (epoch, flags, balancer,
+	// session_timeout, compat, ...) as Ceph printed them, so that the
+	// map is answered whole.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+var mdsMapFields = jsonx.FieldNames(MDSMap{})
+
+// MarshalJSON writes the map, Extra's fields included.
+func (m MDSMap) MarshalJSON() ([]byte, error) {
+	type plain MDSMap
+	return jsonx.MarshalWithExtra(plain(m), m.Extra)
+}
+
+// UnmarshalJSON reads a map, keeping the fields MDSMap does not name in Extra.
+func (m *MDSMap) UnmarshalJSON(b []byte) error {
+	type plain MDSMap
+	var p plain
+	extra, err := jsonx.UnmarshalWithExtra(b, &p, mdsMapFields)
+	if err != nil {
+		return err
+	}
+	*m = MDSMap(p)
+	m.Extra = extra
+	return nil
 }
 
 // MDSInfo is one metadata server.
@@ -170,6 +197,31 @@ type MDSInfo struct {
 	Name  string `json:"name"`
 	Rank  int    `json:"rank"`
 	State string `json:"state"`
+	// Extra holds the daemon's other fields (addr, addrs, join_fscid,
+	// incarnation, features, ...) as Ceph printed them.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+var mdsInfoFields = jsonx.FieldNames(MDSInfo{})
+
+// MarshalJSON writes the daemon, Extra's fields included.
+func (m MDSInfo) MarshalJSON() ([]byte, error) {
+	type plain MDSInfo
+	return jsonx.MarshalWithExtra(plain(m), m.Extra)
+}
+
+// UnmarshalJSON reads a daemon, keeping the fields MDSInfo does not name
+// in Extra.
+func (m *MDSInfo) UnmarshalJSON(b []byte) error {
+	type plain MDSInfo
+	var p plain
+	extra, err := jsonx.UnmarshalWithExtra(b, &p, mdsInfoFields)
+	if err != nil {
+		return err
+	}
+	*m = MDSInfo(p)
+	m.Extra = extra
+	return nil
 }
 
 // OSDMapEntry is one OSD in the OSD map (`ceph osd dump`).
@@ -287,10 +339,16 @@ type MonStatusMinimal struct {
 	Quorum []int `json:"quorum"`
 }
 
-// FSMapMinimal has file systems with their MDS states only.
+// FSMapMinimal has the file systems' MDS maps (without their ids) and
+// the standby daemons, as the dashboard's minimal health has them.
 type FSMapMinimal struct {
-	Filesystems []FSMapFilesystem `json:"filesystems"`
-	Standbys    []MDSInfo         `json:"standbys"`
+	Filesystems []FSMapMinimalFilesystem `json:"filesystems"`
+	Standbys    []MDSInfo                `json:"standbys"`
+}
+
+// FSMapMinimalFilesystem is a file system of FSMapMinimal.
+type FSMapMinimalFilesystem struct {
+	MDSMap MDSMap `json:"mdsmap"`
 }
 
 // MgrMapMinimal has the active manager's name and the standbys.

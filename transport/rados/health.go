@@ -252,9 +252,9 @@ func (d *healthData) minimal() *ceph.HealthMinimal {
 	}
 	m.MonStatus.MonMap.Mons = make([]struct{}, len(d.mon.MonMap.Mons))
 	m.MonStatus.Quorum = d.mon.Quorum
-	m.FSMap.Filesystems = []ceph.FSMapFilesystem{}
+	m.FSMap.Filesystems = []ceph.FSMapMinimalFilesystem{}
 	for _, fs := range d.fs.Filesystems {
-		m.FSMap.Filesystems = append(m.FSMap.Filesystems, ceph.FSMapFilesystem{MDSMap: fs.MDSMap})
+		m.FSMap.Filesystems = append(m.FSMap.Filesystems, ceph.FSMapMinimalFilesystem{MDSMap: fs.MDSMap})
 	}
 	m.FSMap.Standbys = d.fs.Standbys
 	if m.FSMap.Standbys == nil {
