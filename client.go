@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/cephfs"
 	"github.com/cephapi/cephapi/osd"
 	"github.com/cephapi/cephapi/rbd"
 )
@@ -30,6 +31,7 @@ type Client struct {
 	OSDFlags            osd.Flags
 	OSDLifecycle        osd.Lifecycle
 	RBD                 RBD
+	CephFS              CephFS
 	// Commands runs raw Ceph commands (the legacy /api/v0.1 API stands on it).
 	Commands ceph.Commander
 
@@ -46,6 +48,12 @@ type RBD struct {
 	Namespaces rbd.Namespaces
 	Mirroring  rbd.Mirroring
 	Peers      rbd.MirrorPeers
+}
+
+// CephFS groups the file system services.
+type CephFS struct {
+	FileSystems cephfs.FileSystems
+	Directories cephfs.Directories
 }
 
 // Option configures New.
@@ -79,6 +87,10 @@ func New(parts *Client, opts ...Option) *Client {
 			Images: rbd.ValidatedImages(parts.RBD.Images), Snapshots: rbd.ValidatedSnapshots(parts.RBD.Snapshots),
 			Trash: rbd.ValidatedTrash(parts.RBD.Trash), Namespaces: rbd.ValidatedNamespaces(parts.RBD.Namespaces),
 			Mirroring: rbd.ValidatedMirroring(parts.RBD.Mirroring), Peers: rbd.ValidatedMirrorPeers(parts.RBD.Peers),
+		},
+		CephFS: CephFS{
+			FileSystems: cephfs.ValidatedFileSystems(parts.CephFS.FileSystems),
+			Directories: cephfs.ValidatedDirectories(parts.CephFS.Directories),
 		},
 		Commands: ceph.ValidatedCommander(parts.Commands),
 		closer:   parts.closer,

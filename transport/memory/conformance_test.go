@@ -19,12 +19,12 @@ func (h *harness) Close()                                                       
 func TestConformance(t *testing.T) {
 	t.Run("demo", func(t *testing.T) {
 		transporttest.RunConformanceTests(t, func(context.Context, *testing.T) (transporttest.Harness, error) {
-			return &harness{c: memory.New()}, nil
+			return &harness{c: memory.New(memory.WithFileSystem("cephfs"))}, nil
 		})
 	})
 	t.Run("generated", func(t *testing.T) {
 		transporttest.RunConformanceTests(t, func(context.Context, *testing.T) (transporttest.Harness, error) {
-			return &harness{c: memory.New(memory.WithTopology(memory.Topology{Hosts: 3, OSDsPerHost: 2, Racks: 3, Pools: 2}))}, nil
+			return &harness{c: memory.New(memory.WithTopology(memory.Topology{Hosts: 3, OSDsPerHost: 2, Racks: 3, Pools: 2}), memory.WithFileSystem("cephfs"))}, nil
 		})
 	})
 }

@@ -111,6 +111,27 @@ var osdCounters = []counterDef{
 	{"osd.stat_bytes_used", "Used space", "used", perfGauge, 5, unitBytes, func(_ *cluster, pl *placement, id int) float64 { return float64(pl.osdUsed[id]) }},
 }
 
+// mdsCounters are an MDS's counters; id is its file system's id.
+var mdsCounters = []counterDef{
+	{"mds.caps", "Capabilities", "caps", perfGauge, 5, unitNone, func(c *cluster, _ *placement, id int) float64 { return float64(len(c.fss[id].sessions)) }},
+	{"mds.inodes", "Inodes", "inos", perfGauge, 8, unitNone, func(c *cluster, _ *placement, id int) float64 { _, n := c.fss[id].root.count(); return float64(n) }},
+	{"mds.subtrees", "Subtrees", "subt", perfGauge, 5, unitNone, func(*cluster, *placement, int) float64 { return 2 }},
+	{"mds_mem.ino", "Inodes", "ino", perfGauge, 5, unitNone, func(c *cluster, _ *placement, id int) float64 { _, n := c.fss[id].root.count(); return float64(n) }},
+	{"mds_mem.dn", "Dentries", "dn", perfGauge, 5, unitNone, func(c *cluster, _ *placement, id int) float64 { _, n := c.fss[id].root.count(); return float64(n) }},
+	{"mds_server.handle_client_request", "Client requests", "hcr", perfCounter, 5, unitNone, func(c *cluster, _ *placement, id int) float64 { return float64(c.fss[id].requests) }},
+	{"mds_sessions.session_count", "Session count", "sess", perfGauge, 5, unitNone, func(c *cluster, _ *placement, id int) float64 { return float64(len(c.fss[id].sessions)) }},
+}
+
+// mdsByName finds the file system whose MDS is named name.
+func (c *cluster) mdsByName(name string) *fileSystem {
+	for _, fs := range c.fss {
+		if fs.mdsName == name {
+			return fs
+		}
+	}
+	return nil
+}
+
 type perfService struct {
 	*backend
 	ceph.UnimplementedPerfCounters
@@ -148,11 +169,15 @@ func (s perfService) All(ctx context.Context) (map[string]map[string]ceph.PerfCo
 				out[fmt.Sprintf("osd.%d", o.id)] = c.countersLocked(osdCounters, pl, o.id)
 			}
 		}
+		for _, fs := range c.fss {
+			out["mds."+fs.mdsName] = c.countersLocked(mdsCounters, pl, fs.id)
+		}
 		return out, nil
 	})
 }
 
-// Daemon returns one daemon's counters: mon "a", mgr "x" or an up OSD.
+// Daemon returns one daemon's counters: mon "a", mgr "x", an up OSD or
+// the MDS of a file system.
 func (s perfService) Daemon(ctx context.Context, daemonType, id string) (*ceph.DaemonPerfCounters, error) {
 	return view(s.backend, ctx, "PerfCounters.Daemon", []any{daemonType, id}, func(c *cluster) (*ceph.DaemonPerfCounters, error) {
 		var defs []counterDef
@@ -162,6 +187,8 @@ func (s perfService) Daemon(ctx context.Context, daemonType, id string) (*ceph.D
 			defs = monCounters
 		case daemonType == "mgr" && id == "x":
 			defs = mgrCounters
+		case daemonType == "mds" && c.mdsByName(id) != nil:
+			defs, osdID = mdsCounters, c.mdsByName(id).id
 		case daemonType == "osd":
 			n, err := strconv.Atoi(id)
 			if err == nil && n >= 0 {

@@ -626,7 +626,7 @@ func (s healthService) Minimal(ctx context.Context) (*ceph.HealthMinimal, error)
 		h := c.healthLocked(nil)
 		m := &ceph.HealthMinimal{
 			Health:      ceph.HealthReport{Status: h.status, Checks: h.checks, Mutes: []any{}},
-			FSMap:       ceph.FSMapMinimal{Filesystems: []ceph.FSMapFilesystem{}, Standbys: []ceph.MDSInfo{}},
+			FSMap:       c.fsMapMinimalLocked(),
 			ScrubStatus: c.scrubStatusLocked(),
 			PGInfo:      c.pgInfoLocked(h.pl),
 			MgrMap:      ceph.MgrMapMinimal{ActiveName: "x", Standbys: []ceph.MgrStandby{}},
@@ -690,7 +690,7 @@ func (s healthService) Full(ctx context.Context) (*ceph.HealthFull, error) {
 		f := &ceph.HealthFull{
 			Health:      ceph.HealthReport{Status: h.status, Checks: h.checks, Mutes: []any{}},
 			MonStatus:   c.monStatusLocked(),
-			FSMap:       ceph.FSMap{Epoch: 1, Filesystems: []ceph.FSMapFilesystem{}, Standbys: []ceph.MDSInfo{}},
+			FSMap:       c.fsMapLocked(),
 			OSDMap:      c.osdMapLocked(),
 			ScrubStatus: c.scrubStatusLocked(),
 			PGInfo:      c.pgInfoLocked(h.pl),

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/cephfs"
 	"github.com/cephapi/cephapi/internal/cmdemu"
 	"github.com/cephapi/cephapi/osd"
 	"github.com/cephapi/cephapi/rbd"
@@ -36,6 +37,8 @@ var (
 	_ rbd.Snapshots            = snapshotsService{}
 	_ rbd.Trash                = trashService{}
 	_ rbd.Namespaces           = namespacesService{}
+	_ cephfs.FileSystems       = fileSystemsService{}
+	_ cephfs.Directories       = directoriesService{}
 )
 
 // Option configures New and NewFake.
@@ -46,6 +49,8 @@ type settings struct {
 	fsid     string
 	topology *Topology
 	mgrHost  string
+	// fileSystems are the CephFS volumes to make (WithFileSystem).
+	fileSystems []string
 }
 
 // WithClock sets the clock the model stamps maps, pools and log lines with
@@ -64,6 +69,13 @@ func WithFSID(fsid string) Option { return func(s *settings) { s.fsid = fsid } }
 
 // WithMgrHost sets the dashboard URL the summary reports as mgr_host.
 func WithMgrHost(url string) Option { return func(s *settings) { s.mgrHost = url } }
+
+// WithFileSystem adds a CephFS file system named name, as `ceph fs volume
+// create` makes one: pools cephfs.NAME.meta and cephfs.NAME.data and one
+// active MDS. Ids are given in the order of the options, from 1.
+func WithFileSystem(name string) Option {
+	return func(s *settings) { s.fileSystems = append(s.fileSystems, name) }
+}
 
 // Topology describes a generated cluster. Zero fields take the defaults
 // noted on each.
@@ -147,6 +159,7 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 			Trash: trashService{backend: be}, Namespaces: namespacesService{backend: be},
 			Mirroring: mirroringService{backend: be}, Peers: peersService{backend: be},
 		},
+		CephFS: cephapi.CephFS{FileSystems: fileSystemsService{backend: be}, Directories: directoriesService{backend: be}},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error { return nil }))
 	// Commands: the command emulator answers Ceph commands (health, osd

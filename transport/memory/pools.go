@@ -531,6 +531,9 @@ func (s poolsService) Delete(ctx context.Context, name string) error {
 		if !c.configBool("mon_allow_pool_delete", "mon") {
 			return ceph.Errorf(ceph.PermissionDenied, "pool", "pool deletion is disabled; you must first set the mon_allow_pool_delete config option to true before you can destroy a pool")
 		}
+		if fs := c.fsUsesPoolLocked(p.id); fs != "" {
+			return ceph.Errorf(ceph.Busy, "pool", "pool '%s' is in use by CephFS", name)
+		}
 		delete(c.pools, p.id)
 		delete(c.poolByName, name)
 		c.osdmapChangedLocked()

@@ -82,6 +82,9 @@ func newCluster(s settings) *cluster {
 	} else {
 		c.seedDemo()
 	}
+	for _, name := range s.fileSystems {
+		c.addFileSystemLocked(name)
+	}
 	c.modified, c.lastUpChange, c.lastInChange = c.created, c.created, c.created
 	for _, o := range c.osds {
 		if o != nil {

@@ -200,6 +200,10 @@ type cluster struct {
 
 	mgrEpoch int
 
+	// fss are the CephFS file systems by id; fsEpoch is the FS map's epoch.
+	fss     map[int]*fileSystem
+	fsEpoch int
+
 	modified, lastUpChange, lastInChange time.Time
 	lastUp, lastIn                       int
 }
