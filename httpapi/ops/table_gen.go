@@ -2224,7 +2224,7 @@ type CephFSGetRequest struct {
 // CephFSClientDelete is DELETE /api/cephfs/{fs_id}/client/{client_id}.
 var CephFSClientDelete = Op[CephFSClientDeleteRequest]{&Operation{
 	ID: "CephFSClientDelete", Tag: "Cephfs", Method: "DELETE", Path: "/api/cephfs/{fs_id}/client/{client_id}", Version: V1_0,
-	Scope: "cephfs", Permission: "delete", Component: "cephfs", Status: 204,
+	Scope: "cephfs", Permission: "delete", Component: "cephfs", Status: 200,
 	InSpec: true,
 	Params: []Param{
 		{Name: "fs_id", In: "path", Type: String, Required: true},
@@ -2287,21 +2287,22 @@ type CephFSLsDirRequest struct {
 	Depth *Int   `query:"depth" json:"-"`
 }
 
-// CephFSMDSCounters is GET /api/cephfs/{fs_id}/mds_counters.
+// CephFSMDSCounters is GET /api/cephfs/{fs_id}/mds_counters: counters is a comma-separated list of counter names (the dashboard's default list when absent).
 var CephFSMDSCounters = Op[CephFSMDSCountersRequest]{&Operation{
 	ID: "CephFSMDSCounters", Tag: "Cephfs", Method: "GET", Path: "/api/cephfs/{fs_id}/mds_counters", Version: V1_0,
 	Scope: "cephfs", Permission: "read", Component: "cephfs", Status: 200,
 	InSpec: true,
+	Doc:    "counters is a comma-separated list of counter names (the dashboard's default list when absent)",
 	Params: []Param{
 		{Name: "fs_id", In: "path", Type: String, Required: true},
-		{Name: "counters", In: "query", Type: Integer},
+		{Name: "counters", In: "query", Type: String},
 	},
 }}
 
 // CephFSMDSCountersRequest is the request of CephFSMDSCounters.
 type CephFSMDSCountersRequest struct {
 	FSID     string `path:"fs_id" json:"-"`
-	Counters *Int   `query:"counters" json:"-"`
+	Counters string `query:"counters" json:"-"`
 }
 
 // CephFSQuotaGet is GET /api/cephfs/{fs_id}/quota.
@@ -2330,24 +2331,24 @@ var CephFSQuotaSet = Op[CephFSQuotaSetRequest]{&Operation{
 		{Name: "fs_id", In: "path", Type: String, Required: true},
 	},
 	Body: []Field{
-		{Name: "max_bytes", Type: String},
-		{Name: "max_files", Type: String},
 		{Name: "path", Type: String, Required: true},
+		{Name: "max_bytes", Type: Integer},
+		{Name: "max_files", Type: Integer},
 	},
 }}
 
 // CephFSQuotaSetRequest is the request of CephFSQuotaSet.
 type CephFSQuotaSetRequest struct {
-	FSID     string  `path:"fs_id" json:"-"`
-	MaxBytes *string `json:"max_bytes,omitempty"`
-	MaxFiles *string `json:"max_files,omitempty"`
-	Path     string  `json:"path"`
+	FSID     string `path:"fs_id" json:"-"`
+	Path     string `json:"path"`
+	MaxBytes *Int   `json:"max_bytes,omitempty"`
+	MaxFiles *Int   `json:"max_files,omitempty"`
 }
 
 // CephFSSnapshotDelete is DELETE /api/cephfs/{fs_id}/snapshot.
 var CephFSSnapshotDelete = Op[CephFSSnapshotDeleteRequest]{&Operation{
 	ID: "CephFSSnapshotDelete", Tag: "Cephfs", Method: "DELETE", Path: "/api/cephfs/{fs_id}/snapshot", Version: V1_0,
-	Scope: "cephfs", Permission: "delete", Component: "cephfs", Status: 204,
+	Scope: "cephfs", Permission: "delete", Component: "cephfs", Status: 200,
 	InSpec: true,
 	Params: []Param{
 		{Name: "fs_id", In: "path", Type: String, Required: true},
@@ -2366,7 +2367,7 @@ type CephFSSnapshotDeleteRequest struct {
 // CephFSSnapshotCreate is POST /api/cephfs/{fs_id}/snapshot.
 var CephFSSnapshotCreate = Op[CephFSSnapshotCreateRequest]{&Operation{
 	ID: "CephFSSnapshotCreate", Tag: "Cephfs", Method: "POST", Path: "/api/cephfs/{fs_id}/snapshot", Version: V1_0,
-	Scope: "cephfs", Permission: "create", Component: "cephfs", Status: 201,
+	Scope: "cephfs", Permission: "create", Component: "cephfs", Status: 200,
 	InSpec: true,
 	Params: []Param{
 		{Name: "fs_id", In: "path", Type: String, Required: true},
@@ -2387,7 +2388,7 @@ type CephFSSnapshotCreateRequest struct {
 // CephFSTreeDelete is DELETE /api/cephfs/{fs_id}/tree.
 var CephFSTreeDelete = Op[CephFSTreeDeleteRequest]{&Operation{
 	ID: "CephFSTreeDelete", Tag: "Cephfs", Method: "DELETE", Path: "/api/cephfs/{fs_id}/tree", Version: V1_0,
-	Scope: "cephfs", Permission: "delete", Component: "cephfs", Status: 204,
+	Scope: "cephfs", Permission: "delete", Component: "cephfs", Status: 200,
 	InSpec: true,
 	Params: []Param{
 		{Name: "fs_id", In: "path", Type: String, Required: true},
@@ -2404,7 +2405,7 @@ type CephFSTreeDeleteRequest struct {
 // CephFSTreeCreate is POST /api/cephfs/{fs_id}/tree.
 var CephFSTreeCreate = Op[CephFSTreeCreateRequest]{&Operation{
 	ID: "CephFSTreeCreate", Tag: "Cephfs", Method: "POST", Path: "/api/cephfs/{fs_id}/tree", Version: V1_0,
-	Scope: "cephfs", Permission: "create", Component: "cephfs", Status: 201,
+	Scope: "cephfs", Permission: "create", Component: "cephfs", Status: 200,
 	InSpec: true,
 	Params: []Param{
 		{Name: "fs_id", In: "path", Type: String, Required: true},
