@@ -145,6 +145,7 @@ func New(baseURL string, opts ...Option) (*cephapi.Client, error) {
 			Trash: trashService{c: cl}, Namespaces: namespacesService{c: cl},
 			Mirroring: mirroringService{c: cl}, Peers: peersService{c: cl},
 		},
+		CephFS: cephapi.CephFS{FileSystems: fileSystemsService{c: cl}, Directories: directoriesService{c: cl}},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error {
 		cl.hc.CloseIdleConnections()
