@@ -162,9 +162,12 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 	parts.RBD.Mirroring = mirroring{im: im}
 	parts.RBD.Peers = mirrorPeers{im: im}
 	parts.Pools = pools{r: r, conf: im}
+	mounts := &fsMounts{conn: conn}
+	parts.CephFS.FileSystems = &fileSystems{r: r, mounts: mounts, last: map[string]perfPoint{}}
+	parts.CephFS.Directories = directories{r: r, mounts: mounts}
 	var once sync.Once
 	closer := func() error {
-		once.Do(func() { r.close(); mds.close(); conn.Shutdown() })
+		once.Do(func() { r.close(); mounts.close(); mds.close(); conn.Shutdown() })
 		return nil
 	}
 	return cephapi.New(parts, cephapi.WithCloser(closer)), nil
