@@ -158,6 +158,7 @@ var areas = []area{
 	{"RBDTrash", rbdTrashChecks},
 	{"RBDNamespaces", rbdNamespaceChecks},
 	{"RBDMirroring", rbdMirrorChecks},
+	{"CephFS", cephfsChecks},
 	{"Commands", commandChecks},
 	{"ReadYourWrites", readYourWritesChecks},
 }
