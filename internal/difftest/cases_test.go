@@ -361,7 +361,7 @@ func pattern(route string) *regexp.Regexp {
 // endpoint cannot escape the differential test unnoticed.
 func TestTableCoversEveryRead(t *testing.T) {
 	var paths []string
-	for _, c := range slices.Concat(readCases(), rbdCases(), accountCases()) {
+	for _, c := range slices.Concat(readCases(), rbdCases(), accountCases(), cephfsCases()) {
 		if c.Method != "" && c.Method != http.MethodGet {
 			continue
 		}

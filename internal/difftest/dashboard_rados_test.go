@@ -3,6 +3,7 @@
 package difftest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -53,11 +54,11 @@ func TestDashboardDifferential(t *testing.T) {
 	stamp := time.Now().Format("150405")
 	ours := &Side{Name: "ours", Base: srv.URL, Vars: map[string]string{
 		"pool": "dt-ours-pool-" + stamp, "rule": "dt-ours-rule-" + stamp, "ecp": "dt-ours-ecp-" + stamp,
-		"opt": "osd_recovery_max_single_start", "rpool": "dt-ours-rbd-" + stamp,
+		"opt": "osd_recovery_max_single_start", "rpool": "dt-ours-rbd-" + stamp, "fsdir": "/dt-ours-" + stamp,
 	}}
 	theirs := &Side{Name: "dashboard", Base: strings.TrimRight(url, "/"), Vars: map[string]string{
 		"pool": "dt-dash-pool-" + stamp, "rule": "dt-dash-rule-" + stamp, "ecp": "dt-dash-ecp-" + stamp,
-		"opt": "osd_recovery_max_active", "rpool": "dt-dash-rbd-" + stamp,
+		"opt": "osd_recovery_max_active", "rpool": "dt-dash-rbd-" + stamp, "fsdir": "/dt-dash-" + stamp,
 	}}
 	if err := ours.Login(ctx, "admin", ourPassword); err != nil {
 		t.Fatal(err)
@@ -106,6 +107,23 @@ func TestDashboardDifferential(t *testing.T) {
 	run("Write", writeCases())
 	run("RBD", rbdCases())
 	run("Accounts", accountCases())
+	if hasFileSystem(ctx, t, theirs) {
+		run("CephFS", cephfsCases())
+	}
+}
+
+// hasFileSystem reports whether the cluster has a file system (the
+// CephFS walk needs one; scripts/test-real starts an MDS).
+func hasFileSystem(ctx context.Context, t *testing.T, s *Side) bool {
+	res, err := s.Do(ctx, http.MethodGet, "/api/cephfs", "1.0", "", false)
+	if err != nil {
+		t.Fatalf("GET /api/cephfs: %v", err)
+	}
+	if res.Status != http.StatusOK || len(bytes.TrimSpace(res.Body)) <= 2 {
+		t.Logf("no file system (GET /api/cephfs: %d %s): the CephFS walk is left out", res.Status, clip(res.Body))
+		return false
+	}
+	return true
 }
 
 func method(c Case) string {
