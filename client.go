@@ -7,6 +7,7 @@ import (
 	"github.com/cephapi/cephapi/cephfs"
 	"github.com/cephapi/cephapi/osd"
 	"github.com/cephapi/cephapi/rbd"
+	"github.com/cephapi/cephapi/rgw"
 )
 
 // Client is the one entry point to a Ceph cluster: each field is a small
@@ -32,6 +33,7 @@ type Client struct {
 	OSDLifecycle        osd.Lifecycle
 	RBD                 RBD
 	CephFS              CephFS
+	RGW                 RGW
 	// Commands runs raw Ceph commands (the legacy /api/v0.1 API stands on it).
 	Commands ceph.Commander
 
@@ -54,6 +56,14 @@ type RBD struct {
 type CephFS struct {
 	FileSystems cephfs.FileSystems
 	Directories cephfs.Directories
+}
+
+// RGW groups the object gateway services.
+type RGW struct {
+	Daemons rgw.Daemons
+	Site    rgw.Site
+	Users   rgw.Users
+	Buckets rgw.Buckets
 }
 
 // Option configures New.
@@ -91,6 +101,10 @@ func New(parts *Client, opts ...Option) *Client {
 		CephFS: CephFS{
 			FileSystems: cephfs.ValidatedFileSystems(parts.CephFS.FileSystems),
 			Directories: cephfs.ValidatedDirectories(parts.CephFS.Directories),
+		},
+		RGW: RGW{
+			Daemons: rgw.ValidatedDaemons(parts.RGW.Daemons), Site: rgw.ValidatedSite(parts.RGW.Site),
+			Users: rgw.ValidatedUsers(parts.RGW.Users), Buckets: rgw.ValidatedBuckets(parts.RGW.Buckets),
 		},
 		Commands: ceph.ValidatedCommander(parts.Commands),
 		closer:   parts.closer,
