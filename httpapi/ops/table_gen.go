@@ -4082,47 +4082,111 @@ var FeedbackAPIKeyDelete = Op[FeedbackAPIKeyDeleteRequest]{&Operation{
 // FeedbackAPIKeyDeleteRequest is the request of FeedbackAPIKeyDelete.
 type FeedbackAPIKeyDeleteRequest struct{}
 
-// RGWBucketGetEncryption is GET /api/rgw/bucket/getEncryption.
+// RGWBucketGetEncryption is GET /api/rgw/bucket/getEncryption: the bucket's default encryption (Ceph 17+ dashboards; not on 16.2.15).
 var RGWBucketGetEncryption = Op[RGWBucketGetEncryptionRequest]{&Operation{
 	ID: "RGWBucketGetEncryption", Tag: "", Method: "GET", Path: "/api/rgw/bucket/getEncryption", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
+	Doc: "the bucket's default encryption (Ceph 17+ dashboards; not on 16.2.15)",
+	Params: []Param{
+		{Name: "bucket_name", In: "query", Type: String, Required: true},
+		{Name: "daemon_name", In: "query", Type: String},
+		{Name: "owner", In: "query", Type: String},
+	},
 }}
 
 // RGWBucketGetEncryptionRequest is the request of RGWBucketGetEncryption.
-type RGWBucketGetEncryptionRequest struct{}
+type RGWBucketGetEncryptionRequest struct {
+	BucketName string `query:"bucket_name" json:"-"`
+	DaemonName string `query:"daemon_name" json:"-"`
+	Owner      string `query:"owner" json:"-"`
+}
 
-// RGWBucketGetEncryptionConfig is GET /api/rgw/bucket/getEncryptionConfig.
+// RGWBucketGetEncryptionConfig is GET /api/rgw/bucket/getEncryptionConfig: the gateway's key management settings by encryption type (Ceph 17+ dashboards; not on 16.2.15).
 var RGWBucketGetEncryptionConfig = Op[RGWBucketGetEncryptionConfigRequest]{&Operation{
 	ID: "RGWBucketGetEncryptionConfig", Tag: "", Method: "GET", Path: "/api/rgw/bucket/getEncryptionConfig", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
+	Doc: "the gateway's key management settings by encryption type (Ceph 17+ dashboards; not on 16.2.15)",
+	Params: []Param{
+		{Name: "daemon_name", In: "query", Type: String},
+		{Name: "owner", In: "query", Type: String},
+	},
 }}
 
 // RGWBucketGetEncryptionConfigRequest is the request of RGWBucketGetEncryptionConfig.
-type RGWBucketGetEncryptionConfigRequest struct{}
+type RGWBucketGetEncryptionConfigRequest struct {
+	DaemonName string `query:"daemon_name" json:"-"`
+	Owner      string `query:"owner" json:"-"`
+}
 
-// RGWBucketSetEncryptionConfig is PUT /api/rgw/bucket/setEncryptionConfig.
+// RGWBucketSetEncryptionConfig is PUT /api/rgw/bucket/setEncryptionConfig: sets the key management settings of one encryption type (Ceph 17+ dashboards; not on 16.2.15).
 var RGWBucketSetEncryptionConfig = Op[RGWBucketSetEncryptionConfigRequest]{&Operation{
 	ID: "RGWBucketSetEncryptionConfig", Tag: "", Method: "PUT", Path: "/api/rgw/bucket/setEncryptionConfig", Version: V1_0,
 	Scope: "rgw", Permission: "update", Component: "rgw", Status: 200,
+	Doc: "sets the key management settings of one encryption type (Ceph 17+ dashboards; not on 16.2.15)",
+	Body: []Field{
+		{Name: "encryption_type", Type: String, Required: true},
+		{Name: "kms_provider", Type: String, Required: true},
+		{Name: "auth_method", Type: String},
+		{Name: "secret_engine", Type: String},
+		{Name: "secret_path", Type: String},
+		{Name: "namespace", Type: String},
+		{Name: "address", Type: String},
+		{Name: "token", Type: String},
+		{Name: "owner", Type: String},
+		{Name: "ssl_cert", Type: String},
+		{Name: "client_cert", Type: String},
+		{Name: "client_key", Type: String},
+		{Name: "daemon_name", Type: String},
+	},
 }}
 
 // RGWBucketSetEncryptionConfigRequest is the request of RGWBucketSetEncryptionConfig.
-type RGWBucketSetEncryptionConfigRequest struct{}
+type RGWBucketSetEncryptionConfigRequest struct {
+	EncryptionType string  `json:"encryption_type"`
+	KmsProvider    string  `json:"kms_provider"`
+	AuthMethod     *string `json:"auth_method,omitempty"`
+	SecretEngine   *string `json:"secret_engine,omitempty"`
+	SecretPath     *string `json:"secret_path,omitempty"`
+	Namespace      *string `json:"namespace,omitempty"`
+	Address        *string `json:"address,omitempty"`
+	Token          *string `json:"token,omitempty"`
+	Owner          *string `json:"owner,omitempty"`
+	SslCert        *string `json:"ssl_cert,omitempty"`
+	ClientCert     *string `json:"client_cert,omitempty"`
+	ClientKey      *string `json:"client_key,omitempty"`
+	DaemonName     *string `json:"daemon_name,omitempty"`
+}
 
-// RGWBucketDeleteEncryption is DELETE /api/rgw/bucket/deleteEncryption.
+// RGWBucketDeleteEncryption is DELETE /api/rgw/bucket/deleteEncryption: removes the bucket's default encryption (Ceph 17+ dashboards; not on 16.2.15).
 var RGWBucketDeleteEncryption = Op[RGWBucketDeleteEncryptionRequest]{&Operation{
 	ID: "RGWBucketDeleteEncryption", Tag: "", Method: "DELETE", Path: "/api/rgw/bucket/deleteEncryption", Version: V1_0,
 	Scope: "rgw", Permission: "delete", Component: "rgw", Status: 204,
+	Doc: "removes the bucket's default encryption (Ceph 17+ dashboards; not on 16.2.15)",
+	Params: []Param{
+		{Name: "bucket_name", In: "query", Type: String, Required: true},
+		{Name: "daemon_name", In: "query", Type: String},
+		{Name: "owner", In: "query", Type: String},
+	},
 }}
 
 // RGWBucketDeleteEncryptionRequest is the request of RGWBucketDeleteEncryption.
-type RGWBucketDeleteEncryptionRequest struct{}
+type RGWBucketDeleteEncryptionRequest struct {
+	BucketName string `query:"bucket_name" json:"-"`
+	DaemonName string `query:"daemon_name" json:"-"`
+	Owner      string `query:"owner" json:"-"`
+}
 
-// RGWUserRoles is GET /api/rgw/user/roles.
+// RGWUserRoles is GET /api/rgw/user/roles: the gateway's IAM roles (Ceph 17 dashboards; not on 16.2.15).
 var RGWUserRoles = Op[RGWUserRolesRequest]{&Operation{
 	ID: "RGWUserRoles", Tag: "", Method: "GET", Path: "/api/rgw/user/roles", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
+	Doc: "the gateway's IAM roles (Ceph 17 dashboards; not on 16.2.15)",
+	Params: []Param{
+		{Name: "daemon_name", In: "query", Type: String},
+	},
 }}
 
 // RGWUserRolesRequest is the request of RGWUserRoles.
-type RGWUserRolesRequest struct{}
+type RGWUserRolesRequest struct {
+	DaemonName string `query:"daemon_name" json:"-"`
+}
