@@ -156,3 +156,170 @@ func contains(s []string, x string) bool {
 	}
 	return false
 }
+
+func TestRealRGWManage(t *testing.T) {
+	c := realClient(t)
+	ctx := testCtx(t)
+	if ds, err := c.RGW.Daemons.List(ctx); err != nil || len(ds) == 0 {
+		t.Skipf("no radosgw: %v", err)
+	}
+	suffix := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
+	a, b2, bucket := "rd-ma-"+suffix, "rd-mb-"+suffix, "rd-lock-"+suffix
+	for _, uid := range []string{a, b2} {
+		if _, err := c.RGW.Users.Create(ctx, "", rgw.UserCreate{UID: uid, DisplayName: uid}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		_ = c.RGW.Buckets.Delete(ctx, "", bucket, true)
+		for _, uid := range []string{a, b2} {
+			if err := c.RGW.Users.Delete(ctx, "", uid); err != nil {
+				t.Errorf("cleanup %s: %v", uid, err)
+			}
+		}
+	})
+	if err := c.RGW.Buckets.Create(ctx, "", rgw.BucketCreate{Bucket: bucket, UID: a, Zonegroup: "default", PlacementTarget: "default-placement",
+		LockEnabled: true, LockMode: rgw.LockGovernance, LockRetentionPeriodDays: 1}); err != nil {
+		t.Fatal(err)
+	}
+	bk, err := c.RGW.Buckets.Get(ctx, "", bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !*bk.LockEnabled || bk.LockMode != rgw.LockGovernance || *bk.LockRetentionPeriodDays != 1 || bk.Versioning != rgw.VersioningEnabled {
+		t.Fatalf("locked bucket: %+v", bk)
+	}
+	err = c.RGW.Buckets.Update(ctx, "", bucket, rgw.BucketUpdate{BucketID: bk.ID, UID: a, VersioningState: rgw.VersioningSuspended})
+	if ceph.CodeOf(err) != ceph.FailedPrecondition {
+		t.Fatalf("suspend on a locked bucket = %v", err)
+	}
+	// owner change
+	if err := c.RGW.Buckets.Update(ctx, "", bucket, rgw.BucketUpdate{BucketID: bk.ID, UID: b2, LockMode: rgw.LockCompliance, LockRetentionPeriodYears: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if bk, err = c.RGW.Buckets.Get(ctx, "", bucket); err != nil || bk.Owner != b2 || bk.LockMode != rgw.LockCompliance {
+		t.Fatalf("after owner change: %v %+v", err, bk)
+	}
+	if names, err := c.RGW.Buckets.Names(ctx, "", b2); err != nil || !contains(names, bucket) {
+		t.Fatalf("names of %s: %v %v", b2, names, err)
+	}
+	if err := c.RGW.Buckets.Create(ctx, "", rgw.BucketCreate{Bucket: bucket, UID: a}); ceph.CodeOf(err) != ceph.AlreadyExists {
+		t.Fatalf("another owner's bucket = %v, want AlreadyExists", err)
+	}
+	// caps, keys, quotas, subusers
+	caps, err := c.RGW.Users.AddCapability(ctx, "", a, rgw.Capability{Type: "usage", Perm: "read"})
+	if err != nil || len(caps) != 1 {
+		t.Fatalf("caps %v %v", caps, err)
+	}
+	if caps, err = c.RGW.Users.RemoveCapability(ctx, "", a, rgw.Capability{Type: "usage", Perm: "read"}); err != nil || len(caps) != 0 {
+		t.Fatalf("caps %v %v", caps, err)
+	}
+	keys, err := c.RGW.Users.CreateKey(ctx, "", a, rgw.KeyCreate{Generate: true})
+	if err != nil || len(keys) != 2 {
+		t.Fatalf("keys %v %v", len(keys), err)
+	}
+	if err := c.RGW.Users.DeleteKey(ctx, "", a, rgw.KeyDelete{AccessKey: keys[1].AccessKey}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RGW.Users.SetQuota(ctx, "", a, rgw.QuotaUpdate{Type: rgw.QuotaUser, Enabled: true, MaxSizeKB: 1024, MaxObjects: 10}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RGW.Users.SetQuota(ctx, "", a, rgw.QuotaUpdate{Type: rgw.QuotaBucket, Enabled: true, MaxSizeKB: -1, MaxObjects: 5}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := c.RGW.Users.Quotas(ctx, "", a)
+	if err != nil || !q.UserQuota.Enabled || q.UserQuota.MaxObjects != 10 || q.BucketQuota.MaxObjects != 5 {
+		t.Fatalf("quotas %+v %v", q, err)
+	}
+	subs, err := c.RGW.Users.CreateSubuser(ctx, "", a, rgw.SubuserCreate{Subuser: "sw", Access: "read", KeyType: rgw.KeySwift, GenerateSecret: true})
+	if err != nil || len(subs) != 1 || subs[0].ID != a+":sw" {
+		t.Fatalf("subusers %+v %v", subs, err)
+	}
+	if err := c.RGW.Users.DeleteSubuser(ctx, "", a, "sw", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RGW.Users.DeleteSubuser(ctx, "", a, "sw", true); ceph.CodeOf(err) != ceph.NotFound {
+		t.Fatalf("delete missing subuser = %v", err)
+	}
+	email := "rd-" + suffix + "@example.com"
+	if _, err := c.RGW.Users.Update(ctx, "", a, rgw.UserUpdate{Email: &email}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RGW.Users.Update(ctx, "", b2, rgw.UserUpdate{Email: &email}); ceph.CodeOf(err) != ceph.AlreadyExists {
+		t.Fatalf("taken e-mail = %v", err)
+	}
+	if emails, err := c.RGW.Users.Emails(ctx, ""); err != nil || !contains(emails, email) {
+		t.Fatalf("emails %v %v", emails, err)
+	}
+	if _, err := c.RGW.Users.Get(ctx, "", "rd-no-such-user", true); ceph.CodeOf(err) != ceph.NotFound {
+		t.Fatalf("missing user = %v", err)
+	}
+	if err := c.RGW.Users.Delete(ctx, "", "dashboard"); ceph.CodeOf(err) != ceph.Busy {
+		t.Fatalf("delete own user = %v", err)
+	}
+	if _, err := c.RGW.Site.DefaultRealm(ctx, ""); err != nil && ceph.CodeOf(err) != ceph.NotFound {
+		t.Fatal(err)
+	}
+	if err := c.RGW.Buckets.DeleteEncryption(ctx, "", bucket, b2); ceph.CodeOf(err) != ceph.Unimplemented {
+		t.Fatalf("DeleteEncryption = %v", err)
+	}
+	if _, err := c.RGW.Buckets.Get(ctx, "", bucket); err != nil {
+		t.Fatalf("bucket gone after DeleteEncryption: %v", err)
+	}
+}
+
+func TestParseFrontend(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		port int
+		ssl  bool
+	}{
+		{"beast endpoint=127.0.0.1:24081", 24081, false},
+		{"beast port=8080", 8080, false},
+		{"beast ssl_port=443 ssl_certificate=/x", 443, true},
+		{"beast ssl_endpoint=[::1]", 443, true},
+		{"beast endpoint=10.0.0.1", 80, false},
+		{"civetweb port=7480", 7480, false},
+		{"civetweb port=127.0.0.1:8443s", 8443, true},
+	} {
+		port, ssl, err := parseFrontend(tc.in)
+		if err != nil || port != tc.port || ssl != tc.ssl {
+			t.Errorf("parseFrontend(%q) = %d %v %v, want %d %v", tc.in, port, ssl, err, tc.port, tc.ssl)
+		}
+	}
+	if _, _, err := parseFrontend("loadgen"); err == nil {
+		t.Errorf("parseFrontend(loadgen) succeeded")
+	}
+}
+
+func TestRealRGWCredentials(t *testing.T) {
+	conf := os.Getenv("CEPH_CONF")
+	if conf == "" {
+		t.Skip("CEPH_CONF is not set: no real cluster to test against (see scripts/test-real)")
+	}
+	ctx := testCtx(t)
+	c := realClient(t)
+	endpoint := rgwEndpoint(ctx, t, c)
+	bad, err := New(ctx, Config{ConfFile: conf}, WithRGW(endpoint, "rd-no-such-key", "rd-wrong-secret"), WithRGWTimeout(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bad.Close()
+	if _, err := bad.RGW.Daemons.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err = bad.RGW.Users.List(ctx, "")
+	if ceph.CodeOf(err) != ceph.PermissionDenied {
+		t.Fatalf("wrong keys: %v, want PermissionDenied", err)
+	}
+	down, err := New(ctx, Config{ConfFile: conf}, WithRGW("http://127.0.0.1:1", "a", "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer down.Close()
+	if _, err := down.RGW.Users.List(ctx, ""); ceph.CodeOf(err) != ceph.Unavailable {
+		t.Fatalf("no gateway: %v, want Unavailable", err)
+	}
+}

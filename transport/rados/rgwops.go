@@ -244,7 +244,11 @@ func (u rgwUsers) Delete(ctx context.Context, gw, uid string) error {
 	if err != nil {
 		return err
 	}
-	if own, err := c.ownUID(ctx); err == nil && own == uid {
+	own, err := c.ownUID(ctx)
+	if err != nil {
+		return err
+	}
+	if own == uid {
 		return errorf(ceph.Busy, rgwComponent, "Unable to delete %q - this user account is required for managing the Object Gateway", uid)
 	}
 	return adminError(ctx, "DELETE /admin/user", c.api.RemoveUser(ctx, admin.User{ID: uid}))
