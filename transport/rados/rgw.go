@@ -70,8 +70,6 @@ type rgwEntry struct {
 	GID      int64             `json:"gid"`
 	Addr     string            `json:"addr"`
 	Metadata map[string]string `json:"metadata"`
-	Status   map[string]string `json:"status"`
-	Task     map[string]any    `json:"task_status"`
 }
 
 func (g *gateway) entries(ctx context.Context) ([]rgwEntry, error) {
@@ -127,16 +125,22 @@ func (d rgwDaemons) Get(ctx context.Context, id string) (*rgw.DaemonInfo, error)
 		if e.Metadata["id"] != id {
 			continue
 		}
+		// the status the daemon reports is in the manager's `service
+		// status`, by gid; a "json" entry holds JSON, as the dashboard reads it
+		var ss map[string]map[string]struct {
+			Status map[string]string `json:"status"`
+		}
+		if err := d.g.r.mgrJSON(ctx, rgwComponent, &ss, "service status", nil); err != nil {
+			return nil, err
+		}
+		raw := ss["rgw"][strconv.FormatInt(e.GID, 10)].Status
 		status := map[string]any{}
-		if js, ok := e.Status["json"]; ok {
+		if js, ok := raw["json"]; ok {
 			if json.Unmarshal([]byte(js), &status) != nil {
 				status = map[string]any{}
 			}
 		} else {
-			for k, v := range e.Status {
-				status[k] = v
-			}
-			for k, v := range e.Task {
+			for k, v := range raw {
 				status[k] = v
 			}
 		}
@@ -256,9 +260,8 @@ func (g *gateway) endpointOf(ctx context.Context, e *rgwEntry) (string, error) {
 			Detail: err.Error() + "; pass rados.WithRGW(endpoint, ...)", Err: err}
 	}
 	host := ""
-	var dns string
-	if err := g.r.monJSON(ctx, rgwComponent, &dns, "config get", args{"who": "client.rgw." + e.Metadata["id"], "key": "rgw_dns_name"}); err == nil {
-		host = strings.TrimSpace(dns)
+	if dns, err := g.configGet(ctx, "client.rgw."+e.Metadata["id"], "rgw_dns_name"); err == nil {
+		host = dns
 	}
 	if host == "" && ssl {
 		host = e.Metadata["hostname"]

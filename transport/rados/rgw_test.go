@@ -323,3 +323,78 @@ func TestRealRGWCredentials(t *testing.T) {
 		t.Fatalf("no gateway: %v, want Unavailable", err)
 	}
 }
+
+func TestRealRGWDaemonStatus(t *testing.T) {
+	c := realClient(t)
+	ctx := testCtx(t)
+	ds, err := c.RGW.Daemons.List(ctx)
+	if err != nil || len(ds) == 0 {
+		t.Skipf("no radosgw: %v", err)
+	}
+	info, err := c.RGW.Daemons.Get(ctx, ds[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.ID != ds[0].ID || info.Metadata["id"] != ds[0].ID || info.Status == nil {
+		t.Fatalf("info: %+v", info)
+	}
+	t.Logf("status: %v", info.Status)
+}
+
+func TestRealRGWEncryption(t *testing.T) {
+	c := realClient(t)
+	ctx := testCtx(t)
+	ds, err := c.RGW.Daemons.List(ctx)
+	if err != nil || len(ds) == 0 {
+		t.Skipf("no radosgw: %v", err)
+	}
+	if !strings.HasPrefix(ds[0].Version, "ceph version 16.") {
+		t.Skipf("radosgw %s: the 16.2 answers are checked here", ds[0].Version)
+	}
+	suffix := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
+	uid, bucket := "rd-enc-"+suffix, "rd-enc-"+suffix
+	if _, err := c.RGW.Users.Create(ctx, "", rgw.UserCreate{UID: uid, DisplayName: uid}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		_ = c.RGW.Buckets.Delete(ctx, "", bucket, true)
+		if err := c.RGW.Users.Delete(ctx, "", uid); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	})
+	err = c.RGW.Buckets.Create(ctx, "", rgw.BucketCreate{Bucket: bucket, UID: uid, EncryptionState: true, EncryptionType: "AES256"})
+	if ceph.CodeOf(err) != ceph.Unimplemented || !strings.Contains(err.Error(), "PutBucketEncryption") {
+		t.Fatalf("Create with encryption = %v", err)
+	}
+	if _, err := c.RGW.Buckets.Get(ctx, "", bucket); ceph.CodeOf(err) != ceph.NotFound {
+		t.Fatalf("a refused bucket was made: %v", err)
+	}
+
+	// the KMS settings live in the cluster configuration of client.rgw
+	before, err := c.RGW.Buckets.EncryptionConfig(ctx, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) != 0 {
+		t.Skipf("the cluster has KMS settings already (%v): not touching them", before)
+	}
+	t.Cleanup(func() {
+		for _, n := range []string{"rgw_crypt_s3_kms_backend", "rgw_crypt_vault_addr", "rgw_crypt_vault_auth", "rgw_crypt_vault_secret_engine"} {
+			_ = c.Config.Delete(context.Background(), n, "client.rgw")
+		}
+	})
+	kc := rgw.KMSConfig{EncryptionType: "aws:kms", KMSProvider: "vault", AuthMethod: "token", SecretEngine: "kv", Address: "http://127.0.0.1:8200"}
+	if err := c.RGW.Buckets.SetEncryptionConfig(ctx, "", kc); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.RGW.Buckets.EncryptionConfig(ctx, "", "")
+	if err != nil || len(got["SSE_KMS"]) != 1 || got["SSE_KMS"][0].Address != kc.Address || got["SSE_KMS"][0].AuthMethod != "token" {
+		t.Fatalf("EncryptionConfig = %+v, %v", got, err)
+	}
+	err = c.RGW.Buckets.SetEncryptionConfig(ctx, "", rgw.KMSConfig{EncryptionType: "AES256", KMSProvider: "vault", Address: "http://127.0.0.1:8200"})
+	if ceph.CodeOf(err) != ceph.Unimplemented {
+		t.Fatalf("SSE-S3 settings on 16.2 = %v", err)
+	}
+}

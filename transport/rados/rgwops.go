@@ -4,6 +4,7 @@ package rados
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -642,7 +643,8 @@ func (b rgwBuckets) Create(ctx context.Context, gw string, bc rgw.BucketCreate) 
 	if err != nil {
 		return err
 	}
-	if bc.EncryptionState {
+	if ok, _ := c.encryptionSupported(ctx, gw); bc.EncryptionState && !ok {
+		// refused before the bucket is made, not after
 		return noBucketEncryption("PutBucketEncryption")
 	}
 	var body []byte
@@ -665,9 +667,39 @@ func (b rgwBuckets) Create(ctx context.Context, gw string, bc rgw.BucketCreate) 
 		return err
 	}
 	if bc.LockEnabled {
-		return c.setLocking(ctx, bc.UID, name, bc.LockMode, bc.LockRetentionPeriodDays, bc.LockRetentionPeriodYears)
+		if err := c.setLocking(ctx, bc.UID, name, bc.LockMode, bc.LockRetentionPeriodDays, bc.LockRetentionPeriodYears); err != nil {
+			return err
+		}
+	}
+	if bc.EncryptionState {
+		return c.putEncryption(ctx, bc.UID, name, bc.EncryptionType, bc.KeyID)
 	}
 	return nil
+}
+
+// putEncryption sets a bucket's default encryption (S3's
+// PutBucketEncryption).
+func (c *rgwConn) putEncryption(ctx context.Context, owner, s3name, typ, keyID string) error {
+	type def struct {
+		SSEAlgorithm   string `xml:"SSEAlgorithm"`
+		KMSMasterKeyID string `xml:"KMSMasterKeyID,omitempty"`
+	}
+	cfg := struct {
+		XMLName xml.Name `xml:"ServerSideEncryptionConfiguration"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Rule    struct {
+			Default def `xml:"ApplyServerSideEncryptionByDefault"`
+		} `xml:"Rule"`
+	}{Xmlns: "http://s3.amazonaws.com/doc/2006-03-01/"}
+	if typ == "" {
+		typ = "AES256"
+	}
+	cfg.Rule.Default = def{SSEAlgorithm: typ}
+	if typ == "aws:kms" {
+		cfg.Rule.Default.KMSMasterKeyID = keyID
+	}
+	_, _, err := c.s3(ctx, owner, http.MethodPut, s3name, "encryption", xmlBody(cfg), nil)
+	return err
 }
 
 func (b rgwBuckets) Update(ctx context.Context, gw, bucket string, bu rgw.BucketUpdate) error {
@@ -675,8 +707,13 @@ func (b rgwBuckets) Update(ctx context.Context, gw, bucket string, bu rgw.Bucket
 	if err != nil {
 		return err
 	}
-	if bu.EncryptionState != nil && *bu.EncryptionState {
-		return noBucketEncryption("PutBucketEncryption")
+	encOK, _ := c.encryptionSupported(ctx, gw)
+	if bu.EncryptionState != nil && !encOK {
+		if *bu.EncryptionState {
+			return noBucketEncryption("PutBucketEncryption")
+		}
+		// no bucket of this gateway can have default encryption
+		bu.EncryptionState = nil
 	}
 	link := bucket
 	if strings.Contains(bu.UID, "$") && !strings.Contains(link, "/") {
@@ -722,7 +759,17 @@ func (b rgwBuckets) Update(ctx context.Context, gw, bucket string, bu rgw.Bucket
 		}
 	}
 	if lk.enabled && (bu.LockMode != "" || bu.LockRetentionPeriodDays != 0 || bu.LockRetentionPeriodYears != 0) {
-		return c.setLocking(ctx, bu.UID, name, bu.LockMode, bu.LockRetentionPeriodDays, bu.LockRetentionPeriodYears)
+		if err := c.setLocking(ctx, bu.UID, name, bu.LockMode, bu.LockRetentionPeriodDays, bu.LockRetentionPeriodYears); err != nil {
+			return err
+		}
+	}
+	switch {
+	case bu.EncryptionState == nil:
+	case *bu.EncryptionState:
+		return c.putEncryption(ctx, bu.UID, name, bu.EncryptionType, bu.KeyID)
+	default:
+		_, _, err := c.s3(ctx, bu.UID, http.MethodDelete, name, "encryption", nil, nil)
+		return err
 	}
 	return nil
 }
@@ -840,13 +887,29 @@ const rgwConfigWho = "client.rgw"
 // configValue reads one option of client.rgw; an option this cluster
 // does not know reads as "".
 func (g *gateway) configValue(ctx context.Context, name string) (string, error) {
-	var v string
-	err := g.r.monJSON(ctx, rgwComponent, &v, "config get", args{"who": rgwConfigWho, "key": name})
+	v, err := g.configGet(ctx, rgwConfigWho, name)
 	switch ceph.CodeOf(err) {
 	case ceph.NotFound, ceph.InvalidArgument:
 		return "", nil
 	}
-	return strings.TrimSpace(v), err
+	return v, err
+}
+
+// configGet is `config get who key`: the monitors answer a string
+// option's value as plain text even with JSON asked for.
+func (g *gateway) configGet(ctx context.Context, who, key string) (string, error) {
+	out, err := g.r.mon(ctx, rgwComponent, "config get", args{"who": who, "key": key})
+	if err != nil {
+		return "", err
+	}
+	v := strings.TrimSpace(string(out))
+	if strings.HasPrefix(v, `"`) {
+		var s string
+		if json.Unmarshal([]byte(v), &s) == nil {
+			v = s
+		}
+	}
+	return v, nil
 }
 
 func (b rgwBuckets) EncryptionConfig(ctx context.Context, gw, owner string) (rgw.EncryptionConfig, error) {
