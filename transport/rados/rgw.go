@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ceph/go-ceph/rgw/admin"
@@ -157,6 +158,63 @@ type rgwConn struct {
 	secret    string
 	zonegroup string
 	api       *admin.API
+	rec       *recorder
+}
+
+// recorder is the HTTP client of go-ceph's admin client: it keeps the
+// last error answer, whose status and RGW code go-ceph's errors drop
+// (they carry the code only for the reasons go-ceph names).
+type recorder struct {
+	c      *http.Client
+	mu     sync.Mutex
+	status int
+	body   []byte
+}
+
+func (r *recorder) Do(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.status, r.body = 0, nil
+	r.mu.Unlock()
+	resp, err := r.c.Do(req)
+	if err != nil || resp.StatusCode < 300 {
+		return resp, err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if rerr != nil {
+		return nil, rerr
+	}
+	r.mu.Lock()
+	r.status, r.body = resp.StatusCode, body
+	r.mu.Unlock()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+// adminError maps an error of go-ceph's admin client, made on c.
+func (c *rgwConn) adminError(ctx context.Context, what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if cerr := ceph.CheckContext(ctx, rgwComponent); cerr != nil {
+		return cerr
+	}
+	var ce *ceph.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	c.rec.mu.Lock()
+	status, body := c.rec.status, c.rec.body
+	c.rec.mu.Unlock()
+	if status >= 300 {
+		e := rgwError(what, status, body).(*ceph.Error)
+		e.Err = err
+		return e
+	}
+	if errors.Is(err, admin.ErrNoSuchUser) || errors.Is(err, admin.ErrNoSuchBucket) {
+		return &ceph.Error{Code: ceph.NotFound, Component: rgwComponent, Detail: what + ": " + err.Error(), Err: err}
+	}
+	return transportError(what, err)
 }
 
 // daemon picks the gateway gw names ("" for the first by id).
@@ -199,7 +257,8 @@ func (g *gateway) conn(ctx context.Context, gw string) (*rgwConn, error) {
 			return nil, err
 		}
 	}
-	c.api, err = admin.New(c.endpoint, c.access, c.secret, g.http)
+	c.rec = &recorder{c: g.http}
+	c.api, err = admin.New(c.endpoint, c.access, c.secret, c.rec)
 	if err != nil {
 		return nil, &ceph.Error{Code: ceph.Unavailable, Component: rgwComponent, Detail: "cannot set up the RGW admin client: " + err.Error(), Err: err}
 	}
@@ -407,76 +466,6 @@ func rgwError(what string, status int, body []byte) error {
 	}
 	return &ceph.Error{Code: code, Component: rgwComponent, Detail: detail, Reason: e.Code}
 }
-
-// adminError maps an error of go-ceph's admin client.
-func adminError(ctx context.Context, what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if cerr := ceph.CheckContext(ctx, rgwComponent); cerr != nil {
-		return cerr
-	}
-	var ce *ceph.Error
-	if errors.As(err, &ce) {
-		return err
-	}
-	for reason, code := range rgwErrorCodes {
-		if errors.Is(err, errorReasonOf(reason)) {
-			return &ceph.Error{Code: code, Component: rgwComponent, Detail: what + ": " + reason, Reason: reason, Err: err}
-		}
-	}
-	return transportError(what, err)
-}
-
-// errorReasonOf returns go-ceph's error value for an RGW code: its
-// errors match their reason's value with errors.Is.
-func errorReasonOf(code string) error {
-	switch code {
-	case "NoSuchUser":
-		return admin.ErrNoSuchUser
-	case "UserAlreadyExists":
-		return admin.ErrUserExists
-	case "InvalidAccessKey":
-		return admin.ErrInvalidAccessKey
-	case "InvalidSecretKey":
-		return admin.ErrInvalidSecretKey
-	case "InvalidKeyType":
-		return admin.ErrInvalidKeyType
-	case "KeyExists":
-		return admin.ErrKeyExists
-	case "EmailExists":
-		return admin.ErrEmailExists
-	case "InvalidCapability":
-		return admin.ErrInvalidCapability
-	case "SubuserExists":
-		return admin.ErrSubuserExists
-	case "NoSuchSubUser":
-		return admin.ErrNoSuchSubUser
-	case "InvalidAccess":
-		return admin.ErrInvalidAccess
-	case "BucketNotEmpty":
-		return admin.ErrBucketNotEmpty
-	case "NoSuchObject":
-		return admin.ErrNoSuchObject
-	case "IncompleteBody":
-		return admin.ErrIncompleteBody
-	case "NoSuchCap":
-		return admin.ErrNoSuchCap
-	case "AccessDenied":
-		return admin.ErrAccessDenied
-	case "NoSuchBucket":
-		return admin.ErrNoSuchBucket
-	case "NoSuchKey":
-		return admin.ErrNoSuchKey
-	case "InvalidArgument":
-		return admin.ErrInvalidArgument
-	case "SignatureDoesNotMatch":
-		return admin.ErrSignatureDoesNotMatch
-	}
-	return errNoReason
-}
-
-var errNoReason = errors.New("no such reason")
 
 // transportError is a request that got no answer.
 func transportError(what string, err error) error {

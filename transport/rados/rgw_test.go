@@ -256,6 +256,18 @@ func TestRealRGWManage(t *testing.T) {
 	if _, err := c.RGW.Users.Get(ctx, "", "rd-no-such-user", true); ceph.CodeOf(err) != ceph.NotFound {
 		t.Fatalf("missing user = %v", err)
 	}
+	if err := c.RGW.Users.Delete(ctx, "", b2); ceph.CodeOf(err) != ceph.FailedPrecondition {
+		t.Fatalf("delete a bucket owner = %v, want FailedPrecondition", err)
+	}
+	if err := c.RGW.Users.DeleteKey(ctx, "", a, rgw.KeyDelete{AccessKey: "RDNOSUCHKEY"}); ceph.CodeOf(err) != ceph.NotFound {
+		t.Fatalf("delete a missing key = %v, want NotFound", err)
+	}
+	if _, err := c.RGW.Users.CreateKey(ctx, "", b2, rgw.KeyCreate{AccessKey: keys[0].AccessKey, SecretKey: "rd-secret"}); ceph.CodeOf(err) != ceph.AlreadyExists {
+		t.Fatalf("another user's key = %v, want AlreadyExists", err)
+	}
+	if err := c.RGW.Buckets.Create(ctx, "", rgw.BucketCreate{Bucket: bucket, UID: b2}); err != nil {
+		t.Fatalf("creating a bucket the owner has = %v, want success", err)
+	}
 	if err := c.RGW.Users.Delete(ctx, "", "dashboard"); ceph.CodeOf(err) != ceph.Busy {
 		t.Fatalf("delete own user = %v", err)
 	}

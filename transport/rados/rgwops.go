@@ -252,7 +252,14 @@ func (u rgwUsers) Delete(ctx context.Context, gw, uid string) error {
 	if own == uid {
 		return errorf(ceph.Busy, rgwComponent, "Unable to delete %q - this user account is required for managing the Object Gateway", uid)
 	}
-	return adminError(ctx, "DELETE /admin/user", c.api.RemoveUser(ctx, admin.User{ID: uid}))
+	err = c.adminError(ctx, "DELETE /admin/user", c.api.RemoveUser(ctx, admin.User{ID: uid}))
+	switch reasonOf(err) {
+	case "BucketAlreadyExists", "BucketNotEmpty":
+		// radosgw answers EEXIST for a user who still owns buckets
+		return &ceph.Error{Code: ceph.FailedPrecondition, Component: rgwComponent, Reason: reasonOf(err),
+			Detail: fmt.Sprintf("user %s still owns buckets: delete them or link them to another user first", uid), Err: err}
+	}
+	return err
 }
 
 // ownUID is the user of the admin keys.
@@ -285,7 +292,7 @@ func (u rgwUsers) AddCapability(ctx context.Context, gw, uid string, cp rgw.Capa
 	}
 	cs, err := c.api.AddUserCap(ctx, uid, cp.Type+"="+cp.Perm)
 	if err != nil {
-		return nil, adminError(ctx, "PUT /admin/user?caps", err)
+		return nil, c.adminError(ctx, "PUT /admin/user?caps", err)
 	}
 	return capsOf(cs), nil
 }
@@ -297,7 +304,7 @@ func (u rgwUsers) RemoveCapability(ctx context.Context, gw, uid string, cp rgw.C
 	}
 	cs, err := c.api.RemoveUserCap(ctx, uid, cp.Type+"="+cp.Perm)
 	if err != nil {
-		return nil, adminError(ctx, "DELETE /admin/user?caps", err)
+		return nil, c.adminError(ctx, "DELETE /admin/user?caps", err)
 	}
 	return capsOf(cs), nil
 }
@@ -318,7 +325,7 @@ func (u rgwUsers) CreateKey(ctx context.Context, gw, uid string, k rgw.KeyCreate
 	}
 	ks, err := c.api.CreateKey(ctx, spec)
 	if err != nil {
-		return nil, adminError(ctx, "PUT /admin/user?key", err)
+		return nil, c.adminError(ctx, "PUT /admin/user?key", err)
 	}
 	out := []rgw.Key{}
 	for _, x := range *ks {
@@ -346,6 +353,11 @@ func (u rgwUsers) DeleteKey(ctx context.Context, gw, uid string, k rgw.KeyDelete
 		q.Set("access-key", k.AccessKey)
 	}
 	_, err = c.admin(ctx, http.MethodDelete, "user?key", q)
+	if reasonOf(err) == "InvalidAccessKeyId" {
+		// the gateway's answer for a key the user does not have
+		return &ceph.Error{Code: ceph.NotFound, Component: rgwComponent, Reason: "InvalidAccessKeyId",
+			Detail: fmt.Sprintf("user %s has no such key", uid), Err: err}
+	}
 	return err
 }
 
@@ -375,7 +387,7 @@ func (u rgwUsers) SetQuota(ctx context.Context, gw, uid string, qu rgw.QuotaUpda
 	} else {
 		err = c.api.SetUserQuota(ctx, spec)
 	}
-	return adminError(ctx, "PUT /admin/user?quota", err)
+	return c.adminError(ctx, "PUT /admin/user?quota", err)
 }
 
 func (u rgwUsers) CreateSubuser(ctx context.Context, gw, uid string, s rgw.SubuserCreate) ([]rgw.Subuser, error) {
@@ -419,7 +431,7 @@ func (u rgwUsers) DeleteSubuser(ctx context.Context, gw, uid, subuser string, pu
 		name = name[i+1:]
 	}
 	err = c.api.RemoveSubuser(ctx, admin.User{ID: uid}, admin.SubuserSpec{Name: name, PurgeKeys: &purgeKeys})
-	return adminError(ctx, "DELETE /admin/user (subuser)", err)
+	return c.adminError(ctx, "DELETE /admin/user (subuser)", err)
 }
 
 func (u rgwUsers) Roles(ctx context.Context, gw string) ([]rgw.Role, error) {
@@ -721,7 +733,7 @@ func (b rgwBuckets) Update(ctx context.Context, gw, bucket string, bu rgw.Bucket
 	}
 	err = c.api.LinkBucket(ctx, admin.BucketLinkInput{Bucket: link, BucketID: bu.BucketID, UID: bu.UID})
 	if err != nil {
-		return adminError(ctx, "PUT /admin/bucket (link)", err)
+		return c.adminError(ctx, "PUT /admin/bucket (link)", err)
 	}
 	tenant := ""
 	if i := strings.IndexByte(bu.UID, '$'); i >= 0 {
@@ -781,7 +793,7 @@ func (b rgwBuckets) Delete(ctx context.Context, gw, bucket string, purgeObjects 
 	}
 	err = c.api.RemoveBucket(ctx, admin.Bucket{Bucket: bucket, PurgeObject: &purgeObjects})
 	if err != nil {
-		err = adminError(ctx, "DELETE /admin/bucket", err)
+		err = c.adminError(ctx, "DELETE /admin/bucket", err)
 		if reasonOf(err) == "BucketNotEmpty" {
 			if ce, ok := err.(*ceph.Error); ok {
 				ce.Detail = fmt.Sprintf("bucket %s is not empty: purge its objects to delete it", bucket)
