@@ -474,10 +474,23 @@ func transportError(what string, err error) error {
 	if errors.As(err, &ne) && ne.Timeout() {
 		code = ceph.DeadlineExceeded
 	}
-	if strings.Contains(err.Error(), "unmarshal") {
+	msg := err.Error()
+	if strings.Contains(msg, "unmarshal") {
 		code = ceph.Internal
+		msg = "unexpected reply from the gateway"
 	}
-	return &ceph.Error{Code: code, Component: rgwComponent, Detail: what + ": " + err.Error(), Err: err}
+	// a *url.Error names the URL, whose query may hold a secret key
+	// (user create, key create): only the host is kept
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		host := ue.URL
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			host = u.Scheme + "://" + u.Host
+		}
+		msg = fmt.Sprintf("%s %s: %v", ue.Op, host, ue.Err)
+	}
+	// the cause is not kept: its text may hold the same URL
+	return &ceph.Error{Code: code, Component: rgwComponent, Detail: what + ": " + msg}
 }
 
 // do sends a request signed with the keys for service and returns the

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/rgw"
 )
 
 const fakeRGWServiceDump = `{"services":{"rgw":{"daemons":{"summary":"","4149":{"gid":4149,"addr":"127.0.0.1:0/256592767",
@@ -56,3 +57,14 @@ func TestRGWKeysByRealm(t *testing.T) {
 		t.Fatalf("no key for the realm: %v", err)
 	}
 }
+
+func TestRGWTransportErrorHidesSecrets(t *testing.T) {
+	g := fakeGateway(t, nil)
+	g.endpoint, g.access, g.secret = "http://127.0.0.1:1", "AK", "SK"
+	_, err := rgwUsers{g: g}.Create(context.Background(), "", rgwUserCreateWithSecret)
+	if ceph.CodeOf(err) != ceph.Unavailable || strings.Contains(err.Error(), "rd-top-secret") {
+		t.Fatalf("Create on a dead gateway = %v", err)
+	}
+}
+
+var rgwUserCreateWithSecret = rgw.UserCreate{UID: "rd-x", DisplayName: "x", AccessKey: "rd-ak", SecretKey: "rd-top-secret"}
