@@ -16,46 +16,55 @@ import (
 	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/internal/s3put"
 	"github.com/cephapi/cephapi/rgw"
+	"github.com/cephapi/cephapi/transport/transporttest"
 )
 
 // rgwEndpoint is the gateway the tests put objects through: CEPH_RGW_URL,
-// else the default daemon's frontend on its service map address.
+// else the default daemon's frontend on its host (skips without one).
 func rgwEndpoint(ctx context.Context, t *testing.T, c *cephapi.Client) string {
 	t.Helper()
+	u, err := rgwEndpointOf(ctx, c)
+	if err != nil {
+		t.Skip(err)
+	}
+	return u
+}
+
+func rgwEndpointOf(ctx context.Context, c *cephapi.Client) (string, error) {
 	if u := os.Getenv("CEPH_RGW_URL"); u != "" {
-		return u
+		return u, nil
 	}
 	ds, err := c.RGW.Daemons.List(ctx)
-	if err != nil || len(ds) == 0 {
-		t.Skipf("no radosgw: %v", err)
+	if err != nil {
+		return "", err
+	}
+	if len(ds) == 0 {
+		return "", fmt.Errorf("no radosgw in the service map")
 	}
 	info, err := c.RGW.Daemons.Get(ctx, ds[0].ID)
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	port, ssl, err := parseFrontend(info.Metadata["frontend_config#0"])
 	if err != nil {
-		t.Skip(err)
+		return "", err
 	}
 	scheme := "http"
 	if ssl {
 		scheme = "https"
 	}
-	return scheme + "://" + info.Metadata["hostname"] + ":" + strconv.Itoa(port)
+	return scheme + "://" + info.Metadata["hostname"] + ":" + strconv.Itoa(port), nil
 }
 
-// rgwPut is the conformance suite's object putter: a PUT signed with the
-// bucket owner's S3 key.
-func rgwPut(c *cephapi.Client, endpoint string) func(ctx context.Context, uid, bucket, key string, body []byte) error {
-	return func(ctx context.Context, uid, bucket, key string, body []byte) error {
-		u, err := c.RGW.Users.Get(ctx, "", uid, false)
+// rgwPutter is the conformance suite's object putter: an S3 PUT signed
+// with the given key, through the gateway of rgwEndpointOf.
+func rgwPutter(c *cephapi.Client) transporttest.ObjectPutter {
+	return func(ctx context.Context, t testing.TB, creds rgw.Key, bucket, key string, body []byte) error {
+		endpoint, err := rgwEndpointOf(ctx, c)
 		if err != nil {
 			return err
 		}
-		if len(u.Keys) == 0 {
-			return fmt.Errorf("user %s has no S3 key", uid)
-		}
-		return s3put.Put(ctx, nil, endpoint, bucket, key, body, u.Keys[0].AccessKey, u.Keys[0].SecretKey)
+		return s3put.Put(ctx, nil, endpoint, bucket, key, body, creds.AccessKey, creds.SecretKey)
 	}
 }
 
@@ -112,6 +121,9 @@ func TestRealRGW(t *testing.T) {
 	if b.Owner != uid || b.Objects() != 1 || b.Versioning != rgw.VersioningSuspended || b.MFADelete != "Disabled" ||
 		b.LockEnabled == nil || *b.LockEnabled || b.BID != bucket {
 		t.Fatalf("bucket: %+v", b)
+	}
+	if st, err := c.RGW.Users.Get(ctx, "", uid, true); err != nil || st.Stats == nil || st.Stats.NumObjects != 1 {
+		t.Fatalf("user stats right after the PUT: %v %+v", err, st)
 	}
 	if err := c.RGW.Buckets.Delete(ctx, "", bucket, false); ceph.CodeOf(err) != ceph.FailedPrecondition {
 		t.Fatalf("Delete(non-empty) = %v, want FailedPrecondition", err)

@@ -101,7 +101,11 @@ func (s rgwSite) DefaultRealm(ctx context.Context, gw string) (string, error) {
 func (c *rgwConn) user(ctx context.Context, uid string, stats bool) (*rgw.User, error) {
 	q := url.Values{"uid": {uid}}
 	if stats {
+		// sync: the user's statistics are otherwise those of the last
+		// periodic sync (rgw_user_quota_sync_interval), missing objects
+		// put since; radosgw 16.2 sums the user's buckets first
 		q.Set("stats", "true")
+		q.Set("sync", "true")
 	}
 	var u rgw.User
 	if err := c.adminJSON(ctx, &u, http.MethodGet, "user", q); err != nil {
