@@ -3,6 +3,7 @@ module github.com/cephapi/cephapi
 go 1.26.0
 
 require (
+	github.com/aws/aws-sdk-go-v2 v1.36.3
 	github.com/ceph/go-ceph v0.34.0
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
@@ -14,6 +15,8 @@ require (
 )
 
 require (
+	github.com/aws/aws-sdk-go-v2/credentials v1.17.67 // indirect
+	github.com/aws/smithy-go v1.22.3 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
 	github.com/kr/pretty v0.3.1 // indirect

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/osd"
+	"github.com/cephapi/cephapi/rgw"
 	"github.com/cephapi/cephapi/transport/memory"
 )
 
@@ -194,4 +195,37 @@ func Example_generated() {
 	// HEALTH_OK 1000 OSDs on 100 hosts, 6 pools
 	// map[active+clean:1281]
 	// default 1000 rack01 250
+}
+
+// A gateway: a user, a bucket of theirs and an object put through the
+// Fake (the admin API does not put objects), counted in the bucket's usage.
+func Example_gateway() {
+	ctx := context.Background()
+	c, fake := memory.NewFake(memory.WithGateway("x"))
+	defer c.Close()
+
+	u, err := c.RGW.Users.Create(ctx, "", rgw.UserCreate{UID: "alice", DisplayName: "Alice"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(u.UID, len(u.Keys), len(u.Keys[0].AccessKey), u.MaxBuckets)
+
+	if err := c.RGW.Buckets.Create(ctx, "", rgw.BucketCreate{Bucket: "photos", UID: "alice"}); err != nil {
+		log.Fatal(err)
+	}
+	if err := fake.PutObject("photos", "cat.jpg", 5000); err != nil {
+		log.Fatal(err)
+	}
+	b, err := c.RGW.Buckets.Get(ctx, "", "photos")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(b.Owner, b.Versioning, b.Objects(), b.Usage["rgw.main"].SizeActual)
+
+	err = c.RGW.Users.Delete(ctx, "", "alice")
+	fmt.Println(errors.Is(err, ceph.ErrFailedPrecondition))
+	// Output:
+	// alice 1 20 1000
+	// alice Suspended 1 8192
+	// true
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/cephapi/cephapi/internal/cmdemu"
 	"github.com/cephapi/cephapi/osd"
 	"github.com/cephapi/cephapi/rbd"
+	"github.com/cephapi/cephapi/rgw"
 )
 
 // Compile-time checks: the model implements every service of the bundle;
@@ -39,6 +40,10 @@ var (
 	_ rbd.Namespaces           = namespacesService{}
 	_ cephfs.FileSystems       = fileSystemsService{}
 	_ cephfs.Directories       = directoriesService{}
+	_ rgw.Daemons              = rgwDaemonsService{}
+	_ rgw.Site                 = rgwSiteService{}
+	_ rgw.Users                = rgwUsersService{}
+	_ rgw.Buckets              = rgwBucketsService{}
 )
 
 // Option configures New and NewFake.
@@ -51,6 +56,8 @@ type settings struct {
 	mgrHost  string
 	// fileSystems are the CephFS volumes to make (WithFileSystem).
 	fileSystems []string
+	// gateways are the radosgw daemon ids to add (WithGateway).
+	gateways []string
 }
 
 // WithClock sets the clock the model stamps maps, pools and log lines with
@@ -75,6 +82,17 @@ func WithMgrHost(url string) Option { return func(s *settings) { s.mgrHost = url
 // active MDS. Ids are given in the order of the options, from 1.
 func WithFileSystem(name string) Option {
 	return func(s *settings) { s.fileSystems = append(s.fileSystems, name) }
+}
+
+// WithGateway adds a RADOS Gateway daemon with id id (client.rgw.ID) to
+// the service map, serving zone "default" of zonegroup "default" with the
+// placement target "default-placement" (data pool
+// default.rgw.buckets.data). The first one also makes the dashboard's
+// system user "dashboard" with one S3 key, as `ceph dashboard
+// set-rgw-credentials` does. Without a gateway the RGW services answer
+// Unavailable ("No RGW service is running.") and list no daemons.
+func WithGateway(id string) Option {
+	return func(s *settings) { s.gateways = append(s.gateways, id) }
 }
 
 // Topology describes a generated cluster. Zero fields take the defaults
@@ -160,6 +178,10 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 			Mirroring: mirroringService{backend: be}, Peers: peersService{backend: be},
 		},
 		CephFS: cephapi.CephFS{FileSystems: fileSystemsService{backend: be}, Directories: directoriesService{backend: be}},
+		RGW: cephapi.RGW{
+			Daemons: rgwDaemonsService{backend: be}, Site: rgwSiteService{backend: be},
+			Users: rgwUsersService{backend: be}, Buckets: rgwBucketsService{backend: be},
+		},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error { return nil }))
 	// Commands: the command emulator answers Ceph commands (health, osd

@@ -85,6 +85,9 @@ func newCluster(s settings) *cluster {
 	for _, name := range s.fileSystems {
 		c.addFileSystemLocked(name)
 	}
+	for _, id := range s.gateways {
+		c.addGatewayLocked(id)
+	}
 	c.modified, c.lastUpChange, c.lastInChange = c.created, c.created, c.created
 	for _, o := range c.osds {
 		if o != nil {

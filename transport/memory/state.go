@@ -204,6 +204,9 @@ type cluster struct {
 	fss     map[int]*fileSystem
 	fsEpoch int
 
+	// rgw is the object gateway (WithGateway); nil without one.
+	rgw *gateway
+
 	modified, lastUpChange, lastInChange time.Time
 	lastUp, lastIn                       int
 }

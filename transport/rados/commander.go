@@ -49,7 +49,7 @@ var readCommands = map[string]bool{
 	"osd metadata": true, "osd pool ls": true, "osd pool stats": true, "osd tree": true,
 	"perf dump": true, "perf histogram dump": true, "perf histogram schema": true, "perf schema": true, "pg dump": true,
 	"pg ls-by-pool": true, "pg stat": true, "quorum_status": true, "service dump": true, "service status": true,
-	"versions": true, "mds metadata": true, "session ls": true, "config help": true, "config show": true, "osd stat": true, "mgr stat": true,
+	"versions": true, "config get": true, "mds metadata": true, "session ls": true, "config help": true, "config show": true, "osd stat": true, "mgr stat": true,
 }
 
 // neutralCommands neither empty the cache nor are cached: the config-key

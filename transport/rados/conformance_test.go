@@ -27,5 +27,6 @@ func TestConformance(t *testing.T) {
 	c := realClient(t)
 	transporttest.RunConformanceTests(t, func(context.Context, *testing.T) (transporttest.Harness, error) {
 		return sharedHarness{c}, nil
-	}, transporttest.WithPollTimeout(90*time.Second), transporttest.WithTestTimeout(5*time.Minute))
+	}, transporttest.WithPollTimeout(90*time.Second), transporttest.WithTestTimeout(5*time.Minute),
+		transporttest.WithObjectPutter(rgwPutter(c)))
 }

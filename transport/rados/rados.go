@@ -42,6 +42,18 @@ type Config struct {
 	// DefaultCacheTTL, a negative value turns the cache off. Writes through
 	// this client invalidate the cache at once (see cache.go).
 	CacheTTL time.Duration
+	// RGWEndpoint is the URL of the RADOS Gateway the RGW services use
+	// (e.g. "http://gw:8080"); empty means the one the daemon's
+	// frontend_config in the service map names, as the dashboard derives
+	// it.
+	RGWEndpoint string
+	// RGWAccessKey and RGWSecretKey are a system user's S3 keys for the
+	// gateway's admin API; empty means the dashboard's, read from the
+	// monitors' config-key store on every call (`ceph dashboard
+	// set-rgw-credentials` stores them).
+	RGWAccessKey, RGWSecretKey string
+	// RGWTimeout bounds each HTTP request to the gateway; default 30s.
+	RGWTimeout time.Duration
 }
 
 // Option tunes New.
@@ -165,6 +177,11 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 	mounts := &fsMounts{conn: conn}
 	parts.CephFS.FileSystems = &fileSystems{r: r, mounts: mounts, last: map[string]perfPoint{}}
 	parts.CephFS.Directories = directories{r: r, mounts: mounts}
+	gw := newGateway(r, cfg)
+	parts.RGW.Daemons = rgwDaemons{g: gw}
+	parts.RGW.Site = rgwSite{g: gw}
+	parts.RGW.Users = rgwUsers{g: gw}
+	parts.RGW.Buckets = rgwBuckets{g: gw}
 	var once sync.Once
 	closer := func() error {
 		once.Do(func() { r.close(); mounts.close(); mds.close(); conn.Shutdown() })

@@ -36,7 +36,7 @@ func accounts(t testing.TB) auth.Store {
 // ("" for none), and returns the base URL a client uses.
 func loopServer(t testing.TB, prefix string, opts ...httpapi.Option) (string, *httptest.Server) {
 	t.Helper()
-	mem := memory.New(memory.WithFileSystem("cephfs"))
+	mem := memory.New(memory.WithFileSystem("cephfs"), memory.WithGateway("x"))
 	srv := httpapi.New(mem, append([]httpapi.Option{httpapi.WithAccounts(accounts(t))}, opts...)...)
 	var h http.Handler = srv
 	if prefix != "" {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	cephapi "github.com/cephapi/cephapi"
+	"github.com/cephapi/cephapi/rgw"
 )
 
 // Harness gives the suite clients of one transport. RunConformanceTests
@@ -42,7 +43,18 @@ type Options struct {
 	// (the real dashboard reads its manager's maps, which the monitors
 	// update after a write has returned).
 	NoReadYourWrites bool
+	// PutObject, when set, stores an object of body under key in bucket
+	// through the gateway, as the user of creds (an S3 key of the bucket's
+	// owner), for the RGW checks that need objects; they are skipped
+	// without it.
+	PutObject ObjectPutter
 }
+
+// ObjectPutter puts an object into an RGW bucket (an S3 PUT).
+type ObjectPutter func(ctx context.Context, t testing.TB, creds rgw.Key, bucket, key string, body []byte) error
+
+// WithObjectPutter sets Options.PutObject.
+func WithObjectPutter(put ObjectPutter) Option { return func(o *Options) { o.PutObject = put } }
 
 // Option changes Options.
 type Option func(*Options)
@@ -159,6 +171,7 @@ var areas = []area{
 	{"RBDNamespaces", rbdNamespaceChecks},
 	{"RBDMirroring", rbdMirrorChecks},
 	{"CephFS", cephfsChecks},
+	{"RGW", rgwChecks},
 	{"Commands", commandChecks},
 	{"ReadYourWrites", readYourWritesChecks},
 }
