@@ -138,6 +138,15 @@ func (c *cluster) addGatewayLocked(id string) {
 	sort.Slice(g.daemons, func(i, j int) bool { return g.daemons[i].id < g.daemons[j].id })
 }
 
+// gatewaysLocked is the number of radosgw daemons, as the health's "rgw"
+// counts them (0 without WithGateway).
+func (c *cluster) gatewaysLocked() int {
+	if c.rgw == nil {
+		return 0
+	}
+	return len(c.rgw.daemons)
+}
+
 // firstHostLocked is the name of the first host bucket ("dev" on the demo
 // cluster).
 func (c *cluster) firstHostLocked() string {
@@ -795,11 +804,9 @@ func (s rgwUsersService) Roles(ctx context.Context, gw string) ([]rgw.Role, erro
 // --- Buckets ---------------------------------------------------------------
 
 func (g *gateway) bucketInfo(b *rgwBucket, full bool) rgw.Bucket {
-	owner := g.users[b.owner]
+	// The bucket's own quota, which the admin API sets apart from the
+	// owner's bucket quota (the one PutObject enforces): never set here.
 	quota := unlimitedQuota()
-	if owner != nil {
-		quota = owner.bucketQuota
-	}
 	out := rgw.Bucket{
 		Bucket: b.name, BID: b.bid(), Tenant: b.tenant, Zonegroup: g.zonegroupID, PlacementRule: rgwPlacement,
 		ID: b.id, Marker: b.id, Owner: b.owner, NumShards: 11,

@@ -167,3 +167,25 @@ func TestRGWRules(t *testing.T) {
 		t.Errorf("Roles = %+v, %v", roles, err)
 	}
 }
+
+func TestRGWHealthCounts(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		opts []memory.Option
+		want int
+	}{{nil, 0}, {[]memory.Option{memory.WithGateway("x"), memory.WithGateway("y")}, 2}} {
+		c := memory.New(tt.opts...)
+		f, err := c.Health.Full(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := c.Health.Minimal(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.RGW != tt.want || m.RGW != tt.want || f.Hosts != 1 {
+			t.Errorf("rgw %d/%d hosts %d, want %d and 1 host", f.RGW, m.RGW, f.Hosts, tt.want)
+		}
+		c.Close()
+	}
+}
