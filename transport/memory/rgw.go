@@ -62,6 +62,9 @@ type gateway struct {
 	nextBucket  int
 	roles       []rgw.Role
 	kms         map[string][]rgw.KMSConfig
+	// puts, failedPuts and putBytes count Fake.PutObject, for the
+	// gateways' perf counters.
+	puts, failedPuts, putBytes int64
 }
 
 type rgwDaemon struct {
@@ -1115,6 +1118,7 @@ func (f *Fake) PutObject(bucket, key string, size int64) error {
 	if err != nil {
 		return err
 	}
+	g.puts++
 	old, had := b.objects[key]
 	dObjs, dSize := int64(1), roundUp(size, rgwBlock)
 	if had {
@@ -1128,10 +1132,12 @@ func (f *Fake) PutObject(bucket, key string, size int64) error {
 	}
 	if owner := g.users[b.owner]; owner != nil {
 		if exceeds(owner.bucketQuota, b.usage()) || exceeds(owner.userQuota, g.userUsage(b.owner)) {
+			g.failedPuts++
 			return rgwErr(ceph.FailedPrecondition, "QuotaExceeded", "The quota of %q is exceeded.", b.owner)
 		}
 	}
 	b.objects[key] = size
+	g.putBytes += size
 	return nil
 }
 

@@ -189,3 +189,42 @@ func TestRGWHealthCounts(t *testing.T) {
 		c.Close()
 	}
 }
+
+func TestRGWPerfCounters(t *testing.T) {
+	ctx := context.Background()
+	c, fake := memory.NewFake(memory.WithGateway("x"))
+	defer c.Close()
+	if _, err := c.RGW.Users.Create(ctx, "", rgw.UserCreate{UID: "u", DisplayName: "U"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RGW.Buckets.Create(ctx, "", rgw.BucketCreate{Bucket: "bkt", UID: "u"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.PutObject("bkt", "o", 123); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.RGW.Daemons.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"x", d[0].ServiceMapID} {
+		pc, err := c.PerfCounters.Daemon(ctx, "rgw", id)
+		if err != nil {
+			t.Fatalf("Daemon(rgw, %s): %v", id, err)
+		}
+		got := map[string]float64{}
+		for _, n := range pc.Counters {
+			got[n.Name] = n.Value
+		}
+		if got["rgw.put"] != 1 || got["rgw.put_b"] != 123 {
+			t.Errorf("rgw %s counters %v", id, got)
+		}
+	}
+	all, err := c.PerfCounters.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := all["rgw."+d[0].ServiceMapID]; !ok {
+		t.Errorf("All lacks rgw.%s", d[0].ServiceMapID)
+	}
+}
