@@ -122,6 +122,33 @@ var mdsCounters = []counterDef{
 	{"mds_sessions.session_count", "Session count", "sess", perfGauge, 5, unitNone, func(c *cluster, _ *placement, id int) float64 { return float64(len(c.fss[id].sessions)) }},
 }
 
+// rgwCounters are a gateway's counters (the puts of Fake.PutObject); id
+// is unused: the object store is one, whichever gateway serves it.
+var rgwCounters = []counterDef{
+	{"rgw.req", "Requests", "req", perfCounter, 5, unitNone, func(c *cluster, _ *placement, _ int) float64 { return float64(c.rgw.puts) }},
+	{"rgw.failed_req", "Aborted requests", "fred", perfCounter, 5, unitNone, func(c *cluster, _ *placement, _ int) float64 { return float64(c.rgw.failedPuts) }},
+	{"rgw.get", "Gets", "get", perfCounter, 5, unitNone, zero},
+	{"rgw.get_b", "Size of gets", "getb", perfCounter, 5, unitBytes, zero},
+	{"rgw.put", "Puts", "put", perfCounter, 5, unitNone, func(c *cluster, _ *placement, _ int) float64 { return float64(c.rgw.puts - c.rgw.failedPuts) }},
+	{"rgw.put_b", "Size of puts", "putb", perfCounter, 5, unitBytes, func(c *cluster, _ *placement, _ int) float64 { return float64(c.rgw.putBytes) }},
+	{"rgw.qlen", "Queue length", "qlen", perfGauge, 5, unitNone, zero},
+	{"rgw.qactive", "Active requests queue", "qact", perfGauge, 5, unitNone, zero},
+}
+
+// rgwDaemonByName finds the gateway named by its id or its service map
+// id (the dashboard asks by the latter).
+func (c *cluster) rgwDaemonByName(name string) *rgwDaemon {
+	if c.rgw == nil {
+		return nil
+	}
+	for _, d := range c.rgw.daemons {
+		if d.id == name || strconv.FormatInt(d.gid, 10) == name {
+			return d
+		}
+	}
+	return nil
+}
+
 // mdsByName finds the file system whose MDS is named name.
 func (c *cluster) mdsByName(name string) *fileSystem {
 	for _, fs := range c.fss {
@@ -172,12 +199,17 @@ func (s perfService) All(ctx context.Context) (map[string]map[string]ceph.PerfCo
 		for _, fs := range c.fss {
 			out["mds."+fs.mdsName] = c.countersLocked(mdsCounters, pl, fs.id)
 		}
+		if c.rgw != nil {
+			for _, d := range c.rgw.daemons {
+				out["rgw."+strconv.FormatInt(d.gid, 10)] = c.countersLocked(rgwCounters, pl, 0)
+			}
+		}
 		return out, nil
 	})
 }
 
 // Daemon returns one daemon's counters: mon "a", mgr "x", an up OSD or
-// the MDS of a file system.
+// the MDS of a file system or a gateway (by id or service map id).
 func (s perfService) Daemon(ctx context.Context, daemonType, id string) (*ceph.DaemonPerfCounters, error) {
 	return view(s.backend, ctx, "PerfCounters.Daemon", []any{daemonType, id}, func(c *cluster) (*ceph.DaemonPerfCounters, error) {
 		var defs []counterDef
@@ -189,6 +221,8 @@ func (s perfService) Daemon(ctx context.Context, daemonType, id string) (*ceph.D
 			defs = mgrCounters
 		case daemonType == "mds" && c.mdsByName(id) != nil:
 			defs, osdID = mdsCounters, c.mdsByName(id).id
+		case daemonType == "rgw" && c.rgwDaemonByName(id) != nil:
+			defs = rgwCounters
 		case daemonType == "osd":
 			n, err := strconv.Atoi(id)
 			if err == nil && n >= 0 {

@@ -58,7 +58,10 @@
 // WithGenerated(hosts, osdsPerHost, pools) and WithTopology build larger
 // clusters (10,000 OSDs and 100 pools take well under a second) that are
 // HEALTH_OK; Topology can spread hosts over racks and seed pool usage.
-// WithClock and WithFSID make the output reproducible.
+// WithClock and WithFSID make the output reproducible. WithFileSystem adds
+// a CephFS file system; WithGateway adds a RADOS Gateway daemon (zone
+// "default", placement target "default-placement", the dashboard's system
+// user "dashboard"), without which the RGW services answer Unavailable.
 //
 // # Testing with the model
 //
@@ -67,6 +70,9 @@
 // client unchanged, so errors.Is works on it); Fake.Calls records the calls
 // that passed argument validation. Fake.SetOSDUp simulates a daemon stopping
 // or booting and Fake.SetPoolUsage simulates clients writing data.
+// Fake.OpenFSSession opens a CephFS client session; Fake.PutObject puts an
+// object into a gateway bucket (counted in its usage, refused beyond an
+// enabled quota) and Fake.CreateRole makes an IAM role.
 //
 // # Limits
 //
@@ -76,7 +82,8 @@
 // PG placement is a round-robin over failure domains rather than CRUSH, an
 // out OSD that is still up keeps its copies (active+clean+remapped when
 // there is nowhere to move them, as on a real cluster), there is no client
-// I/O (rates are zero), and
+// I/O (rates are zero), the gateway has no pools of its own (the zone's
+// pools are named but not created) and serves one zone, and
 // configuration values in the database take precedence over the demo's
 // "ceph.conf" values (in real Ceph the local file wins). Where the
 // dashboard and the monitor disagree the library's contract is followed:

@@ -632,6 +632,7 @@ func (s healthService) Minimal(ctx context.Context) (*ceph.HealthMinimal, error)
 			MgrMap:      ceph.MgrMapMinimal{ActiveName: "x", Standbys: []ceph.MgrStandby{}},
 			Pools:       make([]struct{}, len(c.pools)),
 			Hosts:       c.hostsLocked(),
+			RGW:         c.gatewaysLocked(),
 		}
 		m.MonStatus.MonMap.Mons = make([]struct{}, 1)
 		m.MonStatus.Quorum = []int{0}
@@ -696,6 +697,7 @@ func (s healthService) Full(ctx context.Context) (*ceph.HealthFull, error) {
 			PGInfo:      c.pgInfoLocked(h.pl),
 			MgrMap:      c.mgrMapLocked(),
 			Hosts:       c.hostsLocked(),
+			RGW:         c.gatewaysLocked(),
 		}
 		df := c.dfStatsLocked(h.pl)
 		f.DF.Stats = df

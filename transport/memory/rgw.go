@@ -62,6 +62,9 @@ type gateway struct {
 	nextBucket  int
 	roles       []rgw.Role
 	kms         map[string][]rgw.KMSConfig
+	// puts, failedPuts and putBytes count Fake.PutObject, for the
+	// gateways' perf counters.
+	puts, failedPuts, putBytes int64
 }
 
 type rgwDaemon struct {
@@ -136,6 +139,15 @@ func (c *cluster) addGatewayLocked(id string) {
 	}
 	g.daemons = append(g.daemons, &rgwDaemon{id: id, gid: int64(4153 + 10*len(g.daemons)), host: c.firstHostLocked(), started: c.now()})
 	sort.Slice(g.daemons, func(i, j int) bool { return g.daemons[i].id < g.daemons[j].id })
+}
+
+// gatewaysLocked is the number of radosgw daemons, as the health's "rgw"
+// counts them (0 without WithGateway).
+func (c *cluster) gatewaysLocked() int {
+	if c.rgw == nil {
+		return 0
+	}
+	return len(c.rgw.daemons)
 }
 
 // firstHostLocked is the name of the first host bucket ("dev" on the demo
@@ -795,11 +807,9 @@ func (s rgwUsersService) Roles(ctx context.Context, gw string) ([]rgw.Role, erro
 // --- Buckets ---------------------------------------------------------------
 
 func (g *gateway) bucketInfo(b *rgwBucket, full bool) rgw.Bucket {
-	owner := g.users[b.owner]
+	// The bucket's own quota, which the admin API sets apart from the
+	// owner's bucket quota (the one PutObject enforces): never set here.
 	quota := unlimitedQuota()
-	if owner != nil {
-		quota = owner.bucketQuota
-	}
 	out := rgw.Bucket{
 		Bucket: b.name, BID: b.bid(), Tenant: b.tenant, Zonegroup: g.zonegroupID, PlacementRule: rgwPlacement,
 		ID: b.id, Marker: b.id, Owner: b.owner, NumShards: 11,
@@ -1108,6 +1118,7 @@ func (f *Fake) PutObject(bucket, key string, size int64) error {
 	if err != nil {
 		return err
 	}
+	g.puts++
 	old, had := b.objects[key]
 	dObjs, dSize := int64(1), roundUp(size, rgwBlock)
 	if had {
@@ -1121,10 +1132,12 @@ func (f *Fake) PutObject(bucket, key string, size int64) error {
 	}
 	if owner := g.users[b.owner]; owner != nil {
 		if exceeds(owner.bucketQuota, b.usage()) || exceeds(owner.userQuota, g.userUsage(b.owner)) {
+			g.failedPuts++
 			return rgwErr(ceph.FailedPrecondition, "QuotaExceeded", "The quota of %q is exceeded.", b.owner)
 		}
 	}
 	b.objects[key] = size
+	g.putBytes += size
 	return nil
 }
 

@@ -167,3 +167,64 @@ func TestRGWRules(t *testing.T) {
 		t.Errorf("Roles = %+v, %v", roles, err)
 	}
 }
+
+func TestRGWHealthCounts(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		opts []memory.Option
+		want int
+	}{{nil, 0}, {[]memory.Option{memory.WithGateway("x"), memory.WithGateway("y")}, 2}} {
+		c := memory.New(tt.opts...)
+		f, err := c.Health.Full(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := c.Health.Minimal(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.RGW != tt.want || m.RGW != tt.want || f.Hosts != 1 {
+			t.Errorf("rgw %d/%d hosts %d, want %d and 1 host", f.RGW, m.RGW, f.Hosts, tt.want)
+		}
+		c.Close()
+	}
+}
+
+func TestRGWPerfCounters(t *testing.T) {
+	ctx := context.Background()
+	c, fake := memory.NewFake(memory.WithGateway("x"))
+	defer c.Close()
+	if _, err := c.RGW.Users.Create(ctx, "", rgw.UserCreate{UID: "u", DisplayName: "U"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RGW.Buckets.Create(ctx, "", rgw.BucketCreate{Bucket: "bkt", UID: "u"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.PutObject("bkt", "o", 123); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.RGW.Daemons.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"x", d[0].ServiceMapID} {
+		pc, err := c.PerfCounters.Daemon(ctx, "rgw", id)
+		if err != nil {
+			t.Fatalf("Daemon(rgw, %s): %v", id, err)
+		}
+		got := map[string]float64{}
+		for _, n := range pc.Counters {
+			got[n.Name] = n.Value
+		}
+		if got["rgw.put"] != 1 || got["rgw.put_b"] != 123 {
+			t.Errorf("rgw %s counters %v", id, got)
+		}
+	}
+	all, err := c.PerfCounters.All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := all["rgw."+d[0].ServiceMapID]; !ok {
+		t.Errorf("All lacks rgw.%s", d[0].ServiceMapID)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	cephapi "github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/osd"
+	"github.com/cephapi/cephapi/rgw"
 	"github.com/cephapi/cephapi/transport/memory"
 )
 
@@ -17,7 +18,7 @@ func withParts(m *cephapi.Client, change func(p *cephapi.Client)) *cephapi.Clien
 		Health: m.Health, Monitors: m.Monitors, Pools: m.Pools, CrushRules: m.CrushRules,
 		ErasureCodeProfiles: m.ErasureCodeProfiles, Config: m.Config, MgrModules: m.MgrModules,
 		Logs: m.Logs, PerfCounters: m.PerfCounters, OSDs: m.OSDs, OSDFlags: m.OSDFlags,
-		OSDLifecycle: m.OSDLifecycle, RBD: m.RBD, Commands: m.Commands,
+		OSDLifecycle: m.OSDLifecycle, RBD: m.RBD, CephFS: m.CephFS, RGW: m.RGW, Commands: m.Commands,
 	}
 	change(p)
 	return cephapi.New(p)
@@ -43,26 +44,33 @@ type destroyUpOSD struct{ osd.Lifecycle }
 
 func (destroyUpOSD) Destroy(context.Context, int) error { return nil }
 
+// keepUsers answers Delete with success and deletes nothing.
+type keepUsers struct{ rgw.Users }
+
+func (keepUsers) Delete(context.Context, string, string) error { return nil }
+
 // TestSuiteCatchesBrokenMemory breaks one service of the full memory model
 // at a time: the check passes on the model and fails on the broken copy.
 func TestSuiteCatchesBrokenMemory(t *testing.T) {
 	tests := []struct {
 		check string
 		brk   func(p *cephapi.Client)
+		opts  []memory.Option
 	}{
-		{"OSDs/MarkOutIn", func(p *cephapi.Client) { p.OSDs = ignoreMark{p.OSDs} }},
-		{"Pools/Rename", func(p *cephapi.Client) { p.Pools = renameKeepsOld{p.Pools} }},
-		{"OSDLifecycle/DestroyUpOSDBusy", func(p *cephapi.Client) { p.OSDLifecycle = destroyUpOSD{p.OSDLifecycle} }},
+		{"OSDs/MarkOutIn", func(p *cephapi.Client) { p.OSDs = ignoreMark{p.OSDs} }, nil},
+		{"Pools/Rename", func(p *cephapi.Client) { p.Pools = renameKeepsOld{p.Pools} }, nil},
+		{"OSDLifecycle/DestroyUpOSDBusy", func(p *cephapi.Client) { p.OSDLifecycle = destroyUpOSD{p.OSDLifecycle} }, nil},
+		{"RGW/Users", func(p *cephapi.Client) { p.RGW.Users = keepUsers{p.RGW.Users} }, []memory.Option{memory.WithGateway("x")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.check, func(t *testing.T) {
 			fn := findCheck(t, tt.check)
-			good := memory.New()
+			good := memory.New(tt.opts...)
 			defer good.Close()
 			if r := runRecorded(t, tt.check, fn, good); r.Failed() || r.Skipped() {
 				t.Errorf("against the memory model: %v; want a pass", r)
 			}
-			m := memory.New()
+			m := memory.New(tt.opts...)
 			defer m.Close()
 			if r := runRecorded(t, tt.check, fn, withParts(m, tt.brk)); !r.Failed() {
 				t.Errorf("against a broken memory model the check did not fail: %v", r)
