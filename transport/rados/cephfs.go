@@ -530,11 +530,7 @@ func (d directories) Root(ctx context.Context, fsID int) (*cephfs.Directory, err
 }
 
 func (d directories) List(ctx context.Context, fsID int, dir string, depth int) ([]cephfs.Directory, error) {
-	p, err := cephfs.CleanPath(dir)
-	if err != nil {
-		return nil, err
-	}
-	mi, err := d.mount(ctx, fsID)
+	mi, p, err := d.open(ctx, fsID, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -584,12 +580,18 @@ func exists(mi *gocephfs.MountInfo, p string) (bool, error) {
 	return true, dir.Close()
 }
 
-func (d directories) Make(ctx context.Context, fsID int, dir string) error {
+// open checks and normalizes dir and returns the file system's mount.
+func (d directories) open(ctx context.Context, fsID int, dir string) (*gocephfs.MountInfo, string, error) {
 	p, err := cephfs.CleanPath(dir)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	mi, err := d.mount(ctx, fsID)
+	return mi, p, err
+}
+
+func (d directories) Make(ctx context.Context, fsID int, dir string) error {
+	mi, p, err := d.open(ctx, fsID, dir)
 	if err != nil {
 		return err
 	}
@@ -602,11 +604,7 @@ func (d directories) Make(ctx context.Context, fsID int, dir string) error {
 }
 
 func (d directories) Remove(ctx context.Context, fsID int, dir string) error {
-	p, err := cephfs.CleanPath(dir)
-	if err != nil {
-		return err
-	}
-	mi, err := d.mount(ctx, fsID)
+	mi, p, err := d.open(ctx, fsID, dir)
 	if err != nil {
 		return err
 	}
@@ -619,11 +617,7 @@ func (d directories) Remove(ctx context.Context, fsID int, dir string) error {
 }
 
 func (d directories) Quotas(ctx context.Context, fsID int, dir string) (*cephfs.Quotas, error) {
-	p, err := cephfs.CleanPath(dir)
-	if err != nil {
-		return nil, err
-	}
-	mi, err := d.mount(ctx, fsID)
+	mi, p, err := d.open(ctx, fsID, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -643,11 +637,7 @@ func (d directories) Quotas(ctx context.Context, fsID int, dir string) (*cephfs.
 }
 
 func (d directories) SetQuotas(ctx context.Context, fsID int, dir string, q cephfs.QuotaUpdate) error {
-	p, err := cephfs.CleanPath(dir)
-	if err != nil {
-		return err
-	}
-	mi, err := d.mount(ctx, fsID)
+	mi, p, err := d.open(ctx, fsID, dir)
 	if err != nil {
 		return err
 	}
@@ -668,11 +658,7 @@ func (d directories) SetQuotas(ctx context.Context, fsID int, dir string, q ceph
 }
 
 func (d directories) CreateSnapshot(ctx context.Context, fsID int, dir, name string) (string, error) {
-	p, err := cephfs.CleanPath(dir)
-	if err != nil {
-		return "", err
-	}
-	mi, err := d.mount(ctx, fsID)
+	mi, p, err := d.open(ctx, fsID, dir)
 	if err != nil {
 		return "", err
 	}
@@ -705,11 +691,7 @@ func (d directories) CreateSnapshot(ctx context.Context, fsID int, dir, name str
 }
 
 func (d directories) DeleteSnapshot(ctx context.Context, fsID int, dir, name string) error {
-	p, err := cephfs.CleanPath(dir)
-	if err != nil {
-		return err
-	}
-	mi, err := d.mount(ctx, fsID)
+	mi, p, err := d.open(ctx, fsID, dir)
 	if err != nil {
 		return err
 	}
