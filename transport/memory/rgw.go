@@ -205,6 +205,26 @@ func splitUID(uid string) (tenant, id string) {
 	return "", uid
 }
 
+// gwUser returns the gateway and one of its users.
+func (c *cluster) gwUser(gw, uid string) (*gateway, *rgwUser, error) {
+	g, err := c.gwLocked(gw)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := g.user(uid)
+	return g, u, err
+}
+
+// gwBucket returns the gateway and one of its buckets.
+func (c *cluster) gwBucket(gw, name string) (*gateway, *rgwBucket, error) {
+	g, err := c.gwLocked(gw)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := g.bucket(name)
+	return g, b, err
+}
+
 func (g *gateway) user(uid string) (*rgwUser, error) {
 	if u := g.users[uid]; u != nil {
 		return u, nil
@@ -391,11 +411,7 @@ func (s rgwUsersService) List(ctx context.Context, gw string) ([]string, error) 
 
 func (s rgwUsersService) Get(ctx context.Context, gw, uid string, stats bool) (*rgw.User, error) {
 	return view(s.backend, ctx, "RGW.Users.Get", []any{gw, uid, stats}, func(c *cluster) (*rgw.User, error) {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return nil, err
-		}
-		u, err := g.user(uid)
+		g, u, err := c.gwUser(gw, uid)
 		if err != nil {
 			return nil, err
 		}
@@ -476,11 +492,7 @@ func (s rgwUsersService) Create(ctx context.Context, gw string, uc rgw.UserCreat
 func (s rgwUsersService) Update(ctx context.Context, gw, uid string, uu rgw.UserUpdate) (*rgw.User, error) {
 	var out *rgw.User
 	err := s.update(ctx, "RGW.Users.Update", []any{gw, uid, uu}, func(c *cluster) error {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return err
-		}
-		u, err := g.user(uid)
+		g, u, err := c.gwUser(gw, uid)
 		if err != nil {
 			return err
 		}
@@ -538,11 +550,7 @@ func (s rgwUsersService) RemoveCapability(ctx context.Context, gw, uid string, c
 func (s rgwUsersService) changeCaps(ctx context.Context, method, gw, uid string, cp rgw.Capability, add bool) ([]rgw.Capability, error) {
 	var out []rgw.Capability
 	err := s.update(ctx, method, []any{gw, uid, cp}, func(c *cluster) error {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return err
-		}
-		u, err := g.user(uid)
+		_, u, err := c.gwUser(gw, uid)
 		if err != nil {
 			return err
 		}
@@ -589,11 +597,7 @@ func sortKeys(keys []rgw.Key) {
 func (s rgwUsersService) CreateKey(ctx context.Context, gw, uid string, k rgw.KeyCreate) ([]rgw.Key, error) {
 	var out []rgw.Key
 	err := s.update(ctx, "RGW.Users.CreateKey", []any{gw, uid, k}, func(c *cluster) error {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return err
-		}
-		u, err := g.user(uid)
+		g, u, err := c.gwUser(gw, uid)
 		if err != nil {
 			return err
 		}
@@ -647,11 +651,7 @@ func setSwiftKey(keys []rgw.Key, k rgw.Key) []rgw.Key {
 
 func (s rgwUsersService) DeleteKey(ctx context.Context, gw, uid string, k rgw.KeyDelete) error {
 	return s.update(ctx, "RGW.Users.DeleteKey", []any{gw, uid, k}, func(c *cluster) error {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return err
-		}
-		u, err := g.user(uid)
+		_, u, err := c.gwUser(gw, uid)
 		if err != nil {
 			return err
 		}
@@ -677,11 +677,7 @@ func (s rgwUsersService) DeleteKey(ctx context.Context, gw, uid string, k rgw.Ke
 
 func (s rgwUsersService) Quotas(ctx context.Context, gw, uid string) (*rgw.Quotas, error) {
 	return view(s.backend, ctx, "RGW.Users.Quotas", []any{gw, uid}, func(c *cluster) (*rgw.Quotas, error) {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return nil, err
-		}
-		u, err := g.user(uid)
+		_, u, err := c.gwUser(gw, uid)
 		if err != nil {
 			return nil, err
 		}
@@ -691,11 +687,7 @@ func (s rgwUsersService) Quotas(ctx context.Context, gw, uid string) (*rgw.Quota
 
 func (s rgwUsersService) SetQuota(ctx context.Context, gw, uid string, q rgw.QuotaUpdate) error {
 	return s.update(ctx, "RGW.Users.SetQuota", []any{gw, uid, q}, func(c *cluster) error {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return err
-		}
-		u, err := g.user(uid)
+		_, u, err := c.gwUser(gw, uid)
 		if err != nil {
 			return err
 		}
@@ -720,11 +712,7 @@ var subuserPerms = map[string]string{"read": "read", "write": "write", "readwrit
 func (s rgwUsersService) CreateSubuser(ctx context.Context, gw, uid string, sc rgw.SubuserCreate) ([]rgw.Subuser, error) {
 	var out []rgw.Subuser
 	err := s.update(ctx, "RGW.Users.CreateSubuser", []any{gw, uid, sc}, func(c *cluster) error {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return err
-		}
-		u, err := g.user(uid)
+		g, u, err := c.gwUser(gw, uid)
 		if err != nil {
 			return err
 		}
@@ -759,11 +747,7 @@ func (s rgwUsersService) CreateSubuser(ctx context.Context, gw, uid string, sc r
 
 func (s rgwUsersService) DeleteSubuser(ctx context.Context, gw, uid, sub string, purgeKeys bool) error {
 	return s.update(ctx, "RGW.Users.DeleteSubuser", []any{gw, uid, sub, purgeKeys}, func(c *cluster) error {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return err
-		}
-		u, err := g.user(uid)
+		_, u, err := c.gwUser(gw, uid)
 		if err != nil {
 			return err
 		}
@@ -891,11 +875,7 @@ func (s rgwBucketsService) List(ctx context.Context, gw, owner string) ([]rgw.Bu
 
 func (s rgwBucketsService) Get(ctx context.Context, gw, name string) (*rgw.Bucket, error) {
 	return view(s.backend, ctx, "RGW.Buckets.Get", []any{gw, name}, func(c *cluster) (*rgw.Bucket, error) {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return nil, err
-		}
-		b, err := g.bucket(name)
+		g, b, err := c.gwBucket(gw, name)
 		if err != nil {
 			return nil, err
 		}
@@ -955,11 +935,7 @@ func (s rgwBucketsService) Create(ctx context.Context, gw string, bc rgw.BucketC
 
 func (s rgwBucketsService) Update(ctx context.Context, gw, name string, bu rgw.BucketUpdate) error {
 	return s.update(ctx, "RGW.Buckets.Update", []any{gw, name, bu}, func(c *cluster) error {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return err
-		}
-		b, err := g.bucket(name)
+		g, b, err := c.gwBucket(gw, name)
 		if err != nil {
 			return err
 		}
@@ -1010,11 +986,7 @@ func (s rgwBucketsService) Update(ctx context.Context, gw, name string, bu rgw.B
 
 func (s rgwBucketsService) Delete(ctx context.Context, gw, name string, purge bool) error {
 	return s.update(ctx, "RGW.Buckets.Delete", []any{gw, name, purge}, func(c *cluster) error {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return err
-		}
-		b, err := g.bucket(name)
+		g, b, err := c.gwBucket(gw, name)
 		if err != nil {
 			return err
 		}
@@ -1028,11 +1000,7 @@ func (s rgwBucketsService) Delete(ctx context.Context, gw, name string, purge bo
 
 func (s rgwBucketsService) Encryption(ctx context.Context, gw, name, owner string) (*rgw.Encryption, error) {
 	return view(s.backend, ctx, "RGW.Buckets.Encryption", []any{gw, name, owner}, func(c *cluster) (*rgw.Encryption, error) {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return nil, err
-		}
-		b, err := g.bucket(name)
+		_, b, err := c.gwBucket(gw, name)
 		if err != nil {
 			return nil, err
 		}
@@ -1046,11 +1014,7 @@ func (s rgwBucketsService) Encryption(ctx context.Context, gw, name, owner strin
 
 func (s rgwBucketsService) DeleteEncryption(ctx context.Context, gw, name, owner string) error {
 	return s.update(ctx, "RGW.Buckets.DeleteEncryption", []any{gw, name, owner}, func(c *cluster) error {
-		g, err := c.gwLocked(gw)
-		if err != nil {
-			return err
-		}
-		b, err := g.bucket(name)
+		_, b, err := c.gwBucket(gw, name)
 		if err != nil {
 			return err
 		}
