@@ -94,16 +94,44 @@ func (m *fsMounts) get(name string) (*gocephfs.MountInfo, error) {
 	return mi, nil
 }
 
-// close unmounts every file system. The runner has waited for the calls
-// in flight.
-func (m *fsMounts) close() {
+// unmountTimeout bounds close. On 16.2.15, once a directory that had
+// snapshots is removed, libcephfs' ceph_unmount waits forever: its cache
+// keeps references to the removed directory's inode and snapdir ("cache
+// still has 1+2 items, waiting (for caps to release?)" at debug_client
+// 20), and no sync or cap flush releases them.
+var unmountTimeout = 10 * time.Second
+
+// close unmounts every file system and reports whether it finished in
+// time. The runner has waited for the calls in flight. When an unmount
+// does not return within unmountTimeout the handles are left to the
+// process (and so must the rados connection they share, which the
+// caller then does not shut down): a Close that hangs is worse than one
+// that leaks a handle.
+func (m *fsMounts) close() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.closed = true
-	for name, mi := range m.byName {
-		_ = mi.Unmount()
-		_ = mi.Release()
-		delete(m.byName, name)
+	if len(m.byName) == 0 {
+		return true
+	}
+	mounts := m.byName
+	m.byName = nil
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, mi := range mounts {
+			_ = mi.SyncFs()
+			_ = mi.Unmount()
+			_ = mi.Release()
+		}
+	}()
+	t := time.NewTimer(unmountTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
 	}
 }
 

@@ -183,9 +183,19 @@ func New(ctx context.Context, cfg Config, opts ...Option) (*cephapi.Client, erro
 	parts.RGW.Users = rgwUsers{g: gw}
 	parts.RGW.Buckets = rgwBuckets{g: gw}
 	var once sync.Once
+	var closeErr error
 	closer := func() error {
-		once.Do(func() { r.close(); mounts.close(); mds.close(); conn.Shutdown() })
-		return nil
+		once.Do(func() {
+			r.close()
+			if !mounts.close() {
+				// libcephfs still holds conn; see fsMounts.close.
+				closeErr = errorf(ceph.DeadlineExceeded, fsComponent, "a CephFS unmount did not finish in %s; its handles were left open", unmountTimeout)
+				return
+			}
+			mds.close()
+			conn.Shutdown()
+		})
+		return closeErr
 	}
 	return cephapi.New(parts, cephapi.WithCloser(closer)), nil
 }

@@ -31,7 +31,11 @@ func realClient(t *testing.T) *cephapi.Client {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	t.Cleanup(func() { c.Close() })
+	t.Cleanup(func() {
+		if err := c.Close(); err != nil {
+			t.Logf("Close: %v", err)
+		}
+	})
 	return c
 }
 
