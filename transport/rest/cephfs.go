@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path"
 	"slices"
 	"strconv"
@@ -50,6 +51,13 @@ func (s fileSystemsService) Get(ctx context.Context, fsID int) (*cephfs.Status, 
 
 func (s fileSystemsService) Clients(ctx context.Context, fsID int) (*cephfs.ClientList, error) {
 	out, err := get[cephfs.ClientList](ctx, s.c, ops.CephFSClientList, &ops.CephFSClientListRequest{FSID: fsIDString(fsID)})
+	if errors.Is(err, &ceph.Error{Code: ceph.Internal}) {
+		// 16.2.15's dashboard answers 500 for an unknown file system
+		// here (it indexes the FS map without a check): tell NotFound.
+		if list, lerr := s.List(ctx); lerr == nil && !slices.ContainsFunc(list, func(f cephfs.FileSystem) bool { return f.ID == fsID }) {
+			return nil, &ceph.Error{Code: ceph.NotFound, Component: "cephfs", Detail: fmt.Sprintf("CephFS id %d not found", fsID)}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
