@@ -90,7 +90,7 @@ func readCases() []Case {
 			Values: []string{"name", "description", "system", "scopes_permissions"}},
 		{Name: "settings list", Path: "/api/settings",
 			Values: []string{"[]/name", "[]/default", "[]/type", "[]/value"},
-			Known: []Known{{Kind: Value, Path: "[]/value", Reason: "the dashboard's settings are its mgr module options, where the cluster script stored the RGW admin keys (ceph dashboard set-rgw-api-access-key); this server keeps its own settings and takes those keys from the same config-key in the rados transport, not into /api/settings"}}},
+			Known:  []Known{{Kind: Value, Path: "[]/value", Reason: "the dashboard's settings are its mgr module options, where the cluster script stored the RGW admin keys (ceph dashboard set-rgw-api-access-key); this server keeps its own settings and takes those keys from the same config-key in the rados transport, not into /api/settings"}}},
 		{Name: "settings get", Path: "/api/settings/pwd-policy-min-length",
 			Values: []string{"name", "default", "type", "value"}},
 		{Name: "user list", Path: "/api/user",
