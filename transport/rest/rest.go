@@ -146,6 +146,10 @@ func New(baseURL string, opts ...Option) (*cephapi.Client, error) {
 			Mirroring: mirroringService{c: cl}, Peers: peersService{c: cl},
 		},
 		CephFS: cephapi.CephFS{FileSystems: fileSystemsService{c: cl}, Directories: directoriesService{c: cl}},
+		RGW: cephapi.RGW{
+			Daemons: rgwDaemons{c: cl}, Site: rgwSite{c: cl},
+			Users: rgwUsers{c: cl}, Buckets: rgwBuckets{c: cl},
+		},
 	}
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error {
 		cl.hc.CloseIdleConnections()
