@@ -394,24 +394,6 @@ func (g *gateway) dashboardKeys(ctx context.Context, realm string) (string, stri
 	return "", "", noCredentials("")
 }
 
-// rgwErrorCodes maps RGW's error codes (admin API and S3) to codes.
-var rgwErrorCodes = map[string]ceph.Code{
-	"NoSuchUser": ceph.NotFound, "NoSuchBucket": ceph.NotFound, "NoSuchSubUser": ceph.NotFound,
-	"NoSuchKey": ceph.NotFound, "NoSuchEntity": ceph.NotFound, "NoSuchCap": ceph.NotFound,
-	"NoSuchObject": ceph.NotFound, "ObjectLockConfigurationNotFoundError": ceph.NotFound,
-	"ServerSideEncryptionConfigurationNotFoundError": ceph.NotFound,
-	"UserAlreadyExists": ceph.AlreadyExists, "EmailExists": ceph.AlreadyExists, "KeyExists": ceph.AlreadyExists,
-	"SubuserExists": ceph.AlreadyExists, "BucketAlreadyExists": ceph.AlreadyExists, "EntityAlreadyExists": ceph.AlreadyExists,
-	"BucketNotEmpty": ceph.FailedPrecondition, "InvalidBucketState": ceph.FailedPrecondition,
-	"InvalidAccessKey": ceph.InvalidArgument, "InvalidSecretKey": ceph.InvalidArgument, "InvalidKeyType": ceph.InvalidArgument,
-	"InvalidCapability": ceph.InvalidArgument, "InvalidAccess": ceph.InvalidArgument, "InvalidArgument": ceph.InvalidArgument,
-	"InvalidRequest": ceph.InvalidArgument, "InvalidBucketName": ceph.InvalidArgument, "MalformedXML": ceph.InvalidArgument,
-	"InvalidLocationConstraint": ceph.InvalidArgument, "IncompleteBody": ceph.InvalidArgument, "InvalidRetentionPeriod": ceph.InvalidArgument,
-	"AccessDenied": ceph.PermissionDenied, "SignatureDoesNotMatch": ceph.PermissionDenied, "InvalidAccessKeyId": ceph.PermissionDenied,
-	"NotImplemented": ceph.Unimplemented, "QuotaExceeded": ceph.FailedPrecondition, "TooManyBuckets": ceph.FailedPrecondition,
-	"SlowDown": ceph.TooManyRequests, "ServiceUnavailable": ceph.Unavailable,
-}
-
 func codeOfStatus(status int) ceph.Code {
 	switch {
 	case status == 404:
@@ -453,7 +435,7 @@ func rgwError(what string, status int, body []byte) error {
 			}
 		}
 	}
-	code, ok := rgwErrorCodes[e.Code]
+	code, ok := rgw.ErrorCode(e.Code)
 	if !ok {
 		code = codeOfStatus(status)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -322,29 +321,6 @@ const (
 	rgwNewer
 )
 
-// rgwCodes map the RGW error codes the real dashboard passes on.
-var rgwCodes = map[string]ceph.Code{
-	"NoSuchUser":                ceph.NotFound,
-	"NoSuchBucket":              ceph.NotFound,
-	"NoSuchKey":                 ceph.NotFound,
-	"NoSuchSubUser":             ceph.NotFound,
-	"UserAlreadyExists":         ceph.AlreadyExists,
-	"EmailExists":               ceph.AlreadyExists,
-	"KeyExists":                 ceph.AlreadyExists,
-	"BucketAlreadyExists":       ceph.AlreadyExists,
-	"BucketNotEmpty":            ceph.FailedPrecondition,
-	"BucketsExist":              ceph.FailedPrecondition,
-	"InvalidBucketState":        ceph.FailedPrecondition,
-	"QuotaExceeded":             ceph.FailedPrecondition,
-	"TooManyBuckets":            ceph.FailedPrecondition,
-	"EntityAlreadyExists":       ceph.AlreadyExists,
-	"SubuserExists":             ceph.AlreadyExists,
-	"InvalidLocationConstraint": ceph.InvalidArgument,
-	"InvalidArgument":           ceph.InvalidArgument,
-	"AccessDenied":              ceph.PermissionDenied,
-	"ServerSideEncryptionConfigurationNotFoundError": ceph.NotFound,
-}
-
 // rgwError maps an error answer of the real dashboard whose detail
 // carries RGW's error (a 500, or a 400 for a user delete) to its code;
 // an answer of this project's server already carries its code and
@@ -372,7 +348,7 @@ func rgwClassify(kind rgwOp, status int, wire, detail string) (code ceph.Code, r
 		return 0, "", false
 	}
 	rc := wire
-	if _, known := rgwCodes[rc]; !known && rc != "InvalidAccessKeyId" {
+	if _, known := rgw.ErrorCode(rc); !known {
 		rc = rgwCodeIn(detail)
 	}
 	switch {
@@ -387,7 +363,7 @@ func rgwClassify(kind rgwOp, status int, wire, detail string) (code ceph.Code, r
 	case kind == rgwKeyDelete && rc == "InvalidAccessKeyId":
 		return ceph.NotFound, rc, true
 	}
-	if c, found := rgwCodes[rc]; found {
+	if c, found := rgw.ErrorCode(rc); found {
 		return c, rc, true
 	}
 	return 0, "", false
@@ -403,14 +379,7 @@ func rgwCodeIn(detail string) string {
 		return m[1]
 	}
 	// No JSON: a known code named in the text.
-	names := make([]string, 0, len(rgwCodes)+1)
-	for n := range rgwCodes {
-		names = append(names, n)
-	}
-	names = append(names, "InvalidAccessKeyId")
-	// Longest first, so that a code is not found inside a longer one.
-	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
-	for _, n := range names {
+	for _, n := range rgw.ErrorCodeNames() {
 		if containsWord(s, n) {
 			return n
 		}

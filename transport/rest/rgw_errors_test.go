@@ -59,7 +59,8 @@ func TestRGWClassify(t *testing.T) {
 		{"user delete owning buckets", rgwUserDelete, 400, "", bucketExists, ceph.FailedPrecondition},
 		{"system user delete", rgwUserDelete, 400, "", `Unable to delete "dashboard" - this user account is required for managing the Object Gateway`, ceph.Busy},
 		{"key delete unknown key", rgwKeyDelete, 500, "", `b'{"Code":"InvalidAccessKeyId"}'`, ceph.NotFound},
-		{"InvalidAccessKeyId elsewhere", rgwPlain, 500, "", `b'{"Code":"InvalidAccessKeyId"}'`, none},
+		// Elsewhere it is what RGW means by it: the dashboard's own key is refused.
+		{"InvalidAccessKeyId elsewhere", rgwPlain, 500, "", `b'{"Code":"InvalidAccessKeyId"}'`, ceph.PermissionDenied},
 		{"roles on 16.2.15", rgwNewer, 500, "", noSuchUserSplit, ceph.Unimplemented},
 		{"encryption on 16.2.15", rgwNewer, 500, "", `b'{"Code":"NoSuchBucket"}'`, ceph.Unimplemented},
 		{"encryption not set (17)", rgwNewer, 500, "", `b'{"Code":"ServerSideEncryptionConfigurationNotFoundError"}'`, ceph.NotFound},
