@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 
 	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/auth"
-	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi"
 	"github.com/cephapi/cephapi/internal/s3put"
 	"github.com/cephapi/cephapi/rgw"
@@ -40,8 +38,14 @@ func accounts(t testing.TB) auth.Store {
 // ("" for none), and returns the base URL a client uses.
 func loopServer(t testing.TB, prefix string, opts ...httpapi.Option) (string, *httptest.Server) {
 	t.Helper()
+	base, ts, _ := loopCluster(t, prefix, opts...)
+	return base, ts
+}
+
+// loopCluster is loopServer that also returns the memory cluster's Fake.
+func loopCluster(t testing.TB, prefix string, opts ...httpapi.Option) (string, *httptest.Server, *memory.Fake) {
+	t.Helper()
 	mem, fake := memory.NewFake(memory.WithFileSystem("cephfs"), memory.WithGateway("x"))
-	fakes.Store(t, fake)
 	srv := httpapi.New(mem, append([]httpapi.Option{httpapi.WithAccounts(accounts(t))}, opts...)...)
 	var h http.Handler = srv
 	if prefix != "" {
@@ -50,39 +54,31 @@ func loopServer(t testing.TB, prefix string, opts ...httpapi.Option) (string, *h
 		h = mux
 	}
 	ts := httptest.NewServer(h)
-	t.Cleanup(func() { ts.Close(); mem.Close(); fakes.Delete(t) })
-	return ts.URL + prefix, ts
+	t.Cleanup(func() { ts.Close(); mem.Close() })
+	return ts.URL + prefix, ts, fake
 }
 
-// fakes maps each running test to the memory cluster behind its server,
-// for putObject.
-var fakes sync.Map // testing.TB -> *memory.Fake
-
-// putObject puts an object straight into the test's memory cluster: the
-// REST API has no S3 side.
-func putObject(_ context.Context, t testing.TB, _ rgw.Key, bucket, key string, body []byte) error {
-	f, ok := fakes.Load(t)
-	if !ok {
-		return ceph.Errorf(ceph.Unimplemented, "rgw", "no memory cluster for this test")
-	}
-	return f.(*memory.Fake).PutObject(bucket, key, int64(len(body)))
-}
-
+// harness is a REST client of a server on a memory cluster, whose Fake
+// stores the objects of the RGW checks (the REST API has no S3 side).
 type harness struct {
-	c *cephapi.Client
+	c    *cephapi.Client
+	fake *memory.Fake
 }
 
 func (h *harness) MakeClient(context.Context, *testing.T) (*cephapi.Client, error) { return h.c, nil }
 func (h *harness) Close()                                                          { h.c.Close() }
+func (h *harness) PutObject(_ context.Context, _ rgw.Key, bucket, key string, body []byte) error {
+	return h.fake.PutObject(bucket, key, int64(len(body)))
+}
 
 func loopHarness(prefix string, opts ...httpapi.Option) transporttest.HarnessMaker {
 	return func(ctx context.Context, t *testing.T) (transporttest.Harness, error) {
-		base, _ := loopServer(t, prefix, opts...)
+		base, _, fake := loopCluster(t, prefix, opts...)
 		c, err := rest.New(base, rest.WithCredentials(testUser, testPassword), rest.WithTaskPollInterval(10*time.Millisecond))
 		if err != nil {
 			return nil, err
 		}
-		return &harness{c: c}, nil
+		return &harness{c: c, fake: fake}, nil
 	}
 }
 
@@ -92,13 +88,13 @@ func loopHarness(prefix string, opts ...httpapi.Option) transporttest.HarnessMak
 // answering 202 (task polling).
 func TestConformance(t *testing.T) {
 	t.Run("root", func(t *testing.T) {
-		transporttest.RunConformanceTests(t, loopHarness(""), transporttest.WithObjectPutter(putObject))
+		transporttest.RunConformanceTests(t, loopHarness(""))
 	})
 	t.Run("prefix", func(t *testing.T) {
-		transporttest.RunConformanceTests(t, loopHarness("/ceph/dashboard"), transporttest.WithObjectPutter(putObject))
+		transporttest.RunConformanceTests(t, loopHarness("/ceph/dashboard"))
 	})
 	t.Run("tasks202", func(t *testing.T) {
-		transporttest.RunConformanceTests(t, loopHarness("", httpapi.WithTaskWait(0)), transporttest.WithObjectPutter(putObject))
+		transporttest.RunConformanceTests(t, loopHarness("", httpapi.WithTaskWait(0)))
 	})
 }
 

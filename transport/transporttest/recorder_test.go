@@ -139,7 +139,7 @@ func runRecorded(t *testing.T, name string, fn checkFunc, c *cephapi.Client) *re
 	o := quickOptions()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	inGoroutine(func() { fn(ctx, r, &env{c: c, o: o}) })
+	inGoroutine(func() { fn(ctx, r, &env{c: c, o: o, put: o.PutObject}) })
 	r.runCleanups()
 	return r
 }

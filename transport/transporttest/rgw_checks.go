@@ -340,8 +340,8 @@ func checkRGWBucketOwner(ctx context.Context, t testing.TB, e *env) {
 // statistics; a bucket with objects is deleted only with its objects.
 func checkRGWUsage(ctx context.Context, t testing.TB, e *env) {
 	firstGateway(ctx, t, e)
-	if e.o.PutObject == nil {
-		t.Skip("the harness cannot put objects (WithObjectPutter)")
+	if e.put == nil {
+		t.Skip("the harness cannot put objects (WithObjectPutter, ObjectStore)")
 	}
 	u := createRGWUser(ctx, t, e, "")
 	if len(u.Keys) == 0 {
@@ -350,7 +350,7 @@ func checkRGWUsage(ctx context.Context, t testing.TB, e *env) {
 	name := rgwName("use")
 	createRGWBucket(ctx, t, e, rgw.BucketCreate{Bucket: name, UID: u.UID})
 	for _, k := range []string{"a", "b"} {
-		must(t, e.o.PutObject(ctx, t, u.Keys[0], name, k, []byte("hello "+k)), "PutObject(%s/%s)", name, k)
+		must(t, e.put(ctx, t, u.Keys[0], name, k, []byte("hello "+k)), "PutObject(%s/%s)", name, k)
 	}
 	if n := getRGWBucket(ctx, t, e, name).Objects(); n != 2 {
 		t.Errorf("Get(%s): %d objects, want 2", name, n)
