@@ -121,6 +121,9 @@ func (c *call) decodeRequest(dst any) error {
 			continue
 		}
 		f := v.Field(plan[i].Index)
+		if op.ScalarText && scalarText(f, body.values[k]) {
+			continue
+		}
 		if err := json.Unmarshal(body.values[k], f.Addr().Interface()); err != nil {
 			return fieldError(k, err)
 		}
@@ -138,6 +141,39 @@ func (c *call) decodeRequest(dst any) error {
 	}
 	return nil
 }
+
+// scalarText sets a string field (or *string) from a JSON number or
+// boolean as its text, and reports whether it did (for the operations
+// the table marks ScalarText).
+func scalarText(f reflect.Value, raw json.RawMessage) bool {
+	t := f.Type()
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.String || t.Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+		return false
+	}
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return false
+	}
+	switch c := raw[0]; {
+	case c == 't' || c == 'f':
+		if !bytes.Equal(raw, []byte("true")) && !bytes.Equal(raw, []byte("false")) {
+			return false
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		if !json.Valid(raw) {
+			return false
+		}
+	default:
+		return false
+	}
+	_ = setText(f, string(raw))
+	return true
+}
+
+var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 
 // setText sets a query parameter's field: strings as they are, other
 // types through their UnmarshalText.

@@ -48,7 +48,10 @@ func TestRGWParameters(t *testing.T) {
 		status       int
 		detail       string
 	}{
+		{"JSON numbers and booleans", "POST", "/api/rgw/user", `{"uid":"u2","display_name":"U","suspended":false,"generate_key":true,"max_buckets":7}`, 201, ""},
+		{"numeric quota (decoded; the fake has no quotas)", "PUT", "/api/rgw/user/u2/quota", `{"quota_type":"user","enabled":true,"max_size_kb":1024,"max_objects":10}`, 501, "Users.SetQuota"},
 		{"string booleans", "POST", "/api/rgw/user", `{"uid":"u1","display_name":"U","suspended":"true","generate_key":"false","max_buckets":"7"}`, 201, ""},
+		{"object for a string", "POST", "/api/rgw/user", `{"uid":"u3","display_name":{"a":1}}`, 400, "display_name"},
 		{"bad boolean", "POST", "/api/rgw/user", `{"uid":"u1","display_name":"U","suspended":"maybe"}`, 400, "suspended"},
 		{"bad integer", "POST", "/api/rgw/user", `{"uid":"u1","display_name":"U","max_buckets":"many"}`, 400, "max_buckets"},
 		{"missing display_name", "POST", "/api/rgw/user", `{"uid":"u1"}`, 400, "Missing parameters: display_name"},

@@ -105,6 +105,12 @@ type Operation struct {
 	// Kwargs operations accept body fields beyond Body (the dashboard
 	// controller takes **kwargs); they reach the request's Extra field.
 	Kwargs bool
+	// ScalarText operations take a JSON number or boolean for a string
+	// body field as its text: their controllers pass body values on to
+	// the gateway as query text, so {"max_buckets": 7} is
+	// {"max_buckets": "7"} there (the document declares such fields as
+	// strings; the dashboard's web UI sends numbers).
+	ScalarText bool
 	// Extension operations are ours: the Ceph Dashboard has no such
 	// endpoint (API keys). The API document marks them x-cephapi-extension.
 	Extension bool

@@ -3040,7 +3040,8 @@ type PrometheusSilenceListRequest struct{}
 var RGWBucketList = Op[RGWBucketListRequest]{&Operation{
 	ID: "RGWBucketList", Tag: "RgwBucket", Method: "GET", Path: "/api/rgw/bucket", Version: V1_1,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "stats", In: "query", Type: Boolean, Default: "false"},
 		{Name: "daemon_name", In: "query", Type: String},
@@ -3059,7 +3060,8 @@ type RGWBucketListRequest struct {
 var RGWBucketCreate = Op[RGWBucketCreateRequest]{&Operation{
 	ID: "RGWBucketCreate", Tag: "RgwBucket", Method: "POST", Path: "/api/rgw/bucket", Version: V1_0,
 	Scope: "rgw", Permission: "create", Component: "rgw", Status: 201,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Body: []Field{
 		{Name: "bucket", Type: String, Required: true},
 		{Name: "daemon_name", Type: String},
@@ -3090,7 +3092,8 @@ type RGWBucketCreateRequest struct {
 var RGWBucketDelete = Op[RGWBucketDeleteRequest]{&Operation{
 	ID: "RGWBucketDelete", Tag: "RgwBucket", Method: "DELETE", Path: "/api/rgw/bucket/{bucket}", Version: V1_0,
 	Scope: "rgw", Permission: "delete", Component: "rgw", Status: 204,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "bucket", In: "path", Type: String, Required: true},
 		{Name: "purge_objects", In: "query", Type: String, Default: "true"},
@@ -3109,7 +3112,8 @@ type RGWBucketDeleteRequest struct {
 var RGWBucketGet = Op[RGWBucketGetRequest]{&Operation{
 	ID: "RGWBucketGet", Tag: "RgwBucket", Method: "GET", Path: "/api/rgw/bucket/{bucket}", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "bucket", In: "path", Type: String, Required: true},
 		{Name: "daemon_name", In: "query", Type: String},
@@ -3126,7 +3130,8 @@ type RGWBucketGetRequest struct {
 var RGWBucketUpdate = Op[RGWBucketUpdateRequest]{&Operation{
 	ID: "RGWBucketUpdate", Tag: "RgwBucket", Method: "PUT", Path: "/api/rgw/bucket/{bucket}", Version: V1_0,
 	Scope: "rgw", Permission: "update", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "bucket", In: "path", Type: String, Required: true},
 	},
@@ -3163,7 +3168,8 @@ type RGWBucketUpdateRequest struct {
 var RGWDaemonList = Op[RGWDaemonListRequest]{&Operation{
 	ID: "RGWDaemonList", Tag: "RgwDaemon", Method: "GET", Path: "/api/rgw/daemon", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 }}
 
 // RGWDaemonListRequest is the request of RGWDaemonList.
@@ -3173,7 +3179,8 @@ type RGWDaemonListRequest struct{}
 var RGWDaemonGet = Op[RGWDaemonGetRequest]{&Operation{
 	ID: "RGWDaemonGet", Tag: "RgwDaemon", Method: "GET", Path: "/api/rgw/daemon/{svc_id}", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "svc_id", In: "path", Type: String, Required: true},
 	},
@@ -3188,7 +3195,8 @@ type RGWDaemonGetRequest struct {
 var RGWSite = Op[RGWSiteRequest]{&Operation{
 	ID: "RGWSite", Tag: "RgwSite", Method: "GET", Path: "/api/rgw/site", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "query", In: "query", Type: String},
 		{Name: "daemon_name", In: "query", Type: String},
@@ -3205,7 +3213,8 @@ type RGWSiteRequest struct {
 var RGWUserList = Op[RGWUserListRequest]{&Operation{
 	ID: "RGWUserList", Tag: "RgwUser", Method: "GET", Path: "/api/rgw/user", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "daemon_name", In: "query", Type: String},
 	},
@@ -3220,7 +3229,8 @@ type RGWUserListRequest struct {
 var RGWUserCreate = Op[RGWUserCreateRequest]{&Operation{
 	ID: "RGWUserCreate", Tag: "RgwUser", Method: "POST", Path: "/api/rgw/user", Version: V1_0,
 	Scope: "rgw", Permission: "create", Component: "rgw", Status: 201,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Body: []Field{
 		{Name: "access_key", Type: String},
 		{Name: "daemon_name", Type: String},
@@ -3251,7 +3261,8 @@ type RGWUserCreateRequest struct {
 var RGWUserGetEmails = Op[RGWUserGetEmailsRequest]{&Operation{
 	ID: "RGWUserGetEmails", Tag: "RgwUser", Method: "GET", Path: "/api/rgw/user/get_emails", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "daemon_name", In: "query", Type: String},
 	},
@@ -3266,7 +3277,8 @@ type RGWUserGetEmailsRequest struct {
 var RGWUserDelete = Op[RGWUserDeleteRequest]{&Operation{
 	ID: "RGWUserDelete", Tag: "RgwUser", Method: "DELETE", Path: "/api/rgw/user/{uid}", Version: V1_0,
 	Scope: "rgw", Permission: "delete", Component: "rgw", Status: 204,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 		{Name: "daemon_name", In: "query", Type: String},
@@ -3283,7 +3295,8 @@ type RGWUserDeleteRequest struct {
 var RGWUserGet = Op[RGWUserGetRequest]{&Operation{
 	ID: "RGWUserGet", Tag: "RgwUser", Method: "GET", Path: "/api/rgw/user/{uid}", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 		{Name: "daemon_name", In: "query", Type: String},
@@ -3302,7 +3315,8 @@ type RGWUserGetRequest struct {
 var RGWUserUpdate = Op[RGWUserUpdateRequest]{&Operation{
 	ID: "RGWUserUpdate", Tag: "RgwUser", Method: "PUT", Path: "/api/rgw/user/{uid}", Version: V1_0,
 	Scope: "rgw", Permission: "update", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 	},
@@ -3329,7 +3343,8 @@ type RGWUserUpdateRequest struct {
 var RGWUserCapabilityDelete = Op[RGWUserCapabilityDeleteRequest]{&Operation{
 	ID: "RGWUserCapabilityDelete", Tag: "RgwUser", Method: "DELETE", Path: "/api/rgw/user/{uid}/capability", Version: V1_0,
 	Scope: "rgw", Permission: "delete", Component: "rgw", Status: 204,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 		{Name: "type", In: "query", Type: String, Required: true},
@@ -3350,7 +3365,8 @@ type RGWUserCapabilityDeleteRequest struct {
 var RGWUserCapabilityCreate = Op[RGWUserCapabilityCreateRequest]{&Operation{
 	ID: "RGWUserCapabilityCreate", Tag: "RgwUser", Method: "POST", Path: "/api/rgw/user/{uid}/capability", Version: V1_0,
 	Scope: "rgw", Permission: "create", Component: "rgw", Status: 201,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 	},
@@ -3373,7 +3389,8 @@ type RGWUserCapabilityCreateRequest struct {
 var RGWUserKeyDelete = Op[RGWUserKeyDeleteRequest]{&Operation{
 	ID: "RGWUserKeyDelete", Tag: "RgwUser", Method: "DELETE", Path: "/api/rgw/user/{uid}/key", Version: V1_0,
 	Scope: "rgw", Permission: "delete", Component: "rgw", Status: 204,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 		{Name: "key_type", In: "query", Type: String, Default: "s3"},
@@ -3396,7 +3413,8 @@ type RGWUserKeyDeleteRequest struct {
 var RGWUserKeyCreate = Op[RGWUserKeyCreateRequest]{&Operation{
 	ID: "RGWUserKeyCreate", Tag: "RgwUser", Method: "POST", Path: "/api/rgw/user/{uid}/key", Version: V1_0,
 	Scope: "rgw", Permission: "create", Component: "rgw", Status: 201,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 	},
@@ -3425,7 +3443,8 @@ type RGWUserKeyCreateRequest struct {
 var RGWUserQuotaGet = Op[RGWUserQuotaGetRequest]{&Operation{
 	ID: "RGWUserQuotaGet", Tag: "RgwUser", Method: "GET", Path: "/api/rgw/user/{uid}/quota", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 		{Name: "daemon_name", In: "query", Type: String},
@@ -3442,7 +3461,8 @@ type RGWUserQuotaGetRequest struct {
 var RGWUserQuotaSet = Op[RGWUserQuotaSetRequest]{&Operation{
 	ID: "RGWUserQuotaSet", Tag: "RgwUser", Method: "PUT", Path: "/api/rgw/user/{uid}/quota", Version: V1_0,
 	Scope: "rgw", Permission: "update", Component: "rgw", Status: 200,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 	},
@@ -3469,7 +3489,8 @@ type RGWUserQuotaSetRequest struct {
 var RGWUserSubuserCreate = Op[RGWUserSubuserCreateRequest]{&Operation{
 	ID: "RGWUserSubuserCreate", Tag: "RgwUser", Method: "POST", Path: "/api/rgw/user/{uid}/subuser", Version: V1_0,
 	Scope: "rgw", Permission: "create", Component: "rgw", Status: 201,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 	},
@@ -3500,7 +3521,8 @@ type RGWUserSubuserCreateRequest struct {
 var RGWUserSubuserDelete = Op[RGWUserSubuserDeleteRequest]{&Operation{
 	ID: "RGWUserSubuserDelete", Tag: "RgwUser", Method: "DELETE", Path: "/api/rgw/user/{uid}/subuser/{subuser}", Version: V1_0,
 	Scope: "rgw", Permission: "delete", Component: "rgw", Status: 204,
-	InSpec: true,
+	InSpec:     true,
+	ScalarText: true,
 	Params: []Param{
 		{Name: "uid", In: "path", Type: String, Required: true},
 		{Name: "subuser", In: "path", Type: String, Required: true},
@@ -4086,7 +4108,8 @@ type FeedbackAPIKeyDeleteRequest struct{}
 var RGWBucketGetEncryption = Op[RGWBucketGetEncryptionRequest]{&Operation{
 	ID: "RGWBucketGetEncryption", Tag: "", Method: "GET", Path: "/api/rgw/bucket/getEncryption", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	Doc: "the bucket's default encryption (Ceph 17+ dashboards; not on 16.2.15)",
+	ScalarText: true,
+	Doc:        "the bucket's default encryption (Ceph 17+ dashboards; not on 16.2.15)",
 	Params: []Param{
 		{Name: "bucket_name", In: "query", Type: String, Required: true},
 		{Name: "daemon_name", In: "query", Type: String},
@@ -4105,7 +4128,8 @@ type RGWBucketGetEncryptionRequest struct {
 var RGWBucketGetEncryptionConfig = Op[RGWBucketGetEncryptionConfigRequest]{&Operation{
 	ID: "RGWBucketGetEncryptionConfig", Tag: "", Method: "GET", Path: "/api/rgw/bucket/getEncryptionConfig", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	Doc: "the gateway's key management settings by encryption type (Ceph 17+ dashboards; not on 16.2.15)",
+	ScalarText: true,
+	Doc:        "the gateway's key management settings by encryption type (Ceph 17+ dashboards; not on 16.2.15)",
 	Params: []Param{
 		{Name: "daemon_name", In: "query", Type: String},
 		{Name: "owner", In: "query", Type: String},
@@ -4122,7 +4146,8 @@ type RGWBucketGetEncryptionConfigRequest struct {
 var RGWBucketSetEncryptionConfig = Op[RGWBucketSetEncryptionConfigRequest]{&Operation{
 	ID: "RGWBucketSetEncryptionConfig", Tag: "", Method: "PUT", Path: "/api/rgw/bucket/setEncryptionConfig", Version: V1_0,
 	Scope: "rgw", Permission: "update", Component: "rgw", Status: 200,
-	Doc: "sets the key management settings of one encryption type (Ceph 17+ dashboards; not on 16.2.15)",
+	ScalarText: true,
+	Doc:        "sets the key management settings of one encryption type (Ceph 17+ dashboards; not on 16.2.15)",
 	Body: []Field{
 		{Name: "encryption_type", Type: String, Required: true},
 		{Name: "kms_provider", Type: String, Required: true},
@@ -4161,7 +4186,8 @@ type RGWBucketSetEncryptionConfigRequest struct {
 var RGWBucketDeleteEncryption = Op[RGWBucketDeleteEncryptionRequest]{&Operation{
 	ID: "RGWBucketDeleteEncryption", Tag: "", Method: "DELETE", Path: "/api/rgw/bucket/deleteEncryption", Version: V1_0,
 	Scope: "rgw", Permission: "delete", Component: "rgw", Status: 204,
-	Doc: "removes the bucket's default encryption (Ceph 17+ dashboards; not on 16.2.15)",
+	ScalarText: true,
+	Doc:        "removes the bucket's default encryption (Ceph 17+ dashboards; not on 16.2.15)",
 	Params: []Param{
 		{Name: "bucket_name", In: "query", Type: String, Required: true},
 		{Name: "daemon_name", In: "query", Type: String},
@@ -4180,7 +4206,8 @@ type RGWBucketDeleteEncryptionRequest struct {
 var RGWUserRoles = Op[RGWUserRolesRequest]{&Operation{
 	ID: "RGWUserRoles", Tag: "", Method: "GET", Path: "/api/rgw/user/roles", Version: V1_0,
 	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
-	Doc: "the gateway's IAM roles (Ceph 17 dashboards; not on 16.2.15)",
+	ScalarText: true,
+	Doc:        "the gateway's IAM roles (Ceph 17 dashboards; not on 16.2.15)",
 	Params: []Param{
 		{Name: "daemon_name", In: "query", Type: String},
 	},

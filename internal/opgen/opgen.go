@@ -191,7 +191,7 @@ func ordered(n *yaml.Node) [][2]string {
 }
 
 var factKeys = map[string]bool{"op": true, "scope": true, "perm": true, "public": true, "task": true, "taskwait": true,
-	"status": true, "component": true, "version": true, "kwargs": true, "extension": true, "doc": true, "tag": true,
+	"status": true, "component": true, "version": true, "kwargs": true, "scalartext": true, "extension": true, "doc": true, "tag": true,
 	"query": true, "path": true, "body": true, "meta": true}
 
 func parseFacts(b []byte) (*factsFile, error) {
@@ -266,6 +266,7 @@ type op struct {
 	id, tag, method, path, version    string
 	scope, perm, task, component, doc string
 	public, kwargs, inSpec, extension bool
+	scalarText                        bool
 	status                            int
 	taskWait                          float64
 	params                            []param
@@ -339,6 +340,8 @@ func merge(spec map[string]*specOp, ff *factsFile) ([]*op, error) {
 		}
 		o.task, o.doc = f.set["task"], f.set["doc"]
 		o.kwargs = f.set["kwargs"] == "true"
+		st, _ := f.get(ff, "scalartext")
+		o.scalarText = st == "true"
 		o.extension = f.set["extension"] == "true"
 		o.meta = f.meta
 		if len(o.meta) > 0 && o.task == "" {
@@ -681,6 +684,9 @@ func emit(ops []*op) []byte {
 		}
 		if o.kwargs {
 			w("Kwargs: true,\n")
+		}
+		if o.scalarText {
+			w("ScalarText: true,\n")
 		}
 		if o.extension {
 			w("Extension: true,\n")
