@@ -34,6 +34,7 @@ func cephfsCases() []Case {
 			Values: []string{"[]/name", "[]/snapshots", "[]/quotas"}},
 		{Name: "cephfs clients", Path: fs + "/clients", Values: []string{"status"},
 			Known: []Known{{Kind: Value, Path: "data/**", Reason: whyFSClients}}},
+		{Name: "perf_counters mds", Path: "/api/perf_counters/mds/a", Values: []string{"service", "counters/[]/name"}},
 		{Name: "cephfs mds_counters", Path: fs + "/mds_counters", Maps: []string{"", "{}"}},
 		{Name: "cephfs quota set", Method: http.MethodPut, Path: fs + "/quota",
 			Body: `{"path": "{fsdir}/a", "max_bytes": 1048576, "max_files": 10}`},

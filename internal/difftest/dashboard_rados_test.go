@@ -55,10 +55,12 @@ func TestDashboardDifferential(t *testing.T) {
 	ours := &Side{Name: "ours", Base: srv.URL, Vars: map[string]string{
 		"pool": "dt-ours-pool-" + stamp, "rule": "dt-ours-rule-" + stamp, "ecp": "dt-ours-ecp-" + stamp,
 		"opt": "osd_recovery_max_single_start", "rpool": "dt-ours-rbd-" + stamp, "fsdir": "/dt-ours-" + stamp,
+		"rgwuser": "dt-ours-rgw-" + stamp, "bucket": "dt-ours-bucket-" + stamp,
 	}}
 	theirs := &Side{Name: "dashboard", Base: strings.TrimRight(url, "/"), Vars: map[string]string{
 		"pool": "dt-dash-pool-" + stamp, "rule": "dt-dash-rule-" + stamp, "ecp": "dt-dash-ecp-" + stamp,
 		"opt": "osd_recovery_max_active", "rpool": "dt-dash-rbd-" + stamp, "fsdir": "/dt-dash-" + stamp,
+		"rgwuser": "dt-dash-rgw-" + stamp, "bucket": "dt-dash-bucket-" + stamp,
 	}}
 	if err := ours.Login(ctx, "admin", ourPassword); err != nil {
 		t.Fatal(err)
@@ -110,6 +112,9 @@ func TestDashboardDifferential(t *testing.T) {
 	if hasFileSystem(ctx, t, theirs) {
 		run("CephFS", cephfsCases())
 	}
+	if hasGateway(ctx, t, theirs) {
+		run("RGW", rgwCases())
+	}
 }
 
 // hasFileSystem reports whether the cluster has a file system (the
@@ -121,6 +126,21 @@ func hasFileSystem(ctx context.Context, t *testing.T, s *Side) bool {
 	}
 	if res.Status != http.StatusOK || len(bytes.TrimSpace(res.Body)) <= 2 {
 		t.Logf("no file system (GET /api/cephfs: %d %s): the CephFS walk is left out", res.Status, clip(res.Body))
+		return false
+	}
+	return true
+}
+
+// hasGateway reports whether the dashboard reaches a radosgw (the RGW
+// walk needs one; scripts/test-real starts it with --rgw).
+func hasGateway(ctx context.Context, t *testing.T, s *Side) bool {
+	res, err := s.Do(ctx, http.MethodGet, "/api/rgw/daemon", "1.0", "", false)
+	if err != nil {
+		t.Fatalf("GET /api/rgw/daemon: %v", err)
+	}
+	var daemons []json.RawMessage
+	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &daemons) != nil || len(daemons) == 0 {
+		t.Logf("no radosgw (GET /api/rgw/daemon: %d %s): the RGW walk is left out", res.Status, clip(res.Body))
 		return false
 	}
 	return true
@@ -173,6 +193,7 @@ func cleanup(t *testing.T, conf string, sides ...*Side) {
 		ceph("osd", "crush", "rule", "rm", v["rule"])
 		ceph("osd", "erasure-code-profile", "rm", v["ecp"])
 		ceph("config", "rm", "osd", v["opt"])
+		_ = exec.Command("radosgw-admin", "-c", conf, "user", "rm", "--uid", v["rgwuser"], "--purge-data").Run()
 	}
 	var flags []string
 	if len(sides) > 0 {

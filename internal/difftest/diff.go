@@ -96,8 +96,10 @@ func plainName(v string) bool {
 
 // Do sends one request: method, path (expanded), the versioned Accept
 // header of version ("1.0" when empty; "-" sends none), body (expanded; sent
-// as JSON when not empty) and the side's token unless noAuth.
-func (s *Side) Do(ctx context.Context, method, path, version, body string, noAuth bool) (*Response, error) {
+// as JSON when not empty) and the side's token unless noAuth. The values
+// of the variables named in path, body or names are replaced back by
+// their names in the answer.
+func (s *Side) Do(ctx context.Context, method, path, version, body string, noAuth bool, names ...string) (*Response, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(s.Expand(body))
@@ -131,7 +133,11 @@ func (s *Side) Do(ctx context.Context, method, path, version, body string, noAut
 	}
 	out := &Response{Status: rsp.StatusCode, Body: b, JSON: true, Duration: time.Since(start)}
 	if len(bytes.TrimSpace(b)) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(s.normalize(b, path, body)))
+		templates := []string{path, body}
+		for _, n := range names {
+			templates = append(templates, "{"+n+"}")
+		}
+		dec := json.NewDecoder(bytes.NewReader(s.normalize(b, templates...)))
 		if err := dec.Decode(&out.Doc); err != nil {
 			out.JSON, out.Doc = false, nil
 		}
@@ -203,6 +209,9 @@ type Case struct {
 	// AwaitTasks polls GET /api/task on each side after the request until
 	// no task is executing (for edits that may answer 202).
 	AwaitTasks bool
+	// Names are variables replaced back in the answer although the
+	// request does not name them (the owner of a bucket named in the path).
+	Names []string
 	// Capture sets side variables from the answer: name -> path of a
 	// string value (an image id each side's cluster chose), for the cases
 	// after it.
@@ -246,13 +255,13 @@ func Run(ctx context.Context, c Case, ours, theirs *Side) (*Result, error) {
 	}
 	res := &Result{}
 	var err error
-	if res.Ours, err = ours.Do(ctx, method, c.Path, c.Version, c.Body, c.NoAuth); err != nil {
+	if res.Ours, err = ours.Do(ctx, method, c.Path, c.Version, c.Body, c.NoAuth, c.Names...); err != nil {
 		return nil, err
 	}
 	if err := await(ctx, c, ours); err != nil {
 		return nil, err
 	}
-	if res.Theirs, err = theirs.Do(ctx, method, c.Path, c.Version, c.Body, c.NoAuth); err != nil {
+	if res.Theirs, err = theirs.Do(ctx, method, c.Path, c.Version, c.Body, c.NoAuth, c.Names...); err != nil {
 		return nil, err
 	}
 	if err := await(ctx, c, theirs); err != nil {
