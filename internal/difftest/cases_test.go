@@ -344,8 +344,7 @@ func rbdCases() []Case {
 var notCompared = map[string]string{
 	"GET /api/apikey":                                            "ours: the dashboard has no API keys (an extension, x-cephapi-extension)",
 	"GET /api/osd/safe_to_delete":                                "needs an orchestrator; the dashboard answers 503 without one, the dev cluster has none",
-	"GET /api/perf_counters/rgw/{service_id}":                    "no radosgw in the differential test; rados answers Unimplemented",
-	"GET /api/perf_counters/rbd-mirror/{service_id}":             "no rbd-mirror daemon",
+	"GET /api/perf_counters/rbd-mirror/{service_id}":             "rados answers Unimplemented: the manager's prometheus module labels rbd-mirror counters per image, not as the dashboard lists them",
 	"GET /api/perf_counters/tcmu-runner/{service_id}":            "no tcmu-runner daemon",
 	"GET /api/osd/{svc_id}/smart":                                "not implemented (501)",
 	"GET /api/rgw/bucket/getEncryption":                          "not on the 16.2.15 dashboard (Ceph 17+); ours only",

@@ -23,7 +23,9 @@ func rgwCases() []Case {
 	return []Case{
 		{Name: "rgw daemon list", Path: "/api/rgw/daemon",
 			Values:  []string{"[]/id", "[]/server_hostname", "[]/zonegroup_name", "[]/realm_name", "[]/default"},
-			Capture: map[string]string{"rgwd": "[]/id"}},
+			Capture: map[string]string{"rgwd": "[]/id", "rgwgid": "[]/service_map_id"}},
+		{Name: "perf_counters rgw", Path: "/api/perf_counters/rgw/{rgwgid}", Values: []string{"service", "counters/[]/name", "counters/[]/unit"}},
+		{Name: "perf_counters rgw missing", Path: "/api/perf_counters/rgw/999999999", Values: []string{"detail"}},
 		{Name: "rgw daemon get", Path: "/api/rgw/daemon/{rgwd}",
 			Values: []string{"rgw_id", "rgw_status", "server_hostname", "rgw_metadata/zone_name", "rgw_metadata/zonegroup_name",
 				"rgw_metadata/ceph_version"},

@@ -780,7 +780,8 @@ func TestPerfCountersMgrMDS(t *testing.T) {
 		{"mgr", "x", ceph.Unknown},
 		{"mds", "zz", ceph.NotFound},
 		{"mgr", "y", ceph.NotFound},
-		{"rgw", "x", ceph.Unimplemented},
+		{"rgw", "x", ceph.NotFound}, // no gateway in the service map
+		{"rbd-mirror", "x", ceph.Unimplemented},
 	} {
 		d, err := p.Daemon(ctx, tc.typ, tc.id)
 		if ceph.CodeOf(err) != tc.code {

@@ -2,6 +2,8 @@ package rados
 
 import (
 	"context"
+	"maps"
+	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -32,8 +34,10 @@ const (
 // schema` and `perf dump` commands, sent the way `ceph tell` sends them:
 // monitors through the monitor command path, OSDs and managers with their
 // librados tell calls, metadata servers through libcephfs. The gateways
-// (rgw) and rbd-mirror daemons take no commands from a client (only on
-// their admin socket), so they are Unimplemented here.
+// (rgw) take no commands from a client: their counters are read from the
+// manager's prometheus module when it is enabled (perfprom.go), else they
+// are Unimplemented. rbd-mirror daemons are Unimplemented (the module
+// labels their counters per image, not as the dashboard lists them).
 type perfCounters struct {
 	ceph.UnimplementedPerfCounters
 	r *runner
@@ -42,6 +46,9 @@ type perfCounters struct {
 	mu   sync.Mutex
 	last map[string]perfSample
 	now  func() time.Time
+	// http reads the manager's prometheus module (perfprom.go).
+	httpOnce sync.Once
+	http     *http.Client
 }
 
 type perfSample struct {
@@ -144,6 +151,8 @@ func (p *perfCounters) fetch(ctx context.Context, typ, id string) (perfSchema, p
 			return nil, nil, err
 		}
 		return p.tell(ctx, typ, id, mt.MgrCommandTarget)
+	case "rgw":
+		return p.gateway(ctx, id)
 	case "mds":
 		if p.r.mds == nil {
 			return nil, nil, errorf(ceph.Unimplemented, perfComponent, "this connection cannot send commands to a metadata server")
@@ -330,6 +339,9 @@ func (p *perfCounters) all(ctx context.Context) (map[string]map[string]ceph.Perf
 			out["mds."+name] = flatten(s, v, prioUseful)
 		}
 	}
+	if err := p.gateways(ctx, out); err != nil {
+		return nil, err
+	}
 	for _, o := range d.OSDs {
 		if o.Up != 1 {
 			continue
@@ -363,7 +375,12 @@ func (p *perfCounters) Daemon(ctx context.Context, typ, id string) (*ceph.Daemon
 	key := typ + "." + id
 	p.mu.Lock()
 	prev, hadPrev := p.last[key]
-	p.last[key] = perfSample{at: now, values: values}
+	// A sample that changed nothing is not kept: the prometheus module
+	// serves the same values until its next scrape of the reports, and a
+	// rate is over the time since the values last moved.
+	if !hadPrev || !maps.Equal(prev.values, values) {
+		p.last[key] = perfSample{at: now, values: values}
+	}
 	p.mu.Unlock()
 
 	names := make([]string, 0, len(all))

@@ -24,6 +24,7 @@ var rgwChecks = []check{
 	{"BucketOwner", checkRGWBucketOwner},
 	{"Usage", checkRGWUsage},
 	{"BadInput", checkRGWBadInput},
+	{"PerfCounters", checkRGWPerfCounters},
 }
 
 // firstGateway returns the first gateway, skipping the test when the
@@ -97,6 +98,41 @@ func checkRGWDaemons(ctx context.Context, t testing.TB, e *env) {
 	}
 	_, err = e.c.RGW.Daemons.Get(ctx, rgwName("nogw"))
 	wantErr(t, err, &ceph.Error{Code: ceph.NotFound}, "Daemons.Get(missing)")
+}
+
+// checkRGWPerfCounters: a gateway's counters by its service map id (as the
+// dashboard's gateway page asks), in All too; an unknown id is NotFound. A
+// rados client reads them from the manager's prometheus module: a cluster
+// without it skips.
+func checkRGWPerfCounters(ctx context.Context, t testing.TB, e *env) {
+	d := firstGateway(ctx, t, e)
+	if d.ServiceMapID == "" {
+		t.Fatalf("daemon %+v has no service map id", d)
+	}
+	pc, err := e.c.PerfCounters.Daemon(ctx, "rgw", d.ServiceMapID)
+	if ceph.CodeOf(err) == ceph.Unimplemented && strings.Contains(err.Error(), "prometheus module") {
+		t.Skipf("PerfCounters.Daemon(rgw): %v", err)
+	}
+	must(t, err, "PerfCounters.Daemon(rgw, %s)", d.ServiceMapID)
+	if pc.Service.Type != "rgw" || pc.Service.ID != d.ServiceMapID {
+		t.Errorf("service is %+v, want rgw %s", pc.Service, d.ServiceMapID)
+	}
+	names := map[string]bool{}
+	for _, c := range pc.Counters {
+		names[c.Name] = true
+	}
+	for _, want := range []string{"rgw.req", "rgw.get", "rgw.put", "rgw.qlen"} {
+		if !names[want] {
+			t.Errorf("rgw.%s has no counter %s (has %d)", d.ServiceMapID, want, len(names))
+		}
+	}
+	all, err := e.c.PerfCounters.All(ctx)
+	must(t, err, "PerfCounters.All")
+	if len(all["rgw."+d.ServiceMapID]) == 0 {
+		t.Errorf("All has no counters of rgw.%s", d.ServiceMapID)
+	}
+	_, err = e.c.PerfCounters.Daemon(ctx, "rgw", "999999999")
+	wantErr(t, err, ceph.ErrNotFound, "PerfCounters.Daemon(missing rgw)")
 }
 
 // checkRGWSite: placement targets, realms and the default realm.
