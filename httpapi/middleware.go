@@ -202,6 +202,28 @@ func (rw *recorder) Unwrap() http.ResponseWriter { return rw.ResponseWriter }
 // notFound answers paths outside the table: 405 with Allow when the path
 // exists for other methods, else 404.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if s.ui != nil && isUIPath(r) {
+		s.ui.serve(w, r, s.apiNotFound)
+		return
+	}
+	// A collection with a trailing slash is the collection, as the
+	// dashboard's CherryPy routes take it (its web UI asks for
+	// /api/cluster_conf/).
+	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") && (strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/ui-api/")) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = strings.TrimSuffix(p, "/")
+		r2.URL.RawPath = ""
+		if _, pat := s.mux.Handler(r2); pat != "" && pat != "/" {
+			s.mux.ServeHTTP(w, r2)
+			return
+		}
+	}
+	s.apiNotFound(w, r)
+}
+
+// apiNotFound answers a path no route has: 405 with Allow when another
+// method has one, else 404.
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
 		if m == r.Method {

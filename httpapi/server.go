@@ -44,6 +44,8 @@ type Server struct {
 	ttl           time.Duration
 	auditSink     func(context.Context, string) error
 	auditSlots    chan struct{}
+	uiDir         string
+	ui            *ui // the web UI served at "/" (WithUI); nil for none
 
 	routes  []Route
 	mux     *http.ServeMux
@@ -160,6 +162,14 @@ func New(client *cephapi.Client, opts ...Option) *Server {
 	s.tokens = tokens
 	s.secret = nil
 	s.tasks = newTaskManager(s.now, s.log)
+	if s.uiDir != "" {
+		u, err := newUI(s.uiDir)
+		if err != nil {
+			s.log.Warn("the web UI is not served", "error", err)
+		} else {
+			s.ui = u
+		}
+	}
 	bound := map[*ops.Operation]handlerFunc{}
 	for _, b := range s.bindings() {
 		if bound[b.op] != nil {
@@ -182,7 +192,11 @@ func New(client *cephapi.Client, opts ...Option) *Server {
 	}
 	s.mux.Handle("GET "+docsPath, docs)
 	s.mux.Handle("GET "+docsPath+"/", docs)
-	s.mux.HandleFunc("GET /{$}", rootRedirect)
+	if s.ui != nil {
+		s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { s.ui.serve(w, r, s.notFound) })
+	} else {
+		s.mux.HandleFunc("GET /{$}", rootRedirect)
+	}
 	s.mux.Handle("/", http.HandlerFunc(s.notFound))
 	if s.legacyBuild != nil {
 		s.legacy = s.legacyBuild(s.LegacyAuthorizer())

@@ -477,7 +477,7 @@ func TestRouteTable(t *testing.T) {
 		if !versions[rt.Version] {
 			t.Errorf("%s: unexpected version %s", key, rt.Version)
 		}
-		if rt.Public != strings.HasPrefix(rt.Path, "/api/auth") {
+		if rt.Public != publicPath(rt.Path) {
 			t.Errorf("%s: public=%v", key, rt.Public)
 		}
 		if rt.Task != "" && rt.Method == "GET" {
@@ -745,4 +745,16 @@ func TestRouteFacts(t *testing.T) {
 			t.Errorf("%s: scope %q perm %q version %s task %q; want %+v", key, rt.Scope, rt.Permission, rt.Version, rt.Task, want)
 		}
 	}
+}
+
+// publicPath: the login calls and the web UI helpers the dashboard serves
+// without a login (secure=False: languages, the login banner, JavaScript
+// error reports) need no token; nothing else.
+func publicPath(p string) bool {
+	for _, pre := range []string{"/api/auth", "/ui-api/langs", "/ui-api/login/", "/ui-api/logging/"} {
+		if strings.HasPrefix(p, pre) {
+			return true
+		}
+	}
+	return false
 }

@@ -79,7 +79,26 @@ type config struct {
 	upstreamInsecure             bool
 	logLevel                     string
 	version                      bool
+	ui                           uiFlag
 }
+
+// uiFlag is --ui: alone, the web UI at Debian's path; --ui=DIR, the one
+// in DIR; absent, none.
+type uiFlag struct{ dir string }
+
+func (f *uiFlag) String() string { return f.dir }
+func (f *uiFlag) Set(v string) error {
+	switch v {
+	case "", "true":
+		f.dir = httpapi.DebianUIDir
+	case "false":
+		f.dir = ""
+	default:
+		f.dir = v
+	}
+	return nil
+}
+func (f *uiFlag) IsBoolFlag() bool { return true }
 
 // errVersion ends run after --version printed the version.
 var errVersion = errors.New("version printed")
@@ -149,6 +168,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.upstreamInsecure, "upstream-insecure", false, "skip TLS verification of the upstream (rest transport)")
 	str(&cfg.logLevel, "", "log-level", "info", "log level: debug, info, warn, error")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	fs.Var(&cfg.ui, "ui", "serve the Ceph Dashboard's web UI at /: --ui for Debian's ceph-mgr-dashboard build ("+httpapi.DebianUIDir+"), --ui=DIR for another dist directory")
 	fs.IntVar(&cfg.procs, "procs", 0, "CPUs that run Go code at once (GOMAXPROCS; 0: all). On a small host shared with Ceph daemons, 1 gives the steadiest latency")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -161,6 +181,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
 		return nil, errors.New("--tls-cert and --tls-key go together")
+	}
+	if cfg.ui.dir != "" {
+		if err := httpapi.CheckUIDir(cfg.ui.dir); err != nil {
+			return nil, fmt.Errorf("--ui: %w", err)
+		}
 	}
 	return cfg, nil
 }
@@ -377,6 +402,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		httpapi.WithTokenTTL(cfg.tokenTTL),
 		httpapi.WithLogger(logger),
 		httpapi.WithLoopbackAnonymousReads(loopback),
+		httpapi.WithUI(cfg.ui.dir),
 		httpapi.WithLegacyBuilder(func(authorize func(*http.Request, string, string) error) http.Handler {
 			return legacy.New(client.Commands, authorize, legacyOpts...)
 		}),

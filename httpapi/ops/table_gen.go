@@ -223,6 +223,15 @@ var requestTypes = map[*Operation]reflect.Type{
 	RGWBucketSetEncryptionConfig.Operation: reflect.TypeFor[RGWBucketSetEncryptionConfigRequest](),
 	RGWBucketDeleteEncryption.Operation:    reflect.TypeFor[RGWBucketDeleteEncryptionRequest](),
 	RGWUserRoles.Operation:                 reflect.TypeFor[RGWUserRolesRequest](),
+	UILangs.Operation:                      reflect.TypeFor[UILangsRequest](),
+	UILoginBanner.Operation:                reflect.TypeFor[UILoginBannerRequest](),
+	UIJSError.Operation:                    reflect.TypeFor[UIJSErrorRequest](),
+	UIMotd.Operation:                       reflect.TypeFor[UIMotdRequest](),
+	UIStandardSettings.Operation:           reflect.TypeFor[UIStandardSettingsRequest](),
+	UIOrchestratorStatus.Operation:         reflect.TypeFor[UIOrchestratorStatusRequest](),
+	UIRBDMirroringStatus.Operation:         reflect.TypeFor[UIRBDMirroringStatusRequest](),
+	UIRGWStatus.Operation:                  reflect.TypeFor[UIRGWStatusRequest](),
+	UIScopeList.Operation:                  reflect.TypeFor[UIScopeListRequest](),
 }
 
 // All is every operation, in the order of ops.yaml.
@@ -439,6 +448,15 @@ var All = []*Operation{
 	RGWBucketSetEncryptionConfig.Operation,
 	RGWBucketDeleteEncryption.Operation,
 	RGWUserRoles.Operation,
+	UILangs.Operation,
+	UILoginBanner.Operation,
+	UIJSError.Operation,
+	UIMotd.Operation,
+	UIStandardSettings.Operation,
+	UIOrchestratorStatus.Operation,
+	UIRBDMirroringStatus.Operation,
+	UIRGWStatus.Operation,
+	UIScopeList.Operation,
 }
 
 // Login is POST /api/auth.
@@ -4217,3 +4235,105 @@ var RGWUserRoles = Op[RGWUserRolesRequest]{&Operation{
 type RGWUserRolesRequest struct {
 	DaemonName string `query:"daemon_name" json:"-"`
 }
+
+// UILangs is GET /ui-api/langs: the languages of the web UI this server serves (its --ui directory's language directories); [] without one.
+var UILangs = Op[UILangsRequest]{&Operation{
+	ID: "UILangs", Tag: "", Method: "GET", Path: "/ui-api/langs", Version: V1_0,
+	Scope: "", Permission: "read", Component: "ui", Status: 200,
+	Public: true,
+	Doc:    "the languages of the web UI this server serves (its --ui directory's language directories); [] without one",
+}}
+
+// UILangsRequest is the request of UILangs.
+type UILangsRequest struct{}
+
+// UILoginBanner is GET /ui-api/login/custom_banner: the login page's banner: null (this server keeps none; the dashboard's is set with ceph dashboard set-login-banner).
+var UILoginBanner = Op[UILoginBannerRequest]{&Operation{
+	ID: "UILoginBanner", Tag: "", Method: "GET", Path: "/ui-api/login/custom_banner", Version: V1_0,
+	Scope: "", Permission: "read", Component: "ui", Status: 200,
+	Public: true,
+	Doc:    "the login page's banner: null (this server keeps none; the dashboard's is set with ceph dashboard set-login-banner)",
+}}
+
+// UILoginBannerRequest is the request of UILoginBanner.
+type UILoginBannerRequest struct{}
+
+// UIJSError is POST /ui-api/logging/js-error: the web UI reports a JavaScript error; the server logs it (at warn, without the query string of the URL) and answers null.
+var UIJSError = Op[UIJSErrorRequest]{&Operation{
+	ID: "UIJSError", Tag: "", Method: "POST", Path: "/ui-api/logging/js-error", Version: V1_0,
+	Scope: "", Permission: "create", Component: "ui", Status: 200,
+	Public: true,
+	Doc:    "the web UI reports a JavaScript error; the server logs it (at warn, without the query string of the URL) and answers null",
+	Body: []Field{
+		{Name: "url", Type: String, Required: true},
+		{Name: "message", Type: String, Required: true},
+		{Name: "stack", Type: String},
+	},
+}}
+
+// UIJSErrorRequest is the request of UIJSError.
+type UIJSErrorRequest struct {
+	URL     string  `json:"url"`
+	Message string  `json:"message"`
+	Stack   *string `json:"stack,omitempty"`
+}
+
+// UIMotd is GET /ui-api/motd: the message of the day: null (this server keeps none; the dashboard's is set with ceph dashboard motd set).
+var UIMotd = Op[UIMotdRequest]{&Operation{
+	ID: "UIMotd", Tag: "", Method: "GET", Path: "/ui-api/motd", Version: V1_0,
+	Scope: "", Permission: "read", Component: "ui", Status: 200,
+	Doc: "the message of the day: null (this server keeps none; the dashboard's is set with ceph dashboard motd set)",
+}}
+
+// UIMotdRequest is the request of UIMotd.
+type UIMotdRequest struct{}
+
+// UIStandardSettings is GET /ui-api/standard_settings: the password expiry and policy settings the web UI needs before a user may read /api/settings.
+var UIStandardSettings = Op[UIStandardSettingsRequest]{&Operation{
+	ID: "UIStandardSettings", Tag: "", Method: "GET", Path: "/ui-api/standard_settings", Version: V1_0,
+	Scope: "", Permission: "read", Component: "settings", Status: 200,
+	Doc: "the password expiry and policy settings the web UI needs before a user may read /api/settings",
+}}
+
+// UIStandardSettingsRequest is the request of UIStandardSettings.
+type UIStandardSettingsRequest struct{}
+
+// UIOrchestratorStatus is GET /ui-api/orchestrator/status: whether an orchestrator can be driven through this server: never (host and service changes are made with cephadm or Rook themselves), so the web UI shows its own "orchestrator not available" state.
+var UIOrchestratorStatus = Op[UIOrchestratorStatusRequest]{&Operation{
+	ID: "UIOrchestratorStatus", Tag: "", Method: "GET", Path: "/ui-api/orchestrator/status", Version: V1_0,
+	Scope: "", Permission: "read", Component: "orchestrator", Status: 200,
+	Doc: "whether an orchestrator can be driven through this server: never (host and service changes are made with cephadm or Rook themselves), so the web UI shows its own \"orchestrator not available\" state",
+}}
+
+// UIOrchestratorStatusRequest is the request of UIOrchestratorStatus.
+type UIOrchestratorStatusRequest struct{}
+
+// UIRBDMirroringStatus is GET /ui-api/block/mirroring/status: whether RBD mirroring can be configured from the web UI: available, as the dashboard answers without an orchestrator.
+var UIRBDMirroringStatus = Op[UIRBDMirroringStatusRequest]{&Operation{
+	ID: "UIRBDMirroringStatus", Tag: "", Method: "GET", Path: "/ui-api/block/mirroring/status", Version: V1_0,
+	Scope: "rbd-mirroring", Permission: "read", Component: "rbd", Status: 200,
+	Doc: "whether RBD mirroring can be configured from the web UI: available, as the dashboard answers without an orchestrator",
+}}
+
+// UIRBDMirroringStatusRequest is the request of UIRBDMirroringStatus.
+type UIRBDMirroringStatusRequest struct{}
+
+// UIRGWStatus is GET /ui-api/rgw/status: whether the Object Gateway pages work: the gateway's admin API answers with the system user's keys; else the reason.
+var UIRGWStatus = Op[UIRGWStatusRequest]{&Operation{
+	ID: "UIRGWStatus", Tag: "", Method: "GET", Path: "/ui-api/rgw/status", Version: V1_0,
+	Scope: "rgw", Permission: "read", Component: "rgw", Status: 200,
+	Doc: "whether the Object Gateway pages work: the gateway's admin API answers with the system user's keys; else the reason",
+}}
+
+// UIRGWStatusRequest is the request of UIRGWStatus.
+type UIRGWStatusRequest struct{}
+
+// UIScopeList is GET /ui-api/scope: the security scopes a role can grant.
+var UIScopeList = Op[UIScopeListRequest]{&Operation{
+	ID: "UIScopeList", Tag: "", Method: "GET", Path: "/ui-api/scope", Version: V1_0,
+	Scope: "user", Permission: "read", Component: "role", Status: 200,
+	Doc: "the security scopes a role can grant",
+}}
+
+// UIScopeListRequest is the request of UIScopeList.
+type UIScopeListRequest struct{}

@@ -30,6 +30,7 @@ func rgwCases() []Case {
 			Values: []string{"rgw_id", "rgw_status", "server_hostname", "rgw_metadata/zone_name", "rgw_metadata/zonegroup_name",
 				"rgw_metadata/ceph_version"},
 			Maps: []string{"rgw_metadata"}},
+		{Name: "ui rgw status", Path: "/ui-api/rgw/status", Values: []string{"available", "message"}},
 		{Name: "rgw daemon get missing", Path: "/api/rgw/daemon/no-such-daemon", Values: []string{"rgw_id", "rgw_status"}},
 		{Name: "rgw site placement", Path: "/api/rgw/site?query=placement-targets", Values: []string{"zonegroup", "placement_targets"}},
 		{Name: "rgw site realms", Path: "/api/rgw/site?query=realms", Values: []string{""}},

@@ -41,9 +41,19 @@ func (c *cluster) monStatusLocked() ceph.MonStatus {
 // Status reports the model's one monitor, "a", always in quorum.
 func (s monitorsService) Status(ctx context.Context) (*ceph.MonitorReport, error) {
 	return view(s.backend, ctx, "Monitors.Status", nil, func(c *cluster) (*ceph.MonitorReport, error) {
+		// the session count as the dashboard shows it: the recent samples
+		// of mon.num_sessions ([time, value] pairs; the model has one, now)
+		st := c.monStatusLocked()
+		info := c.monInfo()
+		for _, d := range monCounters {
+			if d.name == "mon.num_sessions" {
+				info.Stats = map[string]any{"num_sessions": []any{[]any{float64(c.now().UnixNano()) / 1e9, d.value(c, nil, 0)}}}
+			}
+		}
+		st.MonMap.Mons = []ceph.MonInfo{info}
 		return &ceph.MonitorReport{
-			MonStatus: c.monStatusLocked(),
-			InQuorum:  []ceph.MonInfo{c.monInfo()},
+			MonStatus: st,
+			InQuorum:  []ceph.MonInfo{info},
 			OutQuorum: []ceph.MonInfo{},
 		}, nil
 	})

@@ -11,7 +11,7 @@ import (
 func newServices(r *runner, schema *schemaCache) *cephapi.Client {
 	return &cephapi.Client{
 		Health:              health{r: r},
-		Monitors:            monitors{r: r},
+		Monitors:            monitors{r: r, sessions: &sessionHistory{}},
 		Pools:               pools{r: r},
 		CrushRules:          crushRules{r: r},
 		ErasureCodeProfiles: ecProfiles{r: r},

@@ -1,0 +1,143 @@
+package httpapi
+
+import (
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/cephapi/cephapi/auth"
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/httpapi/ops"
+)
+
+// uiBindings are the web UI's helpers (the dashboard's @UIRouter
+// controllers) and the /api calls its pages make on every visit, answered
+// as the dashboard answers them when the piece behind them (an
+// orchestrator, Alertmanager, Grafana, a feature toggle) is not there.
+func (s *Server) uiBindings() []binding {
+	c := s.client
+	return []binding{
+		// GET /ui-api/langs
+		bind(ops.UILangs, func(_ *call, _ *ops.UILangsRequest) (any, error) { return s.uiLangs() }),
+		// GET /ui-api/login/custom_banner
+		bind(ops.UILoginBanner, func(_ *call, _ *ops.UILoginBannerRequest) (any, error) { return nil, nil }),
+		// POST /ui-api/logging/js-error
+		bind(ops.UIJSError, func(cl *call, r *ops.UIJSErrorRequest) (any, error) {
+			where := r.URL
+			if u, err := url.Parse(r.URL); err == nil {
+				u.RawQuery, u.User = "", nil
+				where = u.String()
+			}
+			s.log.Warn("web UI error", "url", clipText(where, 300), "message", clipText(r.Message, 1000))
+			return nil, nil
+		}),
+		// GET /ui-api/motd
+		bind(ops.UIMotd, func(_ *call, _ *ops.UIMotdRequest) (any, error) { return nil, nil }),
+		// GET /ui-api/standard_settings
+		bind(ops.UIStandardSettings, func(cl *call, _ *ops.UIStandardSettingsRequest) (any, error) {
+			return withManager(s, func(m auth.Manager) (any, error) {
+				list, err := m.Settings(cl.ctx(), standardSettings)
+				if err != nil {
+					return nil, err
+				}
+				out := make(map[string]any, len(list))
+				for _, st := range list {
+					out[strings.ToLower(st.Name)] = st.Value
+				}
+				return out, nil
+			})
+		}),
+		// GET /ui-api/orchestrator/status
+		bind(ops.UIOrchestratorStatus, func(_ *call, _ *ops.UIOrchestratorStatusRequest) (any, error) {
+			return map[string]any{"available": false, "features": map[string]any{},
+				"message": "Orchestrator is unavailable: this server drives no orchestrator (host and service changes are made with cephadm or Rook)"}, nil
+		}),
+		// GET /ui-api/block/mirroring/status
+		bind(ops.UIRBDMirroringStatus, func(_ *call, _ *ops.UIRBDMirroringStatusRequest) (any, error) {
+			return map[string]any{"available": true, "message": nil}, nil
+		}),
+		// GET /ui-api/rgw/status
+		bind(ops.UIRGWStatus, func(cl *call, _ *ops.UIRGWStatusRequest) (any, error) {
+			status := map[string]any{"available": false, "message": nil}
+			ds, err := c.RGW.Daemons.List(cl.ctx())
+			if err == nil && len(ds) == 0 {
+				err = ceph.Errorf(ceph.Unavailable, "rgw", "No RGW service is running.")
+			}
+			if err == nil {
+				// the admin API with the system user's keys
+				_, err = c.RGW.Users.List(cl.ctx(), "")
+			}
+			if err != nil {
+				var ce *ceph.Error
+				if errors.As(err, &ce) && ce.Detail != "" {
+					status["message"] = ce.Detail
+				} else {
+					status["message"] = err.Error()
+				}
+				return status, nil
+			}
+			status["available"] = true
+			return status, nil
+		}),
+		// GET /ui-api/scope
+		bind(ops.UIScopeList, func(_ *call, _ *ops.UIScopeListRequest) (any, error) {
+			out := make([]string, len(auth.Scopes))
+			for i, sc := range auth.Scopes {
+				out[i] = string(sc)
+			}
+			slices.Sort(out)
+			return out, nil
+		}),
+
+		// GET /api/feature_toggles
+		bind(ops.FeatureToggles, func(_ *call, _ *ops.FeatureTogglesRequest) (any, error) {
+			// The features this server serves; the web UI hides the others.
+			return map[string]bool{"rbd": true, "mirroring": true, "iscsi": false, "cephfs": true, "rgw": true, "nfs": false}, nil
+		}),
+		// GET /api/prometheus/notifications
+		bind(ops.PrometheusNotifications, func(_ *call, _ *ops.PrometheusNotificationsRequest) (any, error) {
+			// alerts reach the dashboard through its receiver, which this
+			// server does not have: there are none
+			return []any{}, nil
+		}),
+		// GET /api/grafana/url
+		bind(ops.GrafanaURL, func(cl *call, _ *ops.GrafanaURLRequest) (any, error) {
+			return withManager(s, func(m auth.Manager) (any, error) {
+				list, err := m.Settings(cl.ctx(), []string{"GRAFANA_API_URL", "GRAFANA_FRONTEND_API_URL"})
+				if err != nil {
+					return nil, err
+				}
+				v := map[string]string{}
+				for _, st := range list {
+					v[st.Name], _ = st.Value.(string)
+				}
+				api, front := v["GRAFANA_API_URL"], v["GRAFANA_FRONTEND_API_URL"]
+				inst := ""
+				if !(front != "" && api == "") {
+					inst = front
+					if inst == "" {
+						inst = api
+					}
+				}
+				return map[string]string{"instance": strings.TrimRight(inst, "/")}, nil
+			})
+		}),
+	}
+}
+
+// standardSettings are the settings GET /ui-api/standard_settings shows,
+// in the dashboard's order.
+var standardSettings = []string{
+	"USER_PWD_EXPIRATION_SPAN", "USER_PWD_EXPIRATION_WARNING_1", "USER_PWD_EXPIRATION_WARNING_2",
+	auth.SettingPwdPolicyEnabled, auth.SettingPwdMinLength, auth.SettingPwdCheckLength, auth.SettingPwdCheckOldPwd,
+	auth.SettingPwdCheckUsername, auth.SettingPwdCheckExclusion, auth.SettingPwdCheckRepetitive,
+	auth.SettingPwdCheckSequential, auth.SettingPwdCheckComplexity,
+}
+
+func clipText(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}
