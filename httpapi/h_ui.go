@@ -26,7 +26,9 @@ func (s *Server) uiBindings() []binding {
 		bind(ops.UIJSError, func(cl *call, r *ops.UIJSErrorRequest) (any, error) {
 			where := r.URL
 			if u, err := url.Parse(r.URL); err == nil {
+				// no query strings (a token may be in one), also not in the fragment's route
 				u.RawQuery, u.User = "", nil
+				u.Fragment, _, _ = strings.Cut(u.Fragment, "?")
 				where = u.String()
 			}
 			s.log.Warn("web UI error", "url", clipText(where, 300), "message", clipText(r.Message, 1000))
