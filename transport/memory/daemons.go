@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -23,6 +24,13 @@ func (c *cluster) monInfo() ceph.MonInfo {
 		}}}
 }
 
+// pacificMonFeatures are a Pacific quorum's features as mon_status shows
+// them: the feature bits and release names every 16.2 monitor has.
+var pacificMonFeatures = json.RawMessage(`{"required_con":"2449958747317026820",` +
+	`"required_mon":["kraken","luminous","mimic","osdmap-prune","nautilus","octopus","pacific","elector-pinging"],` +
+	`"quorum_con":"4540138314316775423",` +
+	`"quorum_mon":["kraken","luminous","mimic","osdmap-prune","nautilus","octopus","pacific","elector-pinging"]}`)
+
 func (c *cluster) monStatusLocked() ceph.MonStatus {
 	created := c.created.UTC().Format("2006-01-02T15:04:05.000000Z")
 	age := int64(c.now().Sub(c.created).Seconds())
@@ -31,6 +39,7 @@ func (c *cluster) monStatusLocked() ceph.MonStatus {
 	}
 	return ceph.MonStatus{
 		Name: "a", Rank: 0, State: "leader", ElectionEpoch: 3, Quorum: []int{0}, QuorumAge: age,
+		MonStatusDetail: ceph.MonStatusDetail{Features: pacificMonFeatures, OutsideQuorum: json.RawMessage("[]")},
 		MonMap: ceph.MonMap{
 			Epoch: 1, FSID: c.fsid, Modified: created, Created: created,
 			MinMonRelease: 16, MinMonReleaseName: "pacific", Mons: []ceph.MonInfo{c.monInfo()},
