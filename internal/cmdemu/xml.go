@@ -14,6 +14,7 @@ var xmlRoots = map[string]string{
 	"health": "health", "osd tree": "tree", "osd ls": "osds", "mon stat": "mon_stat",
 	"osd stat": "osdmap", "osd dump": "osdmap", "mon dump": "monmap", "quorum_status": "quorum_status",
 	"status": "status", "df": "stats", "pg stat": "pg_summary", "osd pool ls": "pools",
+	"osd df": "osd_utilization",
 }
 
 // jsonToXML renders a JSON output as XML the way Ceph's XMLFormatter lays
