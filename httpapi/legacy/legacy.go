@@ -66,7 +66,7 @@ type handler struct {
 // New returns the legacy API handler over cmd. A nil authorize allows
 // everything (for tests).
 func New(cmd ceph.Commander, authorize Authorizer, opts ...Option) http.Handler {
-	h := &handler{cmd: cmd, authorize: authorize, base: "/api/v0.1", sigs: cmdemu.Commands()}
+	h := &handler{cmd: cmd, authorize: authorize, base: "/api/v0.1", sigs: withCompatSigs(cmdemu.Commands())}
 	for _, o := range opts {
 		o(h)
 	}
@@ -224,6 +224,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	res, err := h.cmd.Command(r.Context(), ceph.Command{Prefix: prefix, Args: args, Format: format})
 	if err != nil {
 		ce := ceph.AsError(err)
+		if h.serveCompat(w, r, format, prefix, ce) {
+			return
+		}
 		status := http.StatusBadRequest
 		switch ce.Code {
 		case ceph.Unavailable, ceph.DeadlineExceeded, ceph.Canceled, ceph.Internal, ceph.Unknown, ceph.Unauthenticated, ceph.PermissionDenied:
@@ -240,8 +243,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if status == "" {
 		status = "OK"
 	}
+	out := res.Output
+	if strings.HasPrefix(format, "json") {
+		out = h.newCompat(r.Context()).augment(prefix, args, out)
+	}
 	w.Header().Set("X-Ceph-Status", headerSafe(res.Status))
-	h.respond(w, r, format, res.Output, status, http.StatusOK)
+	h.respond(w, r, format, out, status, http.StatusOK)
 }
 
 // headerSafe drops characters a header value cannot carry.

@@ -104,3 +104,10 @@ func xmlValue(dec *json.Decoder, b *bytes.Buffer, name string, depth int, pretty
 	b.WriteString("</" + name + ">")
 	return nil
 }
+
+// JSONToXML renders a command's JSON output as XML the way the emulator
+// renders its own commands' (see jsonToXML): for outputs made outside the
+// emulator, such as the legacy API's synthesised mon_status.
+func JSONToXML(prefix string, in []byte, pretty bool) ([]byte, error) {
+	return jsonToXML(prefix, in, pretty)
+}
