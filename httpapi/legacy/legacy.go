@@ -11,7 +11,11 @@
 //     <status>OK</status></response>;
 //   - a failed command answers 400 with "Error: <message> (<errno>)";
 //   - "?help" on a command describes it; the base path, "?help" alone, or
-//     an unknown path list the commands.
+//     a partial path ("/osd", "/osd/pool") list the commands (with
+//     WithPassthrough, the cluster's own, from get_command_descriptions);
+//   - for clients written against Jewel/Luminous, the JSON of health and
+//     status gains those releases' fields, and mon_status, which Ceph 16
+//     removed, is answered from quorum_status (see compat.go).
 //
 // The handler expects the base path already stripped (it is mounted with
 // http.StripPrefix("/api/v0.1", h)).
@@ -61,6 +65,7 @@ type handler struct {
 	passthrough bool
 	base        string
 	sigs        []cmdemu.Signature
+	desc        descCache
 }
 
 // New returns the legacy API handler over cmd. A nil authorize allows
@@ -165,13 +170,22 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	_, wantHelp := query["help"]
 	if prefix == "" {
-		h.helpList(w, r, format, "", http.StatusOK)
+		h.helpList(w, r, format, "", http.StatusOK, h.listedSigs(r.Context()))
 		return
 	}
 	sig, known := h.lookup(prefix)
+	if !known && h.passthrough {
+		// A partial path lists the commands under it, as the legacy server
+		// did (with 400: it is no endpoint), from the cluster's own
+		// descriptions when the Commander has them.
+		if sigs := h.listedSigs(r.Context()); isPartial(sigs, prefix) {
+			h.helpList(w, r, format, prefix, http.StatusBadRequest, sigs)
+			return
+		}
+	}
 	if !known && !h.passthrough {
 		if h.hasCommandsUnder(prefix) {
-			h.helpList(w, r, format, prefix, http.StatusBadRequest)
+			h.helpList(w, r, format, prefix, http.StatusBadRequest, h.sigs)
 			return
 		}
 		h.respond(w, r, format, nil, "Invalid endpoint "+h.base+path, http.StatusBadRequest)
@@ -415,9 +429,9 @@ type helpEntry struct {
 
 // helpList answers with the commands whose prefix starts with prefix: an
 // HTML table as the old API, or JSON/XML when asked for.
-func (h *handler) helpList(w http.ResponseWriter, r *http.Request, format, prefix string, status int) {
+func (h *handler) helpList(w http.ResponseWriter, r *http.Request, format, prefix string, status int, sigs []cmdemu.Signature) {
 	var entries []helpEntry
-	for _, s := range h.sigs {
+	for _, s := range sigs {
 		if !strings.HasPrefix(s.Prefix, prefix) {
 			continue
 		}
