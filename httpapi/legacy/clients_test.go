@@ -409,6 +409,9 @@ func replayPython(t *testing.T, h http.Handler, onMemory bool, skip map[string]s
 			if why, ok := skip[m.method]; ok {
 				t.Skip(why)
 			}
+			// The body type the caller asks for, and client.py's default
+			// (text/plain; a command may print nothing then, such as
+			// config-key exists, whose answer is its status line).
 			for _, body := range []string{m.body, "text"} {
 				r := httptest.NewRequest("GET", "/api/v0.1/"+m.path, nil)
 				r.Header.Set("Accept", pyContentTypes[body])
@@ -417,7 +420,7 @@ func replayPython(t *testing.T, h http.Handler, onMemory bool, skip map[string]s
 				w := httptest.NewRecorder()
 				h.ServeHTTP(w, r)
 				if onMemory && !m.memory {
-					if w.Code != 400 || !strings.Contains(w.Body.String(), "Invalid endpoint") {
+					if b := w.Body.String(); w.Code != 400 || !strings.Contains(b, "Invalid endpoint") && !strings.Contains(b, "command not known") {
 						t.Errorf("%s (%s) on memory: %d %q; want it refused as not emulated (or mark it memory: true)", m.method, body, w.Code, w.Body.String())
 					}
 					continue
@@ -440,7 +443,7 @@ func replayPython(t *testing.T, h http.Handler, onMemory bool, skip map[string]s
 					if !strings.Contains(w.Body.String(), "<response>") || !strings.Contains(w.Body.String(), "<status>") {
 						t.Errorf("%s: not the wrapped XML: %q", m.method, w.Body.String())
 					}
-				case "binary", "text":
+				case "binary":
 					if w.Body.Len() == 0 {
 						t.Errorf("%s (%s): empty body", m.method, body)
 					}

@@ -45,6 +45,9 @@ package legacy
 //     quorum it leads), monmap, and feature_map from `features` when the
 //     Commander has it. required_con, extra_probe_peers and sync_provider
 //     have no Ceph 16 source and are left out.
+//   - mds dump (obsolete since Mimic): answered, when the cluster refuses
+//     it, from fs dump: the MDS map of the file system legacy clients
+//     mount (default_fscid), as Luminous printed it.
 
 import (
 	"bytes"
@@ -52,6 +55,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -63,6 +67,7 @@ import (
 // itself when the cluster no longer knows them.
 var compatSigs = []cmdemu.Signature{
 	{Prefix: "mon_status", Help: "report status of monitors", Module: "mon"},
+	{Prefix: "mds dump", Params: []cmdemu.Param{{Name: "epoch", Type: cmdemu.CephInt}}, Help: "dump legacy MDS cluster info, optionally from epoch", Module: "mds"},
 }
 
 // compat holds the extra reads of one request, each done at most once.
@@ -356,33 +361,115 @@ func (c *compat) monStatus() ([]byte, bool) {
 	return b, err == nil
 }
 
+// mdsDump answers mds dump (obsolete since Mimic) from fs dump: the
+// MDS map of the file system legacy clients mount (default_fscid), as
+// Luminous printed it (JSON: the MDS map; plain: its section of fs dump),
+// with Luminous's status line. False when there is no such file system.
+func (c *compat) mdsDump(args map[string]any, format string) ([]byte, string, bool) {
+	var fsArgs map[string]any
+	if e, ok := args["epoch"]; ok {
+		fsArgs = map[string]any{"epoch": e}
+	}
+	d := c.read("fs dump", fsArgs)
+	if d == nil {
+		return nil, "", false
+	}
+	var epoch, fscid int
+	var filesystems []struct {
+		ID     int             `json:"id"`
+		MDSMap json.RawMessage `json:"mdsmap"`
+	}
+	if !d.get("epoch", &epoch) || !d.get("default_fscid", &fscid) || !d.get("filesystems", &filesystems) {
+		return nil, "", false
+	}
+	status := "dumped fsmap epoch " + strconv.Itoa(epoch)
+	for _, fs := range filesystems {
+		if fs.ID != fscid {
+			continue
+		}
+		if format != "" {
+			return fs.MDSMap, status, true
+		}
+		res, err := c.h.cmd.Command(c.ctx, ceph.Command{Prefix: "fs dump", Args: fsArgs})
+		if err != nil {
+			return nil, "", false
+		}
+		if sec, ok := fsSection(string(res.Output), fscid); ok {
+			return []byte(sec), status, true
+		}
+		return nil, "", false
+	}
+	return nil, "", false
+}
+
+// fsSection cuts one file system's section ("Filesystem 'name' (id)" up
+// to the next blank line) out of fs dump's plain text.
+func fsSection(text string, fscid int) (string, bool) {
+	lines := strings.SplitAfter(text, "\n")
+	suffix := " (" + strconv.Itoa(fscid) + ")\n"
+	for i, l := range lines {
+		if !strings.HasPrefix(l, "Filesystem '") || !strings.HasSuffix(l, suffix) {
+			continue
+		}
+		var b strings.Builder
+		for _, m := range lines[i+1:] {
+			if strings.TrimSpace(m) == "" {
+				break
+			}
+			b.WriteString(m)
+		}
+		return b.String(), b.Len() > 0
+	}
+	return "", false
+}
+
 // serveCompat answers a command the cluster refused as unknown (EINVAL)
-// when the layer can stand in for it; false when it cannot.
-func (h *handler) serveCompat(w http.ResponseWriter, r *http.Request, format, prefix string, cerr *ceph.Error) bool {
-	if prefix != "mon_status" || errnoOf(cerr) != int(syscall.EINVAL) {
+// or obsolete (EOPNOTSUPP) when the layer can stand in for it; false when
+// it cannot (the cluster's error is answered then).
+func (h *handler) serveCompat(w http.ResponseWriter, r *http.Request, format, prefix string, args map[string]any, cerr *ceph.Error) bool {
+	if en := errnoOf(cerr); en != int(syscall.EINVAL) && en != int(syscall.EOPNOTSUPP) {
 		return false
 	}
-	out, ok := h.newCompat(r.Context()).monStatus()
-	if !ok {
+	c := h.newCompat(r.Context())
+	var out []byte
+	var status string
+	root := prefix
+	switch prefix {
+	case "mon_status":
+		b, ok := c.monStatus()
+		if !ok {
+			return false
+		}
+		out, status = b, ""
+		if format == "" {
+			// The monitor printed mon_status as pretty JSON when no
+			// format was asked for.
+			var buf bytes.Buffer
+			if json.Indent(&buf, out, "", "    ") == nil {
+				out = append(buf.Bytes(), '\n')
+			}
+		}
+	case "mds dump":
+		b, st, ok := c.mdsDump(args, format)
+		if !ok {
+			return false
+		}
+		out, status, root = b, st, "mdsmap"
+	default:
 		return false
 	}
-	switch {
-	case strings.HasPrefix(format, "xml"):
-		x, err := cmdemu.JSONToXML(prefix, out, strings.HasSuffix(format, "-pretty"))
+	if strings.HasPrefix(format, "xml") {
+		x, err := cmdemu.JSONToXML(root, out, strings.HasSuffix(format, "-pretty"))
 		if err != nil {
 			return false
 		}
 		out = x
-	case format == "":
-		// The monitor printed mon_status as pretty JSON when no format
-		// was asked for.
-		var b bytes.Buffer
-		if json.Indent(&b, out, "", "    ") == nil {
-			out = append(b.Bytes(), '\n')
-		}
 	}
-	w.Header().Set("X-Ceph-Status", "")
-	h.respond(w, r, format, out, "OK", http.StatusOK)
+	w.Header().Set("X-Ceph-Status", headerSafe(status))
+	if status == "" {
+		status = "OK"
+	}
+	h.respond(w, r, format, out, status, http.StatusOK)
 	return true
 }
 

@@ -3,6 +3,8 @@ package legacy
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,6 +163,107 @@ func parseDescriptions(b []byte) ([]cmdemu.Signature, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Prefix < out[j].Prefix })
 	return out, nil
+}
+
+// clusterSig returns, with passthrough, the cluster's signature of a
+// command the handler does not know, to type its arguments as the legacy
+// server did (ceph_argparse validated them against the descriptions): the
+// first one that has every parameter the query gives.
+func (h *handler) clusterSig(ctx context.Context, prefix string, known bool, q url.Values) (cmdemu.Signature, bool) {
+	if known || !h.passthrough {
+		return cmdemu.Signature{}, false
+	}
+	for _, s := range h.clusterSigs(ctx) {
+		if s.Prefix != prefix {
+			continue
+		}
+		all := true
+		for k := range q {
+			found := k == "help"
+			for _, p := range s.Params {
+				found = found || p.Name == k
+			}
+			all = all && found
+		}
+		if all {
+			return s, true
+		}
+	}
+	return cmdemu.Signature{}, false
+}
+
+// typeArgs turns query parameters into arguments typed by a cluster
+// signature: integers, floats and booleans as JSON numbers and booleans,
+// an OSD name ("0" or "osd.0") as its id, lists for parameters that take
+// several values, strings otherwise. Required parameters are left for the
+// cluster to check.
+func typeArgs(sig cmdemu.Signature, q url.Values) (map[string]any, error) {
+	args := map[string]any{}
+	for k, vals := range q {
+		if k == "help" {
+			continue
+		}
+		var p cmdemu.Param
+		for _, x := range sig.Params {
+			if x.Name == k {
+				p = x
+			}
+		}
+		if !p.List && len(vals) > 1 {
+			return nil, fmt.Errorf("parameter %q takes one value, got %d", k, len(vals))
+		}
+		var typed []any
+		for _, v := range vals {
+			x, err := typeValue(p.Type, k, v)
+			if err != nil {
+				return nil, err
+			}
+			typed = append(typed, x)
+		}
+		switch {
+		case !p.List:
+			args[k] = typed[0]
+		case p.Type == cmdemu.CephString || p.Type == cmdemu.CephChoices || p.Type == "":
+			args[k] = append([]string(nil), vals...)
+		default:
+			args[k] = typed
+		}
+	}
+	return args, nil
+}
+
+// typeValue converts one argument value to its Ceph type's JSON form.
+func typeValue(t cmdemu.ParamType, k, v string) (any, error) {
+	switch t {
+	case cmdemu.CephInt:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: expected an integer, got %q", k, v)
+		}
+		return n, nil
+	case cmdemu.CephFloat:
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: expected a number, got %q", k, v)
+		}
+		return f, nil
+	case cmdemu.CephBool:
+		if v == "" {
+			return true, nil
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: expected true or false, got %q", k, v)
+		}
+		return b, nil
+	case cmdemu.CephOsdName:
+		n, err := strconv.Atoi(strings.TrimPrefix(v, "osd."))
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("%s: invalid osd id value %q", k, v)
+		}
+		return n, nil
+	}
+	return v, nil
 }
 
 // isPartial reports whether prefix is no command of sigs but the start of

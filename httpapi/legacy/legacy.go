@@ -230,7 +230,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	args, err := buildArgs(sig, query, known)
+	var args map[string]any
+	if cs, ok := h.clusterSig(r.Context(), prefix, known, query); ok {
+		args, err = typeArgs(cs, query)
+	} else {
+		args, err = buildArgs(sig, query, known)
+	}
 	if err != nil {
 		h.respond(w, r, format, nil, "Error: "+err.Error()+" (-22)", http.StatusBadRequest)
 		return
@@ -238,7 +243,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	res, err := h.cmd.Command(r.Context(), ceph.Command{Prefix: prefix, Args: args, Format: format})
 	if err != nil {
 		ce := ceph.AsError(err)
-		if h.serveCompat(w, r, format, prefix, ce) {
+		if h.serveCompat(w, r, format, prefix, args, ce) {
 			return
 		}
 		status := http.StatusBadRequest

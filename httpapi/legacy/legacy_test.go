@@ -274,6 +274,8 @@ const descriptions = `{
 "cmd002":{"sig":["osd","pool","get",{"name":"pool","type":"CephPoolname"},{"name":"var","type":"CephChoices","strings":"size|min_size"}],"help":"get pool parameter <var>","module":"osd","perm":"r","flags":0},
 "cmd003":{"sig":["osd","out",{"name":"ids","type":"CephString","n":"N"}],"help":"set osd(s) out","module":"osd","perm":"rw","flags":0},
 "cmd004":{"sig":["osd","hidden-thing"],"help":"hidden","module":"osd","perm":"r","flags":32},
+"cmd006":{"sig":["osd","find",{"name":"id","type":"CephOsdName"}],"help":"find osd <id> in the CRUSH map","module":"osd","perm":"r","flags":0},
+"cmd007":{"sig":["osd","ls-tree",{"name":"epoch","type":"CephInt","req":"false"},{"name":"name","type":"CephString"}],"help":"show OSD ids under bucket","module":"osd","perm":"r","flags":0},
 "cmd005":{"sig":["health",{"name":"detail","type":"CephChoices","strings":"detail","req":false}],"help":"show cluster health","module":"mon","perm":"r","flags":0}
 }`
 
@@ -314,6 +316,23 @@ func TestPassthroughPrefixes(t *testing.T) {
 	// A full command still passes through; the descriptions are asked once.
 	if w := do(t, h, "GET", "/osd/tree.json", nil); w.Code != 200 {
 		t.Errorf("osd/tree: %d %q", w.Code, w.Body.String())
+	}
+	// Arguments are typed by the cluster's signature, as ceph_argparse did.
+	for target, want := range map[string]map[string]any{
+		"/osd/find?id=osd.3":              {"id": 3},
+		"/osd/ls-tree?name=dev&epoch=7":   {"name": "dev", "epoch": int64(7)},
+		"/osd/pool/get?pool=rbd&var=size": {"pool": "rbd", "var": "size"},
+		"/pg/dump_stuck?threshold=10":     {"threshold": "10"}, // not described: as it came
+	} {
+		if w := do(t, h, "GET", target, nil); w.Code != 200 {
+			t.Errorf("%s: %d %q", target, w.Code, w.Body.String())
+		}
+		if got := f.got[len(f.got)-1].Args; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: args %#v, want %#v", target, got, want)
+		}
+	}
+	if w := do(t, h, "GET", "/osd/find?id=x", nil); w.Code != 400 {
+		t.Errorf("osd find id=x: %d", w.Code)
 	}
 	n := 0
 	for _, c := range f.got {
