@@ -33,6 +33,6 @@ func ExampleNew() {
 	}
 	// Output:
 	// /api/v0.1/health -> 200 HEALTH_OK
-	// /api/v0.1/health.json -> 200 {"output":{"status":"HEALTH_OK","checks":{},"mutes":[]},"status":"OK"}
+	// /api/v0.1/health.json -> 200 {"output":{"status":"HEALTH_OK","checks":{},"mutes":[],"overall_status":"HEALTH_OK","summary":[],"detail":[]},"status":"OK"}
 	// /api/v0.1/osd/tree -> 400 Error: command not known (-22)
 }

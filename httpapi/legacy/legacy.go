@@ -11,7 +11,11 @@
 //     <status>OK</status></response>;
 //   - a failed command answers 400 with "Error: <message> (<errno>)";
 //   - "?help" on a command describes it; the base path, "?help" alone, or
-//     an unknown path list the commands.
+//     a partial path ("/osd", "/osd/pool") list the commands (with
+//     WithPassthrough, the cluster's own, from get_command_descriptions);
+//   - for clients written against Jewel/Luminous, the JSON of health and
+//     status gains those releases' fields, and mon_status, which Ceph 16
+//     removed, is answered from quorum_status (see compat.go).
 //
 // The handler expects the base path already stripped (it is mounted with
 // http.StripPrefix("/api/v0.1", h)).
@@ -61,12 +65,13 @@ type handler struct {
 	passthrough bool
 	base        string
 	sigs        []cmdemu.Signature
+	desc        descCache
 }
 
 // New returns the legacy API handler over cmd. A nil authorize allows
 // everything (for tests).
 func New(cmd ceph.Commander, authorize Authorizer, opts ...Option) http.Handler {
-	h := &handler{cmd: cmd, authorize: authorize, base: "/api/v0.1", sigs: cmdemu.Commands()}
+	h := &handler{cmd: cmd, authorize: authorize, base: "/api/v0.1", sigs: withCompatSigs(cmdemu.Commands())}
 	for _, o := range opts {
 		o(h)
 	}
@@ -165,13 +170,22 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	_, wantHelp := query["help"]
 	if prefix == "" {
-		h.helpList(w, r, format, "", http.StatusOK)
+		h.helpList(w, r, format, "", http.StatusOK, h.listedSigs(r.Context()))
 		return
 	}
 	sig, known := h.lookup(prefix)
+	if !known && h.passthrough {
+		// A partial path lists the commands under it, as the legacy server
+		// did (with 400: it is no endpoint), from the cluster's own
+		// descriptions when the Commander has them.
+		if sigs := h.listedSigs(r.Context()); isPartial(sigs, prefix) {
+			h.helpList(w, r, format, prefix, http.StatusBadRequest, sigs)
+			return
+		}
+	}
 	if !known && !h.passthrough {
 		if h.hasCommandsUnder(prefix) {
-			h.helpList(w, r, format, prefix, http.StatusBadRequest)
+			h.helpList(w, r, format, prefix, http.StatusBadRequest, h.sigs)
 			return
 		}
 		h.respond(w, r, format, nil, "Invalid endpoint "+h.base+path, http.StatusBadRequest)
@@ -216,7 +230,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	args, err := buildArgs(sig, query, known)
+	var args map[string]any
+	if cs, ok := h.clusterSig(r.Context(), prefix, known, query); ok {
+		args, err = typeArgs(cs, query)
+	} else {
+		args, err = buildArgs(sig, query, known)
+	}
 	if err != nil {
 		h.respond(w, r, format, nil, "Error: "+err.Error()+" (-22)", http.StatusBadRequest)
 		return
@@ -224,6 +243,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	res, err := h.cmd.Command(r.Context(), ceph.Command{Prefix: prefix, Args: args, Format: format})
 	if err != nil {
 		ce := ceph.AsError(err)
+		if h.serveCompat(w, r, format, prefix, args, ce) {
+			return
+		}
 		status := http.StatusBadRequest
 		switch ce.Code {
 		case ceph.Unavailable, ceph.DeadlineExceeded, ceph.Canceled, ceph.Internal, ceph.Unknown, ceph.Unauthenticated, ceph.PermissionDenied:
@@ -240,8 +262,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if status == "" {
 		status = "OK"
 	}
+	out := res.Output
+	if strings.HasPrefix(format, "json") {
+		out = h.newCompat(r.Context()).augment(prefix, args, out)
+	}
 	w.Header().Set("X-Ceph-Status", headerSafe(res.Status))
-	h.respond(w, r, format, res.Output, status, http.StatusOK)
+	h.respond(w, r, format, out, status, http.StatusOK)
 }
 
 // headerSafe drops characters a header value cannot carry.
@@ -408,9 +434,9 @@ type helpEntry struct {
 
 // helpList answers with the commands whose prefix starts with prefix: an
 // HTML table as the old API, or JSON/XML when asked for.
-func (h *handler) helpList(w http.ResponseWriter, r *http.Request, format, prefix string, status int) {
+func (h *handler) helpList(w http.ResponseWriter, r *http.Request, format, prefix string, status int, sigs []cmdemu.Signature) {
 	var entries []helpEntry
-	for _, s := range h.sigs {
+	for _, s := range sigs {
 		if !strings.HasPrefix(s.Prefix, prefix) {
 			continue
 		}

@@ -79,7 +79,7 @@ func TestLegacyTable(t *testing.T) {
 		{name: "health plain", method: "GET", target: "/health", code: 200, body: "HEALTH_OK\n", ctype: "text/plain",
 			cmd: &ceph.Command{Prefix: "health", Args: map[string]any{}}},
 		{name: "health json suffix", method: "GET", target: "/health.json", code: 200,
-			body: `{"output":{"status":"HEALTH_OK","checks":{},"mutes":[]},"status":"OK"}`, ctype: "application/json",
+			body: `{"output":{"status":"HEALTH_OK","checks":{},"mutes":[],"overall_status":"HEALTH_OK","summary":[],"detail":[]},"status":"OK"}`, ctype: "application/json",
 			cmd: &ceph.Command{Prefix: "health", Args: map[string]any{}, Format: "json"}},
 		{name: "health accept json", method: "GET", target: "/health", hdr: map[string]string{"Accept": "application/json"}, code: 200,
 			contains: `"status":"OK"`, ctype: "application/json"},
@@ -145,8 +145,14 @@ func TestLegacyTable(t *testing.T) {
 				t.Errorf("405 without Allow: %v", w.Header())
 			}
 			if tc.cmd != nil {
-				if len(f.got) != 1 {
-					t.Fatalf("commands sent: %v", f.got)
+				// The command, then only the compatibility layer's reads.
+				if len(f.got) == 0 {
+					t.Fatalf("no command sent")
+				}
+				for _, c := range f.got[1:] {
+					if c.Prefix != "time-sync-status" && c.Prefix != "quorum_status" {
+						t.Fatalf("commands sent: %v", f.got)
+					}
 				}
 				want := *tc.cmd
 				if tc.name == "reweight typed" {
@@ -225,8 +231,8 @@ func TestPassthrough(t *testing.T) {
 		t.Fatalf("%d %q", w.Code, w.Body.String())
 	}
 	want := ceph.Command{Prefix: "pg dump_stuck", Args: map[string]any{"threshold": "10"}}
-	if !reflect.DeepEqual(f.got[0], want) {
-		t.Errorf("got %#v", f.got[0])
+	if last := f.got[len(f.got)-1]; !reflect.DeepEqual(last, want) {
+		t.Errorf("got %#v", last)
 	}
 	// Without passthrough the same path is an unknown endpoint.
 	if w := do(t, New(f, nil), "GET", "/pg/dump_stuck", nil); w.Code != 400 {
@@ -258,4 +264,88 @@ func FuzzLegacy(f *testing.F) {
 			}
 		}
 	})
+}
+
+// descriptions is a get_command_descriptions answer in the monitors' form
+// (strings for req and n, as Ceph 16 sends them).
+const descriptions = `{
+"cmd000":{"sig":["osd","tree",{"name":"epoch","type":"CephInt","n":"1","req":"false","range":"0"}],"help":"print OSD tree","module":"osd","perm":"r","flags":0},
+"cmd001":{"sig":["osd","pool","ls",{"name":"detail","type":"CephChoices","strings":"detail","req":"false"}],"help":"list pools","module":"osd","perm":"r","flags":8},
+"cmd002":{"sig":["osd","pool","get",{"name":"pool","type":"CephPoolname"},{"name":"var","type":"CephChoices","strings":"size|min_size"}],"help":"get pool parameter <var>","module":"osd","perm":"r","flags":0},
+"cmd003":{"sig":["osd","out",{"name":"ids","type":"CephString","n":"N"}],"help":"set osd(s) out","module":"osd","perm":"rw","flags":0},
+"cmd004":{"sig":["osd","hidden-thing"],"help":"hidden","module":"osd","perm":"r","flags":32},
+"cmd006":{"sig":["osd","find",{"name":"id","type":"CephOsdName"}],"help":"find osd <id> in the CRUSH map","module":"osd","perm":"r","flags":0},
+"cmd007":{"sig":["osd","ls-tree",{"name":"epoch","type":"CephInt","req":"false"},{"name":"name","type":"CephString"}],"help":"show OSD ids under bucket","module":"osd","perm":"r","flags":0},
+"cmd005":{"sig":["health",{"name":"detail","type":"CephChoices","strings":"detail","req":false}],"help":"show cluster health","module":"mon","perm":"r","flags":0}
+}`
+
+// TestPassthroughPrefixes: with passthrough a partial path lists the
+// cluster's commands under it, as ceph_rest_api.py's show_human_help did
+// (an HTML table, 400: the path is no endpoint), and the base path lists
+// them all.
+func TestPassthroughPrefixes(t *testing.T) {
+	f := newFake()
+	f.answers["get_command_descriptions|json"] = &ceph.CommandResult{Output: []byte(descriptions)}
+	h := New(f, nil, WithPassthrough())
+	for _, tc := range []struct {
+		target   string
+		code     int
+		has, not []string
+	}{
+		{"/osd", 400, []string{"osd/tree?epoch=[&lt;CephInt&gt;]", "osd/pool/ls?detail=[detail]", "osd/pool/get?pool=&lt;CephPoolname&gt;&amp;var=size|min_size", "osd/out?ids=&lt;CephString&gt; [...]\n</td><td>PUT"}, []string{"health", "hidden-thing"}},
+		{"/osd/pool", 400, []string{"osd/pool/ls", "osd/pool/get"}, []string{"osd/tree", "osd/out"}},
+		{"/", 200, []string{"osd/tree", "health?detail=[detail]", "mon_status"}, []string{"hidden-thing"}},
+	} {
+		w := do(t, h, "GET", tc.target, nil)
+		body := w.Body.String()
+		if w.Code != tc.code || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") || !strings.Contains(body, "Possible commands:") {
+			t.Errorf("%s: %d %q %q", tc.target, w.Code, w.Header().Get("Content-Type"), body)
+			continue
+		}
+		for _, s := range tc.has {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s: listing lacks %q:\n%s", tc.target, s, body)
+			}
+		}
+		for _, s := range tc.not {
+			if strings.Contains(body, s) {
+				t.Errorf("%s: listing has %q:\n%s", tc.target, s, body)
+			}
+		}
+	}
+	// A full command still passes through; the descriptions are asked once.
+	if w := do(t, h, "GET", "/osd/tree.json", nil); w.Code != 200 {
+		t.Errorf("osd/tree: %d %q", w.Code, w.Body.String())
+	}
+	// Arguments are typed by the cluster's signature, as ceph_argparse did.
+	for target, want := range map[string]map[string]any{
+		"/osd/find?id=osd.3":              {"id": 3},
+		"/osd/ls-tree?name=dev&epoch=7":   {"name": "dev", "epoch": int64(7)},
+		"/osd/pool/get?pool=rbd&var=size": {"pool": "rbd", "var": "size"},
+		"/pg/dump_stuck?threshold=10":     {"threshold": "10"}, // not described: as it came
+	} {
+		if w := do(t, h, "GET", target, nil); w.Code != 200 {
+			t.Errorf("%s: %d %q", target, w.Code, w.Body.String())
+		}
+		if got := f.got[len(f.got)-1].Args; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: args %#v, want %#v", target, got, want)
+		}
+	}
+	if w := do(t, h, "GET", "/osd/find?id=x", nil); w.Code != 400 {
+		t.Errorf("osd find id=x: %d", w.Code)
+	}
+	n := 0
+	for _, c := range f.got {
+		if c.Prefix == "get_command_descriptions" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("get_command_descriptions asked %d times", n)
+	}
+	// Without descriptions the handler's own commands are listed.
+	h = New(newFake(), nil, WithPassthrough())
+	if w := do(t, h, "GET", "/osd/pool", nil); w.Code != 400 || !strings.Contains(w.Body.String(), "osd/pool/ls") {
+		t.Errorf("no descriptions: %d %q", w.Code, w.Body.String())
+	}
 }

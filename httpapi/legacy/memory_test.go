@@ -108,3 +108,31 @@ func TestMemoryWrites(t *testing.T) {
 		t.Errorf("osd/tree.json: %v %q", err, w.Body.String())
 	}
 }
+
+// TestMemorySmallReads: the small reads python-cephclient calls, laid out
+// as Ceph 16.2.15 prints them (see internal/cmdemu/smallreads.go), from
+// the model's seed.
+func TestMemorySmallReads(t *testing.T) {
+	c := memory.New()
+	h := legacy.New(c.Commands, nil)
+	for _, tc := range []struct{ target, body string }{
+		{"/fsid", `^[0-9a-f-]{36}\n$`},
+		{"/fsid.json", `^\{"output":\{"fsid":"[0-9a-f-]{36}"\},"status":"OK"\}$`},
+		{"/osd/lspools", `^1 device_health_metrics\n$`},
+		{"/osd/lspools.json", `^\{"output":\[\{"poolnum":1,"poolname":"device_health_metrics"\}\],"status":"OK"\}$`},
+		{"/osd/getmaxosd", `^max_osd = 1 in epoch \d+\n$`},
+		{"/osd/getmaxosd.json", `^\{"output":\{"epoch":\d+,"max_osd":1\},"status":"OK"\}$`},
+		{"/osd/crush/rule/ls", `^replicated_rule\n$`},
+		{"/osd/crush/rule/list.json", `^\{"output":\["replicated_rule"\],"status":"OK"\}$`},
+	} {
+		w := get(t, h, "GET", tc.target)
+		if w.Code != 200 || !regexp.MustCompile(tc.body).MatchString(w.Body.String()) {
+			t.Errorf("%s: %d %q, want %s", tc.target, w.Code, w.Body.String(), tc.body)
+		}
+	}
+	// The fsid is the OSD map's.
+	fsid := get(t, h, "GET", "/fsid").Body.String()
+	if !strings.Contains(get(t, h, "GET", "/osd/dump.json").Body.String(), `"fsid":"`+strings.TrimSpace(fsid)+`"`) {
+		t.Errorf("fsid %q is not the OSD map's", fsid)
+	}
+}

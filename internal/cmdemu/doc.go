@@ -7,7 +7,8 @@
 // can offer ceph.Commander.
 //
 // Commands: health [detail], status, df [detail], osd tree [states...],
-// osd dump, osd ls, osd stat, osd pool ls [detail], pg stat, mon stat,
+// osd dump, osd ls, osd stat, osd df, osd pool ls [detail], osd lspools,
+// osd getmaxosd, osd crush rule ls/list, fsid, pg stat, mon stat,
 // mon dump, quorum_status, and the writes osd in/out/down <ids|any|all>,
 // osd reweight <id> <weight>, osd set/unset <flag>. Writes return no output
 // and the monitor's status string ("marked out osd.0. ", "noout is set").
@@ -33,4 +34,7 @@
 //     fields the domain has, not every field Ceph prints.
 //   - XML names list items <item> where Ceph uses per-command names.
 //   - osd tree/ls/dump of an older epoch answer Unimplemented (EOPNOTSUPP).
+//   - osd df has no golden capture yet; it takes no arguments (Ceph's
+//     output_method/filter_by/filter are not emulated) and lists OSDs by
+//     id with the usage each reports.
 package cmdemu

@@ -96,6 +96,12 @@ func init() {
 		{Signature{"osd tree", []Param{epoch, {Name: "states", Type: CephChoices, List: true, Choices: []string{"up", "down", "in", "out", "destroyed"}}}, "print OSD tree", "osd", false}, (*Emulator).osdTree},
 		{Signature{"osd dump", []Param{epoch}, "print summary of OSD map", "osd", false}, (*Emulator).osdDump},
 		{Signature{"osd ls", []Param{epoch}, "show all OSD ids", "osd", false}, (*Emulator).osdLs},
+		{Signature{"fsid", nil, "show cluster FSID/UUID", "mon", false}, (*Emulator).fsid},
+		{Signature{"osd lspools", nil, "list pools", "osd", false}, (*Emulator).osdLspools},
+		{Signature{"osd getmaxosd", nil, "show largest OSD id", "osd", false}, (*Emulator).osdGetmaxosd},
+		{Signature{"osd crush rule ls", nil, "list crush rules", "osd", false}, (*Emulator).osdCrushRuleLs},
+		{Signature{"osd crush rule list", nil, "list crush rules", "osd", false}, (*Emulator).osdCrushRuleLs},
+		{Signature{"osd df", nil, "show OSD utilization", "osd", false}, (*Emulator).osdDF},
 		{Signature{"osd stat", nil, "print summary of OSD map", "osd", false}, (*Emulator).osdStat},
 		{Signature{"osd pool ls", []Param{detail}, "list pools", "osd", false}, (*Emulator).osdPoolLs},
 		{Signature{"pg stat", nil, "show placement group status.", "pg", false}, (*Emulator).pgStat},
@@ -214,7 +220,7 @@ func (e *Emulator) Command(ctx context.Context, cmd ceph.Command) (*ceph.Command
 // monitor flushes their formatter with one); the others end without.
 var jsonNewline = map[string]bool{
 	"osd tree": true, "osd ls": true, "osd dump": true, "mon dump": true, "mon stat": true,
-	"quorum_status": true, "df": true, "status": true,
+	"quorum_status": true, "df": true, "status": true, "osd df": true,
 }
 
 // args are a command's validated arguments.

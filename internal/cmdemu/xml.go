@@ -14,6 +14,7 @@ var xmlRoots = map[string]string{
 	"health": "health", "osd tree": "tree", "osd ls": "osds", "mon stat": "mon_stat",
 	"osd stat": "osdmap", "osd dump": "osdmap", "mon dump": "monmap", "quorum_status": "quorum_status",
 	"status": "status", "df": "stats", "pg stat": "pg_summary", "osd pool ls": "pools",
+	"osd df": "osd_utilization",
 }
 
 // jsonToXML renders a JSON output as XML the way Ceph's XMLFormatter lays
@@ -102,4 +103,11 @@ func xmlValue(dec *json.Decoder, b *bytes.Buffer, name string, depth int, pretty
 	}
 	b.WriteString("</" + name + ">")
 	return nil
+}
+
+// JSONToXML renders a command's JSON output as XML the way the emulator
+// renders its own commands' (see jsonToXML): for outputs made outside the
+// emulator, such as the legacy API's synthesised mon_status.
+func JSONToXML(prefix string, in []byte, pretty bool) ([]byte, error) {
+	return jsonToXML(prefix, in, pretty)
 }
