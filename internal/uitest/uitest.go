@@ -269,32 +269,38 @@ func Walk(ctx context.Context, cfg Config, pages []Page) ([]Result, error) {
 		return nil, fmt.Errorf("no navigation after the login: %w", err)
 	}
 	settle(bctx, rec, cfg.Settle, cfg.PageTimeout)
-	rec.take()
+	var out []Result
+	// the login and the landing page it leads to are a page of their own
+	out = append(out, collect(bctx, rec, cfg, Page{Name: "login", Route: "/login", Ready: "cd-navigation"}, true))
 	_ = step(5*time.Second, dismissToasts())
 
-	var out []Result
 	for _, p := range pages {
-		res := Result{Page: p}
 		_, err := runIn[any](bctx, cfg.PageTimeout, chromedp.Evaluate[any](fmt.Sprintf("window.location.hash = %q; null", "#"+p.Route)))
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", p.Name, err)
 		}
-		res.Rendered = step(cfg.PageTimeout, chromedp.WaitVisible(chromedp.CSS(p.Ready))) == nil
+		rendered := step(cfg.PageTimeout, chromedp.WaitVisible(chromedp.CSS(p.Ready))) == nil
 		settle(bctx, rec, cfg.Settle, cfg.PageTimeout)
-		toasts, _ := runIn[[]string](bctx, 5*time.Second, chromedp.Evaluate[[]string](
-			`Array.from(document.querySelectorAll('.toast-error, .ngx-toastr.toast-error')).map(e => e.innerText.trim())`))
-		res.Toasts = toasts
-		res.Screenshot, _ = runIn[[]byte](bctx, 15*time.Second, chromedp.CaptureScreenshot())
-		res.Calls, res.JSErrors = rec.take()
-		for _, c := range res.Calls {
-			if (c.Error != "" || c.Status >= 400) && !ignored(cfg.Ignore, c) {
-				res.Failed = append(res.Failed, c)
-			}
-		}
+		out = append(out, collect(bctx, rec, cfg, p, rendered))
 		_ = step(5*time.Second, dismissToasts())
-		out = append(out, res)
 	}
 	return out, nil
+}
+
+// collect is what the page shows now: toasts, a screenshot, and the calls
+// and errors recorded since the last page.
+func collect(ctx context.Context, rec *recorder, cfg Config, p Page, rendered bool) Result {
+	res := Result{Page: p, Rendered: rendered}
+	res.Toasts, _ = runIn[[]string](ctx, 5*time.Second, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('.toast-error, .ngx-toastr.toast-error')).map(e => e.innerText.trim())`))
+	res.Screenshot, _ = runIn[[]byte](ctx, 15*time.Second, chromedp.CaptureScreenshot())
+	res.Calls, res.JSErrors = rec.take()
+	for _, c := range res.Calls {
+		if (c.Error != "" || c.Status >= 400) && !ignored(cfg.Ignore, c) {
+			res.Failed = append(res.Failed, c)
+		}
+	}
+	return res
 }
 
 func runIn[T any](ctx context.Context, d time.Duration, a chromedp.Action[T]) (T, error) {
