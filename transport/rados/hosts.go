@@ -18,7 +18,7 @@ var _ ceph.Hosts = hosts{}
 // `mgr metadata` (the active manager and the standbys), `osd metadata`,
 // `mds metadata`, and the daemons of `service dump` (rgw, rbd-mirror,
 // ...: by service map id, named by their metadata's id). No orchestrator
-// is read: every host is of source ceph, and facts are unavailable.
+// is read: every host is of source ceph (see List).
 type hosts struct {
 	r *runner
 	ceph.UnimplementedHosts
@@ -126,7 +126,43 @@ func cloneHosts(hs []ceph.Host) []ceph.Host {
 	return out
 }
 
+// orchestrated reports whether the cluster has an orchestrator backend
+// (`orch status`): "No orchestrator configured" is ENOENT.
+func (h hosts) orchestrated(ctx context.Context) (bool, error) {
+	return cached(ctx, h.r.cache, hostComponent, "host/orch", func(ctx context.Context) (bool, error) {
+		var st struct {
+			Available bool `json:"available"`
+		}
+		err := h.r.mgrJSON(ctx, hostComponent, &st, "orch status", nil)
+		switch ceph.CodeOf(err) {
+		case ceph.NotFound, ceph.InvalidArgument, ceph.Unimplemented: // none configured, or no orchestrator module
+			return false, nil
+		}
+		return st.Available, err
+	})
+}
+
+// List lists the hosts of Ceph's daemons. Without an orchestrator the
+// orchestrator source lists nothing and facts are the dashboard's
+// error; with one, the orchestrator's hosts and facts are not read here:
+// the orchestrator source alone and facts are Unimplemented, and a list
+// of every source has Ceph's hosts only.
 func (h hosts) List(ctx context.Context, opts *ceph.HostListOptions) ([]ceph.Host, error) {
+	facts := opts != nil && opts.Facts
+	orchOnly := !opts.Wants(ceph.HostSourceCeph) && opts.Wants(ceph.HostSourceOrchestrator)
+	if facts || orchOnly {
+		orch, err := h.orchestrated(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if orch {
+			return nil, ceph.Errorf(ceph.Unimplemented, hostComponent,
+				"the orchestrator's hosts and facts are not read by this transport")
+		}
+		if facts {
+			return nil, ceph.HostFactsUnavailable()
+		}
+	}
 	out := []ceph.Host{}
 	if opts.Wants(ceph.HostSourceCeph) {
 		hs, err := h.all(ctx)
@@ -134,9 +170,6 @@ func (h hosts) List(ctx context.Context, opts *ceph.HostListOptions) ([]ceph.Hos
 			return nil, err
 		}
 		out = cloneHosts(hs)
-	}
-	if opts != nil && opts.Facts {
-		return nil, ceph.HostFactsUnavailable()
 	}
 	return out, nil
 }

@@ -20,6 +20,7 @@ func TestHostsFromMetadata(t *testing.T) {
 	f.on("mgr metadata", `[{"name": "x", "hostname": "h1", "ceph_version": "`+v+`"}, {"name": "y", "hostname": "h2", "ceph_version": "`+v+`"}]`, "", 0)
 	f.on("osd metadata", `[{"id": 10, "hostname": "h2", "ceph_version": "`+v+`"}, {"id": 2, "hostname": "h2", "ceph_version": "`+v+`"}]`, "", 0)
 	f.on("mds metadata", ``, "", syscall.ENOENT)
+	f.on("orch status", ``, "No orchestrator configured (try `ceph orch set backend`)", syscall.ENOENT)
 	f.on("service dump", `{"services": {"rgw": {"daemons": {"summary": "", "4151": {"gid": 4151, "metadata": {"hostname": "h3", "id": "gw", "ceph_version": "`+v+`"}}}},
 		"rbd-mirror": {"daemons": {"summary": "", "4200": {"gid": 4200, "metadata": {"hostname": "h2", "id": "admin", "ceph_version": "`+v+`"}}}}}}`, "", 0)
 	hs, err := hosts{r: r}.List(context.Background(), nil)
@@ -55,6 +56,16 @@ func TestHostsFromMetadata(t *testing.T) {
 	}
 	if _, err := (hosts{r: r}).List(context.Background(), &ceph.HostListOptions{Facts: true}); ceph.CodeOf(err) != ceph.FailedPrecondition {
 		t.Errorf("List(facts): %v", err)
+	}
+	// facts need an orchestrator; with one, neither they nor its hosts are read
+	f.on("orch status", `{"available": true, "backend": "cephadm"}`, "", 0)
+	for _, o := range []*ceph.HostListOptions{{Facts: true}, {Sources: []string{ceph.HostSourceOrchestrator}}} {
+		if _, err := (hosts{r: r}).List(context.Background(), o); ceph.CodeOf(err) != ceph.Unimplemented {
+			t.Errorf("List(%+v) with an orchestrator: %v", *o, err)
+		}
+	}
+	if l, err := (hosts{r: r}).List(context.Background(), nil); err != nil || len(l) != 3 {
+		t.Errorf("List() with an orchestrator: %d hosts, %v", len(l), err)
 	}
 	// the health's count: node ls (no gateway) and the service map's hosts
 	var nl nodeLs
