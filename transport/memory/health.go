@@ -588,7 +588,7 @@ func (c *cluster) scrubStatusLocked() string {
 // hostsLocked counts the hosts of the host list, as the dashboard's
 // health does (len(get_hosts())).
 func (c *cluster) hostsLocked() int {
-	return len(ceph.BuildHosts(c.hostDaemonsLocked()))
+	return c.hostCountLocked()
 }
 
 func (c *cluster) dfStatsLocked(pl *placement) ceph.DFStats {

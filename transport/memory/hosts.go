@@ -31,15 +31,10 @@ func (c *cluster) hostDaemonsLocked() []ceph.HostDaemon {
 		{Hostname: host, Type: "mgr", ID: "x", Metadata: version},
 	}
 	for _, o := range c.osds {
-		if o == nil {
+		if o == nil || o.isNew || o.hostname == "" { // as metadataLocked: a new OSD has none
 			continue
 		}
-		md := c.metadataLocked(o)
-		if md["hostname"] == "" {
-			continue
-		}
-		out = append(out, ceph.HostDaemon{Hostname: md["hostname"], Type: "osd", ID: strconv.Itoa(o.id),
-			Metadata: map[string]string{"ceph_version": md["ceph_version"]}})
+		out = append(out, ceph.HostDaemon{Hostname: o.hostname, Type: "osd", ID: strconv.Itoa(o.id), Metadata: version})
 	}
 	for _, fs := range c.fss {
 		out = append(out, ceph.HostDaemon{Hostname: host, Type: "mds", ID: fs.mdsName, Metadata: version})
@@ -52,6 +47,25 @@ func (c *cluster) hostDaemonsLocked() []ceph.HostDaemon {
 		}
 	}
 	return out
+}
+
+// hostCountLocked is the number of hosts of the list, without building
+// it (the health reports count them on every read).
+func (c *cluster) hostCountLocked() int {
+	seen := map[string]bool{c.daemonHostLocked(): true}
+	for _, o := range c.osds {
+		if o != nil && !o.isNew && o.hostname != "" {
+			seen[o.hostname] = true
+		}
+	}
+	if c.rgw != nil {
+		for _, d := range c.rgw.daemons {
+			if d.host != "" {
+				seen[d.host] = true
+			}
+		}
+	}
+	return len(seen)
 }
 
 // hostListLocked is the host list of opts: the model has no orchestrator.
