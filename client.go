@@ -28,6 +28,7 @@ type Client struct {
 	MgrModules          ceph.MgrModules
 	Logs                ceph.Logs
 	PerfCounters        ceph.PerfCounters
+	Hosts               ceph.Hosts
 	OSDs                osd.OSDs
 	OSDFlags            osd.Flags
 	OSDLifecycle        osd.Lifecycle
@@ -90,6 +91,7 @@ func New(parts *Client, opts ...Option) *Client {
 		MgrModules:          ceph.ValidatedMgrModules(parts.MgrModules),
 		Logs:                ceph.ValidatedLogs(parts.Logs),
 		PerfCounters:        ceph.ValidatedPerfCounters(parts.PerfCounters),
+		Hosts:               ceph.ValidatedHosts(parts.Hosts),
 		OSDs:                osd.ValidatedOSDs(parts.OSDs),
 		OSDFlags:            osd.ValidatedFlags(parts.OSDFlags),
 		OSDLifecycle:        osd.ValidatedLifecycle(parts.OSDLifecycle),

@@ -18,7 +18,7 @@ func TestUnimplementedTypes(t *testing.T) {
 	for _, u := range []any{
 		ceph.UnimplementedHealth{}, ceph.UnimplementedMonitors{}, ceph.UnimplementedPools{},
 		ceph.UnimplementedCrushRules{}, ceph.UnimplementedErasureCodeProfiles{}, ceph.UnimplementedClusterConfig{},
-		ceph.UnimplementedMgrModules{}, ceph.UnimplementedLogs{}, ceph.UnimplementedPerfCounters{},
+		ceph.UnimplementedMgrModules{}, ceph.UnimplementedLogs{}, ceph.UnimplementedPerfCounters{}, ceph.UnimplementedHosts{},
 		ceph.UnimplementedCommander{}, osd.UnimplementedOSDs{}, osd.UnimplementedFlags{},
 		osd.UnimplementedLifecycle{}, rbd.UnimplementedImages{},
 	} {

@@ -796,6 +796,58 @@ func (v validatedPerfCounters) Daemon(ctx context.Context, daemonType string, id
 	return v.next.Daemon(ctx, daemonType, id)
 }
 
+// UnimplementedHosts answers Unimplemented to every method of Hosts. Embed it in an
+// implementation so that methods added to Hosts later do not break it.
+type UnimplementedHosts struct{}
+
+var _ Hosts = UnimplementedHosts{}
+
+// List answers Unimplemented.
+func (UnimplementedHosts) List(context.Context, *HostListOptions) (_ []Host, err error) {
+	err = UnimplementedError("host", "Hosts.List")
+	return
+}
+
+// Get answers Unimplemented.
+func (UnimplementedHosts) Get(context.Context, string) (_ *Host, err error) {
+	err = UnimplementedError("host", "Hosts.Get")
+	return
+}
+
+// ValidatedHosts wraps next with the argument checks every transport
+// shares; a nil next answers Unimplemented.
+func ValidatedHosts(next Hosts) Hosts { return validatedHosts{next} }
+
+type validatedHosts struct{ next Hosts }
+
+func (v validatedHosts) List(ctx context.Context, opts *HostListOptions) (r0 []Host, err error) {
+	if err = CheckArgs(ctx, "host"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = UnimplementedError("host", "Hosts.List")
+		return
+	}
+	if opts == nil {
+		opts = &HostListOptions{}
+	}
+	return v.next.List(ctx, opts)
+}
+
+func (v validatedHosts) Get(ctx context.Context, hostname string) (r0 *Host, err error) {
+	if err = CheckArgs(ctx, "host"); err != nil {
+		return
+	}
+	if v.next == nil {
+		err = UnimplementedError("host", "Hosts.Get")
+		return
+	}
+	if err = (hostsChecks{}).Get(hostname); err != nil {
+		return
+	}
+	return v.next.Get(ctx, hostname)
+}
+
 // UnimplementedCommander answers Unimplemented to every method of Commander. Embed it in an
 // implementation so that methods added to Commander later do not break it.
 type UnimplementedCommander struct{}

@@ -4,7 +4,7 @@ import (
 	"sort"
 )
 
-//go:generate go run ../internal/svcgen -o services_gen.go Health=health Monitors=monitor Pools=pool CrushRules=crush_rule ErasureCodeProfiles=erasure_code_profile ClusterConfig=cluster_configuration MgrModules=mgr_modules Logs=logs PerfCounters=perf_counters Commander=command
+//go:generate go run ../internal/svcgen -o services_gen.go Health=health Monitors=monitor Pools=pool CrushRules=crush_rule ErasureCodeProfiles=erasure_code_profile ClusterConfig=cluster_configuration MgrModules=mgr_modules Logs=logs PerfCounters=perf_counters Hosts=host Commander=command
 
 // The argument checks of the operations of this package beyond their
 // argument types' Validate methods (PoolCreateOptions, ...). The
@@ -19,6 +19,7 @@ type (
 	mgrmodulesChecks          struct{}
 	perfcountersChecks        struct{}
 	commanderChecks           struct{}
+	hostsChecks               struct{}
 )
 
 func poolName(name string) error { return ValidateName("pool", "pool", name) }
@@ -114,6 +115,8 @@ func (mgrmodulesChecks) Options(name string) error                      { return
 func (mgrmodulesChecks) Enable(name string) error                       { return moduleName(name) }
 func (mgrmodulesChecks) Disable(name string) error                      { return moduleName(name) }
 func (mgrmodulesChecks) SetOptions(name string, _ map[string]any) error { return moduleName(name) }
+
+func (hostsChecks) Get(hostname string) error { return ValidateName("host", "host", hostname) }
 
 // Validate checks the number of lines asked for.
 func (o *LogOptions) Validate() error {

@@ -45,6 +45,22 @@ func ExampleNew() {
 	fmt.Println(w.Code, w.Header().Get("Content-Type"), len(osds), osds[0].Host.Name)
 
 	r = httptest.NewRequest("GET", "/api/host", nil)
+	r.Header.Set("Accept", "application/vnd.ceph.api.v1.1+json")
+	r.Header.Set("Authorization", "Bearer "+login.Token)
+	w = httptest.NewRecorder()
+	srv.ServeHTTP(w, r)
+	var hosts []struct {
+		Hostname string `json:"hostname"`
+		Services []struct {
+			Type string `json:"type"`
+			ID   string `json:"id"`
+		} `json:"services"`
+	}
+	_ = json.Unmarshal(w.Body.Bytes(), &hosts)
+	fmt.Println(w.Code, len(hosts), hosts[0].Hostname, hosts[0].Services)
+
+	// An operation without a binding (a host's daemons need an orchestrator).
+	r = httptest.NewRequest("GET", "/api/host/dev/daemons", nil)
 	r.Header.Set("Accept", "application/vnd.ceph.api.v1.0+json")
 	r.Header.Set("Authorization", "Bearer "+login.Token)
 	w = httptest.NewRecorder()
@@ -63,6 +79,7 @@ func ExampleNew() {
 	// Output:
 	// 201 admin true
 	// 200 application/vnd.ceph.api.v1.0+json 1 dev
+	// 200 1 dev [{mgr x} {mon a} {osd 0}]
 	// 501 not_implemented
 	// 415 Incorrect version: endpoint is '1.0', client requested '2.0'
 }

@@ -275,7 +275,7 @@ func (s *Server) bindings() []binding {
 				return c.RBD.Snapshots.Delete(ctx, spec, r.SnapshotName)
 			})
 		}),
-	}, slices.Concat(s.rbdTrashBindings(), s.rbdMirrorBindings(), s.accountBindings(), s.cephfsBindings(), s.rgwBindings(), s.uiBindings())...)
+	}, slices.Concat(s.rbdTrashBindings(), s.rbdMirrorBindings(), s.accountBindings(), s.cephfsBindings(), s.rgwBindings(), s.hostBindings(), s.uiBindings())...)
 }
 
 // rbdLater parses an {image_spec} and runs f on it as the operation's task.

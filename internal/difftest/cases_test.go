@@ -18,7 +18,7 @@ import (
 // Side variables (Side.Vars): pool, rule, ecp (object names distinct per
 // side), opt (a harmless cluster option per side, same type), flags and
 // flagsNoout (the cluster's OSD flags as a JSON list, without and with
-// noout).
+// noout), host (the first host the dashboard lists, the same on both).
 
 // Reasons used by several cases (see docs/dashboard-differences.md).
 const (
@@ -41,6 +41,15 @@ const (
 	whyLangs       = "the dashboard lists its frontend's languages; ours the languages of the UI it serves with --ui (none in the differential test)"
 	whyNoToken     = "the dashboard answers 401 with the framework body {status, detail, request_id}; ours adds code unauthenticated and component null (docs/dashboard-differences.md#error-bodies)"
 )
+
+// hostValues are the fields of a host entry under prefix.
+func hostValues(prefix string) []string {
+	var out []string
+	for _, f := range []string{"hostname", "services/[]", "ceph_version", "addr", "labels", "sources", "status"} {
+		out = append(out, prefix+f)
+	}
+	return out
+}
 
 // missingUnder accepts the named fields missing under prefix.
 func missingUnder(prefix string, fields []string, reason string) []Known {
@@ -133,6 +142,11 @@ func readCases() []Case {
 			Maps: []string{}},
 		{Name: "mgr/module options", Path: "/api/mgr/module/dashboard/options",
 			Maps: []string{""}},
+		{Name: "host list", Path: "/api/host", Version: "1.1", Values: hostValues("[]/")},
+		{Name: "host list sources ceph", Path: "/api/host?sources=ceph", Version: "1.1", Values: hostValues("[]/")},
+		{Name: "host list sources orchestrator", Path: "/api/host?sources=orchestrator", Version: "1.1", Values: []string{""}},
+		{Name: "host list facts false", Path: "/api/host?facts=false", Version: "1.1", Values: hostValues("[]/")},
+		{Name: "host get", Path: "/api/host/{host}", Values: hostValues("")},
 		{Name: "perf_counters", Path: "/api/perf_counters",
 			Maps: []string{"", "{}"}},
 		{Name: "perf_counters mon", Path: "/api/perf_counters/mon/a",
@@ -186,6 +200,8 @@ func errorCases() []Case {
 			Known: []Known{{Kind: Status, Reason: whyOSDNF}, {Path: "**", Reason: whyOSDNF}}},
 		{Name: "missing mgr module", Path: "/api/mgr/module/no_such_module",
 			Known: []Known{{Kind: Status, Reason: whyModNF}, {Path: "**", Reason: whyModNF}}},
+		{Name: "missing host", Path: "/api/host/no-such-host", Values: []string{"status"}},
+		{Name: "host facts without orchestrator", Path: "/api/host?facts=true", Version: "1.1", Values: []string{"detail", "code", "component"}},
 		{Name: "wrong version", Path: "/api/pool", Version: "9.0", Values: []string{"status", "detail"}},
 		{Name: "no version", Path: "/api/pool", Version: "-", Values: []string{"status", "detail"}},
 		{Name: "no token", Path: "/api/pool", NoAuth: true, Values: []string{"status", "detail"}},
@@ -422,7 +438,7 @@ func exactRoute(p string) bool {
 // has a reason, templates use known variables.
 func TestCasesHaveReasons(t *testing.T) {
 	vars := map[string]bool{"pool": true, "rule": true, "ecp": true, "opt": true, "flags": true, "flagsNoout": true,
-		"rpool": true, "fsdir": true, "rgwuser": true, "bucket": true}
+		"rpool": true, "fsdir": true, "rgwuser": true, "bucket": true, "host": true}
 	for _, group := range [][]Case{readCases(), errorCases(), writeCases(), rbdCases(), accountCases(), cephfsCases(), rgwCases()} {
 		for _, c := range group {
 			for k := range c.Capture {

@@ -74,9 +74,11 @@ func TestDashboardDifferential(t *testing.T) {
 	flags := osdFlags(ctx, t, theirs)
 	withNoout := append(slices.Clone(flags), "noout")
 	slices.Sort(withNoout)
+	host := firstHost(ctx, t, theirs)
 	for _, s := range []*Side{ours, theirs} {
 		s.Vars["flags"] = jsonList(flags)
 		s.Vars["flagsNoout"] = jsonList(withNoout)
+		s.Vars["host"] = host
 	}
 
 	run := func(group string, cases []Case) {
@@ -177,6 +179,22 @@ func osdFlags(ctx context.Context, t *testing.T, s *Side) []string {
 		t.Fatalf("GET /api/osd/flags: %d %s", rsp.Status, rsp.Body)
 	}
 	return flags
+}
+
+// firstHost is the name of the first host the dashboard lists.
+func firstHost(ctx context.Context, t *testing.T, s *Side) string {
+	t.Helper()
+	rsp, err := s.Do(ctx, http.MethodGet, "/api/host", "1.1", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hosts []struct {
+		Hostname string `json:"hostname"`
+	}
+	if err := json.Unmarshal(rsp.Body, &hosts); err != nil || rsp.Status != http.StatusOK || len(hosts) == 0 {
+		t.Fatalf("GET /api/host: %d %s", rsp.Status, rsp.Body)
+	}
+	return hosts[0].Hostname
 }
 
 // cleanup removes what the write cases may have left behind when a case

@@ -585,21 +585,10 @@ func (c *cluster) scrubStatusLocked() string {
 	return "Inactive"
 }
 
-// hostsLocked counts the hosts that run a daemon (an OSD on them, or the
-// monitor and manager host of the demo).
+// hostsLocked counts the hosts of the host list, as the dashboard's
+// health does (len(get_hosts())).
 func (c *cluster) hostsLocked() int {
-	seen := map[int]bool{}
-	for _, o := range c.osds {
-		if o != nil && o.parent != 0 {
-			if b := c.buckets[o.parent]; b != nil && b.typ == "host" {
-				seen[b.id] = true
-			}
-		}
-	}
-	if len(seen) == 0 {
-		return 1 // the monitor's host
-	}
-	return len(seen)
+	return c.hostCountLocked()
 }
 
 func (c *cluster) dfStatsLocked(pl *placement) ceph.DFStats {

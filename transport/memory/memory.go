@@ -31,6 +31,7 @@ var (
 	_ ceph.MgrModules          = mgrModulesService{}
 	_ ceph.Logs                = logsService{}
 	_ ceph.PerfCounters        = perfService{}
+	_ ceph.Hosts               = hostsService{}
 	_ osd.OSDs                 = osdsService{}
 	_ osd.Flags                = osdFlagsService{}
 	_ osd.Lifecycle            = lifecycleService{}
@@ -169,6 +170,7 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 		MgrModules:          mgrModulesService{backend: be},
 		Logs:                logsService{backend: be},
 		PerfCounters:        perfService{backend: be},
+		Hosts:               hostsService{backend: be},
 		OSDs:                osdsService{backend: be},
 		OSDFlags:            osdFlagsService{backend: be},
 		OSDLifecycle:        lifecycleService{backend: be},

@@ -131,11 +131,29 @@ func (p poolStats) clientPerf() ceph.ClientPerf {
 // nodeLs is `ceph node ls`: daemon type -> host -> daemons.
 type nodeLs map[string]map[string]json.RawMessage
 
-func (n nodeLs) hosts() int {
+// hosts counts the hosts of the list_servers the dashboard's health
+// counts: those of the monitors, managers, OSDs and MDSs (`node ls`) and
+// those of the daemons of the service map (gateways, rbd-mirror, ...).
+func (n nodeLs) hosts(sd *serviceDump) int {
 	seen := map[string]bool{}
 	for _, hosts := range n {
 		for h := range hosts {
 			seen[h] = true
+		}
+	}
+	for _, s := range sd.Services {
+		for name, raw := range s.Daemons {
+			if name == "summary" {
+				continue
+			}
+			var d struct {
+				Metadata struct {
+					Hostname string `json:"hostname"`
+				} `json:"metadata"`
+			}
+			if json.Unmarshal(raw, &d) == nil && d.Metadata.Hostname != "" {
+				seen[d.Metadata.Hostname] = true
+			}
 		}
 	}
 	return len(seen)
@@ -206,7 +224,7 @@ func (h health) gather(ctx context.Context) (*healthData, error) {
 		return nil, err
 	}
 	d.perf = ps.clientPerf()
-	d.hosts = nl.hosts()
+	d.hosts = nl.hosts(&sd)
 	d.rgw = sd.rgwCount()
 	return &d, nil
 }

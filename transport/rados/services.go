@@ -19,6 +19,7 @@ func newServices(r *runner, schema *schemaCache) *cephapi.Client {
 		MgrModules:          mgrModules{r: r},
 		Logs:                logs{r: r},
 		PerfCounters:        &perfCounters{r: r, last: map[string]perfSample{}, now: time.Now},
+		Hosts:               hosts{r: r},
 		OSDs:                osds{r: r},
 		OSDFlags:            flags{r: r},
 		OSDLifecycle:        lifecycle{r: r, newUUID: newUUIDFunc},

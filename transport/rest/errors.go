@@ -72,6 +72,13 @@ var errnoCodes = map[string]ceph.Code{
 	"39":  ceph.FailedPrecondition, // ENOTEMPTY
 }
 
+// reasonCodes are the dashboard's reasons whose code is not the first of
+// their status: a 400 orchestrator_status_unavailable (a host list with
+// facts and no orchestrator) is the cluster's state, not a bad argument.
+var reasonCodes = map[string]ceph.Code{
+	"orchestrator_status_unavailable": ceph.FailedPrecondition,
+}
+
 // classify turns a status and a wire code into a code and the Reason to
 // keep: our server's code names go through ceph.CodeFromName (the same
 // table the server writes from), the dashboard's errno strings through
@@ -96,6 +103,9 @@ func classify(status int, wire string) (ceph.Code, string) {
 	}
 	if wire == "invalid_credentials" {
 		return ceph.Unauthenticated, wire
+	}
+	if c, ok := reasonCodes[wire]; ok && status == c.HTTPStatus() {
+		return c, wire
 	}
 	return ceph.CodeFromHTTPStatus(status), wire
 }

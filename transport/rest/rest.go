@@ -137,6 +137,7 @@ func New(baseURL string, opts ...Option) (*cephapi.Client, error) {
 		MgrModules:          mgrService{c: cl},
 		Logs:                logsService{c: cl},
 		PerfCounters:        perfService{c: cl},
+		Hosts:               hostsService{c: cl},
 		OSDs:                osdsService{c: cl},
 		OSDFlags:            flagsService{c: cl},
 		OSDLifecycle:        lifecycleService{c: cl},

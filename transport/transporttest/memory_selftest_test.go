@@ -17,7 +17,7 @@ func withParts(m *cephapi.Client, change func(p *cephapi.Client)) *cephapi.Clien
 	p := &cephapi.Client{
 		Health: m.Health, Monitors: m.Monitors, Pools: m.Pools, CrushRules: m.CrushRules,
 		ErasureCodeProfiles: m.ErasureCodeProfiles, Config: m.Config, MgrModules: m.MgrModules,
-		Logs: m.Logs, PerfCounters: m.PerfCounters, OSDs: m.OSDs, OSDFlags: m.OSDFlags,
+		Logs: m.Logs, PerfCounters: m.PerfCounters, Hosts: m.Hosts, OSDs: m.OSDs, OSDFlags: m.OSDFlags,
 		OSDLifecycle: m.OSDLifecycle, RBD: m.RBD, CephFS: m.CephFS, RGW: m.RGW, Commands: m.Commands,
 	}
 	change(p)
@@ -49,6 +49,23 @@ type keepUsers struct{ rgw.Users }
 
 func (keepUsers) Delete(context.Context, string, string) error { return nil }
 
+// hostsWithoutOSDs lists the hosts without their OSDs.
+type hostsWithoutOSDs struct{ ceph.Hosts }
+
+func (h hostsWithoutOSDs) List(ctx context.Context, o *ceph.HostListOptions) ([]ceph.Host, error) {
+	hosts, err := h.Hosts.List(ctx, o)
+	for i := range hosts {
+		var keep []ceph.HostService
+		for _, s := range hosts[i].Services {
+			if s.Type != "osd" {
+				keep = append(keep, s)
+			}
+		}
+		hosts[i].Services = keep
+	}
+	return hosts, err
+}
+
 // TestSuiteCatchesBrokenMemory breaks one service of the full memory model
 // at a time: the check passes on the model and fails on the broken copy.
 func TestSuiteCatchesBrokenMemory(t *testing.T) {
@@ -60,6 +77,7 @@ func TestSuiteCatchesBrokenMemory(t *testing.T) {
 		{"OSDs/MarkOutIn", func(p *cephapi.Client) { p.OSDs = ignoreMark{p.OSDs} }, nil},
 		{"Pools/Rename", func(p *cephapi.Client) { p.Pools = renameKeepsOld{p.Pools} }, nil},
 		{"OSDLifecycle/DestroyUpOSDBusy", func(p *cephapi.Client) { p.OSDLifecycle = destroyUpOSD{p.OSDLifecycle} }, nil},
+		{"Hosts/CarriesDaemons", func(p *cephapi.Client) { p.Hosts = hostsWithoutOSDs{p.Hosts} }, nil},
 		{"RGW/Users", func(p *cephapi.Client) { p.RGW.Users = keepUsers{p.RGW.Users} }, []memory.Option{memory.WithGateway("x")}},
 	}
 	for _, tt := range tests {

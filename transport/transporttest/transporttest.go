@@ -187,6 +187,7 @@ var areas = []area{
 	{"MgrModules", mgrChecks},
 	{"Logs", logChecks},
 	{"PerfCounters", perfChecks},
+	{"Hosts", hostChecks},
 	{"OSDs", osdChecks},
 	{"OSDFlags", flagChecks},
 	{"OSDLifecycle", lifecycleChecks},
