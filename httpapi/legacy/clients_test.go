@@ -364,13 +364,13 @@ var pyMethods = []pyMethod{
 	{"mds_dump", "mds/dump", "json", false},
 	{"mds_getmap", "mds/getmap", "binary", false},
 	{"mds_stat", "mds/stat", "json", false},
-	{"osd_blacklist_ls", "osd/blacklist/ls", "json", false},
+	{"osd_blacklist_ls", "osd/blacklist/ls", "json", true},
 	{"osd_crush_dump", "osd/crush/dump", "json", false},
-	{"osd_crush_rule_dump", "osd/crush/rule/dump", "json", false},
+	{"osd_crush_rule_dump", "osd/crush/rule/dump", "json", true},
 	{"osd_crush_rule_list", "osd/crush/rule/list", "json", true},
 	{"osd_crush_rule_ls", "osd/crush/rule/ls", "json", true},
 	{"osd_dump", "osd/dump", "json", true},
-	{"osd_find", "osd/find?id=0", "json", false},
+	{"osd_find", "osd/find?id=0", "json", true},
 	{"osd_getcrushmap", "osd/getcrushmap", "binary", false},
 	{"osd_getmap", "osd/getmap", "binary", false},
 	{"osd_getmaxosd", "osd/getmaxosd", "json", true},
@@ -378,7 +378,7 @@ var pyMethods = []pyMethod{
 	{"osd_lspools", "osd/lspools", "json", true},
 	{"osd_map", "osd/map?pool=device_health_metrics&object=legacy-replay", "json", false},
 	{"osd_perf", "osd/perf", "json", false},
-	{"osd_pool_get", "osd/pool/get?pool=device_health_metrics&var=size", "json", false},
+	{"osd_pool_get", "osd/pool/get?pool=device_health_metrics&var=size", "json", true},
 	{"osd_pool_stats", "osd/pool/stats", "json", false},
 	{"osd_stat", "osd/stat", "json", true},
 	{"osd_tree", "osd/tree", "json", true},
@@ -430,7 +430,10 @@ func replayPython(t *testing.T, h http.Handler, onMemory bool, skip map[string]s
 				w := httptest.NewRecorder()
 				h.ServeHTTP(w, r)
 				if onMemory && !m.memory {
-					if b := w.Body.String(); w.Code != 400 || !strings.Contains(b, "Invalid endpoint") && !strings.Contains(b, "command not known") {
+					// The binary getmaps are known but refused: the model
+					// has no binary encoding of its maps.
+					if b := w.Body.String(); w.Code != 400 || !strings.Contains(b, "Invalid endpoint") && !strings.Contains(b, "command not known") &&
+						(m.body != "binary" || !strings.Contains(b, "no binary encoding")) {
 						t.Errorf("%s (%s) on memory: %d %q; want it refused as not emulated (or mark it memory: true)", m.method, body, w.Code, w.Body.String())
 					}
 					continue
