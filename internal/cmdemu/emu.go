@@ -230,7 +230,7 @@ func (e *Emulator) Command(ctx context.Context, cmd ceph.Command) (*ceph.Command
 // monitor flushes their formatter with one); the others end without.
 var jsonNewline = map[string]bool{
 	"osd tree": true, "osd ls": true, "osd dump": true, "mon dump": true, "mon stat": true,
-	"quorum_status": true, "df": true, "status": true, "osd df": true,
+	"quorum_status": true, "df": true, "status": true, "osd df": true, "osd crush rule dump": true,
 }
 
 // args are a command's validated arguments.

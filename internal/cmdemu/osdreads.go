@@ -89,7 +89,8 @@ func crushLocation(t *osd.Tree, id int) map[string]string {
 
 // osdCrushRuleDump answers `osd crush rule dump [name]`: every rule (or
 // the one named) as the CRUSH map holds it. The plain form is the JSON's
-// pretty form followed by a blank line, as the monitor prints it.
+// pretty form; every form ends with a newline more, as the monitor prints
+// it.
 func (e *Emulator) osdCrushRuleDump(ctx context.Context, a args, f format) ([]byte, string, error) {
 	if e.c.CrushRules == nil {
 		return nil, "", ceph.UnimplementedError("crush_rule", "list")
@@ -115,12 +116,12 @@ func (e *Emulator) osdCrushRuleDump(ctx context.Context, a args, f format) ([]by
 			return nil, "", cmdError(syscall.ENOENT, fmt.Sprintf("unknown crush rule '%s'", name))
 		}
 	}
-	pl := f == plain
-	if pl {
+	if f == plain {
 		f = jsonPretty
 	}
 	b, err := encodeJSON(v, f)
-	if pl && err == nil {
+	if f == jsonPretty && err == nil {
+		// The monitor adds a newline after the formatter's output.
 		b = append(b, '\n')
 	}
 	return b, "", err
@@ -131,15 +132,22 @@ func (e *Emulator) osdCrushRuleDump(ctx context.Context, a args, f format) ([]by
 // The domain API carries no blocklist (the memory model keeps none: its
 // client evictions bump the OSD map epoch but record no entry), so the
 // list is what a cluster with an empty blocklist answers: nothing, and
-// the status "listed 0 entries".
+// the status "listed 0 entries". Ceph 16.2.15 dumps the address list and
+// then the range blocklist as a second JSON list after it ("[...][]",
+// which is no single JSON value); the emulator prints both, empty. XML
+// gets the one list.
 func (e *Emulator) osdBlocklistLs(ctx context.Context, a args, f format) ([]byte, string, error) {
 	if _, err := e.full(ctx); err != nil {
 		return nil, "", err
 	}
 	status := "listed 0 entries"
-	if f != plain {
-		b, err := encodeJSON([]obj{}, f)
-		return b, status, err
+	switch f {
+	case jsonCompact:
+		return []byte("[][]"), status, nil
+	case jsonPretty:
+		return []byte("[]\n[]\n"), status, nil
+	case xmlCompact, xmlPretty:
+		return []byte("[]"), status, nil
 	}
 	return nil, status, nil
 }
