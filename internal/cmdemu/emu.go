@@ -118,6 +118,9 @@ func init() {
 		{Signature{"mon getmap", []Param{epoch}, "get monmap", "mon", false}, getmap("mon getmap")},
 		{Signature{"mds getmap", []Param{epoch}, "get MDS map, optionally from epoch", "mds", false}, getmap("mds getmap")},
 		{Signature{"pg getmap", nil, "get binary pg map to -o/stdout", "pg", false}, getmap("pg getmap")},
+		{Signature{"fs dump", []Param{epoch}, "dump all CephFS status, optionally from epoch", "mds", false}, (*Emulator).fsDump},
+		{Signature{"mds stat", nil, "show MDS status", "mds", false}, (*Emulator).mdsStat},
+		{Signature{"mds compat show", nil, "show mds compatibility settings", "mds", false}, (*Emulator).mdsCompatShow},
 		{Signature{"osd in", []Param{ids}, "set osd(s) <id> [<id>...] in, can use <any|all> to automatically set all previously out osds in", "osd", true}, markHandler("in")},
 		{Signature{"osd out", []Param{ids}, "set osd(s) <id> [<id>...] out, or use <any|all> to set all osds out", "osd", true}, markHandler("out")},
 		{Signature{"osd down", []Param{ids, {Name: "definitely_dead", Type: CephBool}}, "set osd(s) <id> [<id>...] down, or use <any|all> to set all osds down", "osd", true}, markHandler("down")},
@@ -231,6 +234,7 @@ func (e *Emulator) Command(ctx context.Context, cmd ceph.Command) (*ceph.Command
 var jsonNewline = map[string]bool{
 	"osd tree": true, "osd ls": true, "osd dump": true, "mon dump": true, "mon stat": true,
 	"quorum_status": true, "df": true, "status": true, "osd df": true, "osd crush rule dump": true,
+	"fs dump": true, "mds stat": true, "mds compat show": true,
 }
 
 // args are a command's validated arguments.

@@ -144,6 +144,9 @@ func loadFixture(t *testing.T, dir string) *fixture {
 	f.full.PGInfo.ObjectStats.NumObjects = st.PGMap.NumObjects
 	f.full.ClientPerf = st.PGMap.ClientPerf
 	f.full.MgrMap = ceph.MgrMap{ActiveName: "x", Available: st.MgrMap.Available}
+	if _, err := os.Stat(filepath.Join("testdata", dir, "fs_dump.json.out")); err == nil {
+		readJSON(t, dir, "fs_dump.json.out", &f.full.FSMap)
+	}
 	f.meta = map[int]map[string]string{}
 	for _, e := range f.full.OSDMap.OSDs {
 		name := fmt.Sprintf("osd_metadata_%d.json.out", e.OSD)

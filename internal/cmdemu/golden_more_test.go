@@ -50,6 +50,9 @@ func moreGoldens() []moreGolden {
 		pg("osd_pool_get_unset", "cephfs.cephfs.meta", "compression_mode", errs),
 		pg("osd_pool_get_nopool", "nope", "size", errs),
 		pg("osd_pool_get_hitset", "cephfs.cephfs.meta", "hit_set_type", errs),
+		{"fs_dump", "fs dump", nil, allFormats, true, ""},
+		{"mds_stat", "mds stat", nil, allFormats, true, ""},
+		{"mds_compat_show", "mds compat show", nil, allFormats, true, ""},
 		{"osd_blocklist_ls", "osd blocklist ls", nil, allFormats, false, "the domain API carries no blocklist: the emulator lists none"},
 		{"osd_blacklist_ls", "osd blacklist ls", nil, allFormats, false, "the domain API carries no blocklist: the emulator lists none"},
 	}
