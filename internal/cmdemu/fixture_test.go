@@ -195,8 +195,13 @@ type fxOSDs struct {
 	f *fixture
 }
 
+// List has the OSD map's entries; no usage or perf stats were captured.
 func (o fxOSDs) List(context.Context) ([]osd.OSD, error) {
-	return nil, ceph.UnimplementedError("osd", "list")
+	var out []osd.OSD
+	for _, e := range o.f.full.OSDMap.OSDs {
+		out = append(out, osd.OSD{OSDMapEntry: e, ID: e.OSD})
+	}
+	return out, nil
 }
 func (o fxOSDs) Get(_ context.Context, id int) (*osd.Details, error) {
 	m, ok := o.f.meta[id]

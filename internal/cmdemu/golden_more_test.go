@@ -53,6 +53,9 @@ func moreGoldens() []moreGolden {
 		{"fs_dump", "fs dump", nil, allFormats, true, ""},
 		{"mds_stat", "mds stat", nil, allFormats, true, ""},
 		{"mds_compat_show", "mds compat show", nil, allFormats, true, ""},
+		{"osd_perf", "osd perf", nil, allFormats, true, ""},
+		{"osd_pool_stats", "osd pool stats", nil, allFormats, true, ""},
+		{"pg_dump_stuck", "pg dump_stuck", nil, allFormats, true, ""},
 		{"osd_blocklist_ls", "osd blocklist ls", nil, allFormats, false, "the domain API carries no blocklist: the emulator lists none"},
 		{"osd_blacklist_ls", "osd blacklist ls", nil, allFormats, false, "the domain API carries no blocklist: the emulator lists none"},
 	}
