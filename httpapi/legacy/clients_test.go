@@ -360,26 +360,26 @@ var pyMethods = []pyMethod{
 	{"config_key_exists", "config-key/exists?key=config-history/2/", "json", false},
 	{"config_key_get", "config-key/get?key=config-history/2/", "json", false},
 	{"config_key_list", "config-key/list", "json", false},
-	{"mds_compat_show", "mds/compat/show", "json", false},
-	{"mds_dump", "mds/dump", "json", false},
+	{"mds_compat_show", "mds/compat/show", "json", true},
+	{"mds_dump", "mds/dump", "json", true},
 	{"mds_getmap", "mds/getmap", "binary", false},
-	{"mds_stat", "mds/stat", "json", false},
-	{"osd_blacklist_ls", "osd/blacklist/ls", "json", false},
+	{"mds_stat", "mds/stat", "json", true},
+	{"osd_blacklist_ls", "osd/blacklist/ls", "json", true},
 	{"osd_crush_dump", "osd/crush/dump", "json", false},
-	{"osd_crush_rule_dump", "osd/crush/rule/dump", "json", false},
+	{"osd_crush_rule_dump", "osd/crush/rule/dump", "json", true},
 	{"osd_crush_rule_list", "osd/crush/rule/list", "json", true},
 	{"osd_crush_rule_ls", "osd/crush/rule/ls", "json", true},
 	{"osd_dump", "osd/dump", "json", true},
-	{"osd_find", "osd/find?id=0", "json", false},
+	{"osd_find", "osd/find?id=0", "json", true},
 	{"osd_getcrushmap", "osd/getcrushmap", "binary", false},
 	{"osd_getmap", "osd/getmap", "binary", false},
 	{"osd_getmaxosd", "osd/getmaxosd", "json", true},
 	{"osd_ls", "osd/ls", "json", true},
 	{"osd_lspools", "osd/lspools", "json", true},
 	{"osd_map", "osd/map?pool=device_health_metrics&object=legacy-replay", "json", false},
-	{"osd_perf", "osd/perf", "json", false},
-	{"osd_pool_get", "osd/pool/get?pool=device_health_metrics&var=size", "json", false},
-	{"osd_pool_stats", "osd/pool/stats", "json", false},
+	{"osd_perf", "osd/perf", "json", true},
+	{"osd_pool_get", "osd/pool/get?pool=device_health_metrics&var=size", "json", true},
+	{"osd_pool_stats", "osd/pool/stats", "json", true},
 	{"osd_stat", "osd/stat", "json", true},
 	{"osd_tree", "osd/tree", "json", true},
 	{"mon_dump", "mon/dump", "json", true},
@@ -390,7 +390,7 @@ var pyMethods = []pyMethod{
 	{"pg_dump", "pg/dump", "json", false},
 	{"pg_dump_json", "pg/dump_json", "json", false},
 	{"pg_dump_pools_json", "pg/dump_pools_json", "json", false},
-	{"pg_dump_stuck", "pg/dump_stuck", "json", false},
+	{"pg_dump_stuck", "pg/dump_stuck", "json", true},
 	{"pg_getmap", "pg/getmap", "binary", false},
 	{"pg_map", "pg/map?pgid=1.0", "json", false},
 	{"pg_stat", "pg/stat", "json", true},
@@ -430,7 +430,12 @@ func replayPython(t *testing.T, h http.Handler, onMemory bool, skip map[string]s
 				w := httptest.NewRecorder()
 				h.ServeHTTP(w, r)
 				if onMemory && !m.memory {
-					if b := w.Body.String(); w.Code != 400 || !strings.Contains(b, "Invalid endpoint") && !strings.Contains(b, "command not known") {
+					// The binary getmaps are known but refused: the model
+					// has no binary encoding of its maps.
+					if b := w.Body.String(); w.Code != 400 || !strings.Contains(b, "Invalid endpoint") && !strings.Contains(b, "command not known") &&
+						// pg dump lists the known pg dump_stuck, as the old server did.
+						!strings.Contains(b, "Possible commands:") &&
+						(m.body != "binary" || !strings.Contains(b, "no binary encoding")) {
 						t.Errorf("%s (%s) on memory: %d %q; want it refused as not emulated (or mark it memory: true)", m.method, body, w.Code, w.Body.String())
 					}
 					continue

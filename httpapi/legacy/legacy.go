@@ -364,6 +364,13 @@ func buildArgs(sig cmdemu.Signature, q url.Values, known bool) (map[string]any, 
 				return nil, fmt.Errorf("%s: expected a number, got %q", k, vals[0])
 			}
 			args[k] = f
+		case cmdemu.CephOsdName:
+			// As ceph_argparse sent it: the id ("0" or "osd.0") as a number.
+			n, err := strconv.Atoi(strings.TrimPrefix(vals[0], "osd."))
+			if err != nil || n < 0 {
+				return nil, fmt.Errorf("%s: invalid osd id value %q", k, vals[0])
+			}
+			args[k] = n
 		case cmdemu.CephBool:
 			b := true
 			if vals[0] != "" {

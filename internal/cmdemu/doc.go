@@ -8,7 +8,9 @@
 //
 // Commands: health [detail], status, df [detail], osd tree [states...],
 // osd dump, osd ls, osd stat, osd df, osd pool ls [detail], osd lspools,
-// osd getmaxosd, osd crush rule ls/list, fsid, pg stat, mon stat,
+// osd getmaxosd, osd crush rule ls/list/dump, osd find, osd pool get,
+// osd pool stats, osd perf, osd blocklist ls (and blacklist), fs dump,
+// mds stat, mds compat show, pg dump_stuck, fsid, pg stat, mon stat,
 // mon dump, quorum_status, and the writes osd in/out/down <ids|any|all>,
 // osd reweight <id> <weight>, osd set/unset <flag>. Writes return no output
 // and the monitor's status string ("marked out osd.0. ", "noout is set").
@@ -34,6 +36,15 @@
 //     fields the domain has, not every field Ceph prints.
 //   - XML names list items <item> where Ceph uses per-command names.
 //   - osd tree/ls/dump of an older epoch answer Unimplemented (EOPNOTSUPP).
+//   - testdata/fs-rgw (reads-more.sh) holds a cluster with CephFS and
+//     RGW: osd find, osd pool get, osd crush rule dump, fs dump, mds stat,
+//     mds compat show, osd perf, osd pool stats and pg dump_stuck match
+//     byte for byte in every format. osd blocklist ls lists no entry (the
+//     domain has no blocklist); pg dump_stuck refuses (EOPNOTSUPP) while
+//     any PG is not active+clean (the domain has PG counts, not PGs); osd
+//     pool stats has no per-pool recovery.
+//   - The binary getmaps (osd getmap, osd getcrushmap, mon getmap, mds
+//     getmap, pg getmap) answer EOPNOTSUPP: there is no binary encoder.
 //   - osd df has no golden capture yet; it takes no arguments (Ceph's
 //     output_method/filter_by/filter are not emulated) and lists OSDs by
 //     id with the usage each reports.

@@ -108,6 +108,22 @@ func init() {
 		{Signature{"mon stat", nil, "summarize monitor status", "mon", false}, (*Emulator).monStat},
 		{Signature{"mon dump", []Param{epoch}, "dump formatted monmap (optionally from epoch)", "mon", false}, (*Emulator).monDump},
 		{Signature{"quorum_status", nil, "report status of monitor quorum", "mon", false}, (*Emulator).quorumStatus},
+		{Signature{"osd find", []Param{{Name: "id", Type: CephOsdName, Required: true}}, "find osd <id> in the CRUSH map and show its location", "osd", false}, (*Emulator).osdFind},
+		{Signature{"osd crush rule dump", []Param{{Name: "name", Type: CephString}}, "dump crush rule <name> (default all)", "osd", false}, (*Emulator).osdCrushRuleDump},
+		{Signature{"osd blocklist ls", nil, "show blocklisted clients", "osd", false}, (*Emulator).osdBlocklistLs},
+		{Signature{"osd blacklist ls", nil, "show blocklisted clients", "osd", false}, (*Emulator).osdBlocklistLs},
+		{Signature{"osd pool get", []Param{{Name: "pool", Type: CephString, Required: true}, {Name: "var", Type: CephChoices, Required: true, Choices: append(append([]string(nil), poolGetVars...), "all", "eio", "allow_ec_overwrites")}}, "get pool parameter <var>", "osd", false}, (*Emulator).osdPoolGet},
+		{Signature{"osd getmap", []Param{epoch}, "get OSD map", "osd", false}, getmap("osd getmap")},
+		{Signature{"osd getcrushmap", []Param{epoch}, "get CRUSH map", "osd", false}, getmap("osd getcrushmap")},
+		{Signature{"mon getmap", []Param{epoch}, "get monmap", "mon", false}, getmap("mon getmap")},
+		{Signature{"mds getmap", []Param{epoch}, "get MDS map, optionally from epoch", "mds", false}, getmap("mds getmap")},
+		{Signature{"pg getmap", nil, "get binary pg map to -o/stdout", "pg", false}, getmap("pg getmap")},
+		{Signature{"fs dump", []Param{epoch}, "dump all CephFS status, optionally from epoch", "mds", false}, (*Emulator).fsDump},
+		{Signature{"mds stat", nil, "show MDS status", "mds", false}, (*Emulator).mdsStat},
+		{Signature{"mds compat show", nil, "show mds compatibility settings", "mds", false}, (*Emulator).mdsCompatShow},
+		{Signature{"osd perf", nil, "print dump of OSD perf summary stats", "osd", false}, (*Emulator).osdPerf},
+		{Signature{"osd pool stats", []Param{{Name: "pool_name", Type: CephString}}, "obtain stats from all pools, or from specified pool", "osd", false}, (*Emulator).osdPoolStats},
+		{Signature{"pg dump_stuck", []Param{{Name: "stuckops", Type: CephChoices, List: true, Choices: []string{"inactive", "unclean", "stale", "undersized", "degraded"}}, {Name: "threshold", Type: CephInt}}, "show information about stuck pgs", "pg", false}, (*Emulator).pgDumpStuck},
 		{Signature{"osd in", []Param{ids}, "set osd(s) <id> [<id>...] in, can use <any|all> to automatically set all previously out osds in", "osd", true}, markHandler("in")},
 		{Signature{"osd out", []Param{ids}, "set osd(s) <id> [<id>...] out, or use <any|all> to set all osds out", "osd", true}, markHandler("out")},
 		{Signature{"osd down", []Param{ids, {Name: "definitely_dead", Type: CephBool}}, "set osd(s) <id> [<id>...] down, or use <any|all> to set all osds down", "osd", true}, markHandler("down")},
@@ -220,7 +236,8 @@ func (e *Emulator) Command(ctx context.Context, cmd ceph.Command) (*ceph.Command
 // monitor flushes their formatter with one); the others end without.
 var jsonNewline = map[string]bool{
 	"osd tree": true, "osd ls": true, "osd dump": true, "mon dump": true, "mon stat": true,
-	"quorum_status": true, "df": true, "status": true, "osd df": true,
+	"quorum_status": true, "df": true, "status": true, "osd df": true, "osd crush rule dump": true,
+	"fs dump": true, "mds stat": true, "mds compat show": true,
 }
 
 // args are a command's validated arguments.

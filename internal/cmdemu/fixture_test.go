@@ -3,6 +3,7 @@ package cmdemu
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -22,6 +23,8 @@ type fixture struct {
 	full   ceph.HealthFull
 	pools  []ceph.Pool
 	rules  []ceph.CrushRule
+	// meta is each OSD's metadata (osd_metadata_<id>.json.out), when captured.
+	meta map[int]map[string]string
 
 	marks     [][]int
 	reweights map[int]float64
@@ -141,6 +144,21 @@ func loadFixture(t *testing.T, dir string) *fixture {
 	f.full.PGInfo.ObjectStats.NumObjects = st.PGMap.NumObjects
 	f.full.ClientPerf = st.PGMap.ClientPerf
 	f.full.MgrMap = ceph.MgrMap{ActiveName: "x", Available: st.MgrMap.Available}
+	if _, err := os.Stat(filepath.Join("testdata", dir, "fs_dump.json.out")); err == nil {
+		readJSON(t, dir, "fs_dump.json.out", &f.full.FSMap)
+	}
+	f.meta = map[int]map[string]string{}
+	for _, e := range f.full.OSDMap.OSDs {
+		name := fmt.Sprintf("osd_metadata_%d.json.out", e.OSD)
+		if _, err := os.Stat(filepath.Join("testdata", dir, name)); err == nil {
+			var m map[string]any
+			readJSON(t, dir, name, &m)
+			f.meta[e.OSD] = map[string]string{}
+			for k, v := range m {
+				f.meta[e.OSD][k] = fmt.Sprint(v)
+			}
+		}
+	}
 	if _, err := os.Stat(filepath.Join("testdata", dir, "mgr_dump.json.out")); err == nil {
 		readJSON(t, dir, "mgr_dump.json.out", &f.full.MgrMap)
 	}
@@ -177,11 +195,20 @@ type fxOSDs struct {
 	f *fixture
 }
 
+// List has the OSD map's entries; no usage or perf stats were captured.
 func (o fxOSDs) List(context.Context) ([]osd.OSD, error) {
-	return nil, ceph.UnimplementedError("osd", "list")
+	var out []osd.OSD
+	for _, e := range o.f.full.OSDMap.OSDs {
+		out = append(out, osd.OSD{OSDMapEntry: e, ID: e.OSD})
+	}
+	return out, nil
 }
-func (o fxOSDs) Get(context.Context, int) (*osd.Details, error) {
-	return nil, ceph.UnimplementedError("osd", "get")
+func (o fxOSDs) Get(_ context.Context, id int) (*osd.Details, error) {
+	m, ok := o.f.meta[id]
+	if !ok {
+		return nil, ceph.UnimplementedError("osd", "get")
+	}
+	return &osd.Details{OSDMetadata: m}, nil
 }
 
 // Tree derives each OSD's status and reweight from the OSD map, as Ceph
