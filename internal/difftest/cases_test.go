@@ -373,7 +373,7 @@ func rbdCases() []Case {
 var notCompared = map[string]string{
 	"GET /api/apikey":                                            "ours: the dashboard has no API keys (an extension, x-cephapi-extension)",
 	"GET /api/osd/safe_to_delete":                                "needs an orchestrator; the dashboard answers 503 without one, the dev cluster has none",
-	"GET /api/perf_counters/rbd-mirror/{service_id}":             "rados answers Unimplemented: the manager's prometheus module labels rbd-mirror counters per image, not as the dashboard lists them",
+	"GET /api/perf_counters/rbd-mirror/{service_id}":             "rados answers Unimplemented: the manager's prometheus module exports rbd-mirror counters without their units and with section names a metric name cannot be split back into",
 	"GET /api/perf_counters/tcmu-runner/{service_id}":            "no tcmu-runner daemon",
 	"GET /api/osd/{svc_id}/smart":                                "not implemented (501)",
 	"GET /api/rgw/bucket/getEncryption":                          "not on the 16.2.15 dashboard (Ceph 17+); ours only",

@@ -36,8 +36,10 @@ const (
 // librados tell calls, metadata servers through libcephfs. The gateways
 // (rgw) take no commands from a client: their counters are read from the
 // manager's prometheus module when it is enabled (perfprom.go), else they
-// are Unimplemented. rbd-mirror daemons are Unimplemented (the module
-// labels their counters per image, not as the dashboard lists them).
+// are Unimplemented. rbd-mirror daemons are Unimplemented: the module
+// exports their counters without units (the dashboard shows replay_bytes
+// as B/s) and names sections with underscores (rbd_mirror_snapshot) that
+// a metric name cannot be split back into.
 type perfCounters struct {
 	ceph.UnimplementedPerfCounters
 	r *runner
