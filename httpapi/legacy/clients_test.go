@@ -365,7 +365,7 @@ var pyMethods = []pyMethod{
 	{"mds_getmap", "mds/getmap", "binary", false},
 	{"mds_stat", "mds/stat", "json", true},
 	{"osd_blacklist_ls", "osd/blacklist/ls", "json", true},
-	{"osd_crush_dump", "osd/crush/dump", "json", false},
+	{"osd_crush_dump", "osd/crush/dump", "json", true},
 	{"osd_crush_rule_dump", "osd/crush/rule/dump", "json", true},
 	{"osd_crush_rule_list", "osd/crush/rule/list", "json", true},
 	{"osd_crush_rule_ls", "osd/crush/rule/ls", "json", true},
@@ -376,7 +376,7 @@ var pyMethods = []pyMethod{
 	{"osd_getmaxosd", "osd/getmaxosd", "json", true},
 	{"osd_ls", "osd/ls", "json", true},
 	{"osd_lspools", "osd/lspools", "json", true},
-	{"osd_map", "osd/map?pool=device_health_metrics&object=legacy-replay", "json", false},
+	{"osd_map", "osd/map?pool=device_health_metrics&object=legacy-replay", "json", true},
 	{"osd_perf", "osd/perf", "json", true},
 	{"osd_pool_get", "osd/pool/get?pool=device_health_metrics&var=size", "json", true},
 	{"osd_pool_stats", "osd/pool/stats", "json", true},
@@ -392,7 +392,7 @@ var pyMethods = []pyMethod{
 	{"pg_dump_pools_json", "pg/dump_pools_json", "json", false},
 	{"pg_dump_stuck", "pg/dump_stuck", "json", true},
 	{"pg_getmap", "pg/getmap", "binary", false},
-	{"pg_map", "pg/map?pgid=1.0", "json", false},
+	{"pg_map", "pg/map?pgid=1.0", "json", true},
 	{"pg_stat", "pg/stat", "json", true},
 }
 
