@@ -27,7 +27,6 @@ type crushDump struct {
 	Rules []ceph.CrushRule `json:"rules"`
 }
 
-
 // TestCrushDumpShadows: every bucket has its per-class shadow, a class
 // rule takes the shadow root the dump lists, ids stay the same across
 // reads and weights are the OSDs' CRUSH weights in 16.16.
