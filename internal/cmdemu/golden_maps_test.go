@@ -3,9 +3,12 @@ package cmdemu
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -143,6 +146,68 @@ func TestGoldenMaps(t *testing.T) {
 					t.Errorf("output differs from Ceph 16.2.15 (-want +got):\n%s", diff(string(want), string(res.Output)))
 				}
 			})
+		}
+	}
+}
+
+// TestGoldenPGDumpBrief: pg dump pgs_brief lists the PGs Ceph lists, with
+// the same cells; only the order differs (Ceph's is its hash map's).
+func TestGoldenPGDumpBrief(t *testing.T) {
+	const dir = "maps"
+	m, _ := loadMaps(t, dir)
+	c := cephapi.New(&cephapi.Client{})
+	c.Commands = ceph.ValidatedCommander(New(c, WithMaps(m)))
+	args := map[string]any{"dumpcontents": []string{"pgs_brief"}}
+	for _, format := range allFormats {
+		name := "pg_dump_pgs_brief"
+		if format != "" {
+			name += "." + format
+		}
+		t.Run(name, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join("testdata", dir, name+".out"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var st capStatus
+			readJSON(t, dir, name+".status", &st)
+			res, err := c.Commands.Command(context.Background(), ceph.Command{Prefix: "pg dump", Args: args, Format: format})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != st.Outs {
+				t.Errorf("status %q, want %q", res.Status, st.Outs)
+			}
+			sorted := func(b []byte) string {
+				if format == "" {
+					lines := strings.SplitAfter(string(b), "\n")
+					sort.Strings(lines[1:])
+					return strings.Join(lines, "")
+				}
+				var v struct {
+					PGReady bool             `json:"pg_ready"`
+					PGStats []map[string]any `json:"pg_stats"`
+				}
+				if err := json.Unmarshal(b, &v); err != nil {
+					t.Fatal(err)
+				}
+				sort.Slice(v.PGStats, func(i, j int) bool { return fmt.Sprint(v.PGStats[i]["pgid"]) < fmt.Sprint(v.PGStats[j]["pgid"]) })
+				out, _ := json.Marshal(v)
+				return string(out)
+			}
+			if got, want := sorted(res.Output), sorted(want); got != want {
+				t.Errorf("PGs differ from Ceph 16.2.15 (-want +got):\n%s", diff(want, got))
+			}
+			if len(res.Output) != len(want) {
+				t.Errorf("%d bytes, Ceph %d", len(res.Output), len(want))
+			}
+		})
+	}
+	for _, cmd := range []ceph.Command{
+		{Prefix: "pg dump"}, {Prefix: "pg dump", Args: map[string]any{"dumpcontents": []string{"pools"}}},
+		{Prefix: "pg dump_json"}, {Prefix: "pg dump_pools_json"},
+	} {
+		if _, err := c.Commands.Command(context.Background(), cmd); !errors.Is(err, syscall.EOPNOTSUPP) {
+			t.Errorf("%s %v: %v, want EOPNOTSUPP", cmd.Prefix, cmd.Args, err)
 		}
 	}
 }
