@@ -77,9 +77,15 @@ type PoolPGs struct {
 // result and the OSDs serving it; an erasure-coded PG keeps a slot per
 // shard, crushNone when the shard has no OSD).
 type PGPlacement struct {
-	State  string
+	State string
+	// Up and Acting are what the monitor computes from the OSD map (osd
+	// map, pg map): down OSDs are not in them.
 	Up     []int
 	Acting []int
+	// Reported, when set, is the up and acting set the PG map still holds
+	// for a stale PG (the OSDs that last reported it, now down); pg dump
+	// shows it.
+	Reported []int
 }
 
 // crushNone is CRUSH_ITEM_NONE.
@@ -432,6 +438,7 @@ func (e *Emulator) pgDump(ctx context.Context, a args, f format) ([]byte, string
 		}
 		for _, p := range pools {
 			for i, pg := range p.PGs {
+				pg = pg.reported()
 				t.row(fmt.Sprintf("%d.%x", p.ID, i), pg.State, intVector(pg.Up), strconv.Itoa(primary(pg.Up)),
 					intVector(pg.Acting), strconv.Itoa(primary(pg.Acting)))
 			}
@@ -441,6 +448,7 @@ func (e *Emulator) pgDump(ctx context.Context, a args, f format) ([]byte, string
 	stats := []any{}
 	for _, p := range pools {
 		for i, pg := range p.PGs {
+			pg = pg.reported()
 			stats = append(stats, obj{{"pgid", fmt.Sprintf("%d.%x", p.ID, i)}, {"state", pg.State},
 				{"up", intsOrEmpty(pg.Up)}, {"acting", intsOrEmpty(pg.Acting)},
 				{"up_primary", primary(pg.Up)}, {"acting_primary", primary(pg.Acting)}})
@@ -448,6 +456,14 @@ func (e *Emulator) pgDump(ctx context.Context, a args, f format) ([]byte, string
 	}
 	b, err := encodeJSON(obj{{"pg_ready", true}, {"pg_stats", stats}}, f)
 	return b, status, err
+}
+
+// reported is the PG as the PG map has it.
+func (pg PGPlacement) reported() PGPlacement {
+	if pg.Reported != nil {
+		pg.Up, pg.Acting = pg.Reported, pg.Reported
+	}
+	return pg
 }
 
 // pgDumpUnsupported answers pg dump_json and pg dump_pools_json: PG and

@@ -162,7 +162,8 @@ func mapsView[T any](b *backend, ctx context.Context, f func(c *cluster) (T, err
 }
 
 // PGs are the model's PGs with their state and OSDs, for `osd map`, `pg
-// map` and `pg dump pgs_brief`. The acting set is the model's placement;
+// map` and `pg dump pgs_brief`. The acting set is the model's placement
+// (its round robin over the failure domains with an up OSD, not CRUSH);
 // the up set (CRUSH's choice) leaves out the OSDs that are out or have
 // reweight 0, which keep serving a remapped PG but that CRUSH no longer
 // picks (an erasure-coded PG keeps their slots as NONE).
@@ -175,7 +176,7 @@ func (b *backend) PGs(ctx context.Context) (*cmdemu.PGMap, error) {
 			out := cmdemu.PoolPGs{ID: p.id, Name: p.name, PGNum: p.pgNum, PGs: make([]cmdemu.PGPlacement, p.pgNum)}
 			for i := range out.PGs {
 				acting := pp.acting(i)
-				var up []int
+				var up, reported []int
 				if pp.copies > 0 {
 					for _, id := range acting {
 						if o := c.osd(id); id != shardNone && (o == nil || !o.in || o.reweight <= 0) {
@@ -187,11 +188,19 @@ func (b *backend) PGs(ctx context.Context) (*cmdemu.PGMap, error) {
 						up = append(up, id)
 					}
 				} else {
-					// A stale PG: no OSD reports it; the monitor still
-					// maps it to its last OSDs.
+					// A stale PG: its OSDs are down, so the OSD map maps
+					// it to none (an erasure-coded PG keeps its slots as
+					// NONE); the PG map keeps the set that last reported.
+					reported = acting
+					acting = nil
+					if pp.erasure {
+						for range p.size {
+							acting = append(acting, shardNone)
+						}
+					}
 					up = acting
 				}
-				out.PGs[i] = cmdemu.PGPlacement{State: pp.stateOf(i), Up: up, Acting: acting}
+				out.PGs[i] = cmdemu.PGPlacement{State: pp.stateOf(i), Up: up, Acting: acting, Reported: reported}
 			}
 			m.Pools = append(m.Pools, out)
 		}

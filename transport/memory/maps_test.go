@@ -3,6 +3,7 @@ package memory_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/cephapi/cephapi/ceph"
@@ -132,5 +133,22 @@ func TestOSDMapPGMap(t *testing.T) {
 	}
 	if len(seen) != 3 {
 		t.Errorf("acting set %v is not one OSD per host", om.Acting)
+	}
+}
+
+// TestStalePGMaps: with its only OSD down a PG maps to no OSD in the OSD
+// map (osd map, pg map) while pg dump pgs_brief keeps its last set.
+func TestStalePGMaps(t *testing.T) {
+	c, f := memory.NewFake()
+	must(t, f.SetOSDUp(0, false))
+	res, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg map", Args: map[string]any{"pgid": "1.0"}})
+	must(t, err)
+	if got := string(res.Output); !strings.HasSuffix(got, "-> up [] acting []\n") {
+		t.Errorf("pg map: %q", got)
+	}
+	res, err = c.Commands.Command(bg, ceph.Command{Prefix: "pg dump", Args: map[string]any{"dumpcontents": []string{"pgs_brief"}}, Format: "json"})
+	must(t, err)
+	if got := string(res.Output); !strings.Contains(got, `"state":"stale+active+clean","up":[0],"acting":[0],"up_primary":0,"acting_primary":0`) {
+		t.Errorf("pg dump pgs_brief: %s", got)
 	}
 }
