@@ -2,16 +2,21 @@
 // domain API: it answers the commands of the legacy ceph-rest-api from a
 // *cephapi.Client, in Ceph 16.2.15's plain-text and JSON formats (XML is
 // derived from the JSON), and refuses other commands as the monitor does
-// (EINVAL "command not known"). It uses only the public domain API, so the
+// (EINVAL "command not known"). It uses the public domain API, so the
 // memory transport and any transport without a raw command channel (REST)
-// can offer ceph.Commander.
+// can offer ceph.Commander; what the domain API does not carry (the CRUSH
+// map's bucket ids, shadow trees and item positions, each PG's up and
+// acting set) comes from an optional Maps source (WithMaps), which the
+// memory transport passes and other transports do not (their osd crush
+// dump, osd map, pg map and pg dump pgs_brief answer EOPNOTSUPP).
 //
 // Commands: health [detail], status, df [detail], osd tree [states...],
 // osd dump, osd ls, osd stat, osd df, osd pool ls [detail], osd lspools,
 // osd getmaxosd, osd crush rule ls/list/dump, osd find, osd pool get,
 // osd pool stats, osd perf, osd blocklist ls (and blacklist), fs dump,
-// mds stat, mds compat show, pg dump_stuck, fsid, pg stat, mon stat,
-// mon dump, quorum_status, and the writes osd in/out/down <ids|any|all>,
+// mds stat, mds compat show, pg dump_stuck, osd crush dump, osd map,
+// pg map, pg dump pgs_brief, fsid, pg stat, mon stat, mon dump,
+// quorum_status, and the writes osd in/out/down <ids|any|all>,
 // osd reweight <id> <weight>, osd set/unset <flag>. Writes return no output
 // and the monitor's status string ("marked out osd.0. ", "noout is set").
 //
@@ -43,6 +48,22 @@
 //     domain has no blocklist); pg dump_stuck refuses (EOPNOTSUPP) while
 //     any PG is not active+clean (the domain has PG counts, not PGs); osd
 //     pool stats has no per-pool recovery.
+//   - testdata/maps (reads-maps.sh) holds osd crush dump, osd map, pg
+//     map and pg dump captures. Fed the captured buckets and PG sets, osd
+//     crush dump, osd map (the rjenkins object hash folded with
+//     ceph_stable_mod) and pg map match byte for byte in every format;
+//     pg dump pgs_brief lists the same PGs with the same cells, by pool
+//     and PG number where Ceph uses its hash-map order. On the memory
+//     model: tunables are a fresh 16.2.15 map's (jewel; the model has no
+//     tunables), choose_args is empty (no weight sets), every bucket is
+//     straw2/rjenkins1, device classes come sorted (Ceph: creation
+//     order), and the sets are the model's placement (one OSD per failure
+//     domain, round robin; not CRUSH's straw2 draw); the up set leaves out
+//     out OSDs, the acting set keeps them. pg dump of any other contents,
+//     pg dump_json and pg dump_pools_json answer EOPNOTSUPP: the model
+//     has no per-PG or per-OSD I/O, log or scrub statistics. report is not
+//     emulated (it embeds those, the health, the monmap and the full
+//     osdmap).
 //   - The binary getmaps (osd getmap, osd getcrushmap, mon getmap, mds
 //     getmap, pg getmap) answer EOPNOTSUPP: there is no binary encoder.
 //   - osd df has no golden capture yet; it takes no arguments (Ceph's

@@ -23,8 +23,9 @@ func WithClock(now func() time.Time) Option { return func(e *Emulator) { e.now =
 
 // Emulator answers Ceph commands from the domain API.
 type Emulator struct {
-	c   *cephapi.Client
-	now func() time.Time
+	c    *cephapi.Client
+	now  func() time.Time
+	maps Maps
 }
 
 // New returns a Commander that answers the commands of Commands() from c.
@@ -124,6 +125,12 @@ func init() {
 		{Signature{"osd perf", nil, "print dump of OSD perf summary stats", "osd", false}, (*Emulator).osdPerf},
 		{Signature{"osd pool stats", []Param{{Name: "pool_name", Type: CephString}}, "obtain stats from all pools, or from specified pool", "osd", false}, (*Emulator).osdPoolStats},
 		{Signature{"pg dump_stuck", []Param{{Name: "stuckops", Type: CephChoices, List: true, Choices: []string{"inactive", "unclean", "stale", "undersized", "degraded"}}, {Name: "threshold", Type: CephInt}}, "show information about stuck pgs", "pg", false}, (*Emulator).pgDumpStuck},
+		{Signature{"osd crush dump", nil, "dump crush map", "osd", false}, (*Emulator).osdCrushDump},
+		{Signature{"osd map", []Param{{Name: "pool", Type: CephString, Required: true}, {Name: "object", Type: CephString, Required: true}, {Name: "nspace", Type: CephString}}, "find pg for <object> in <pool> with [namespace]", "osd", false}, (*Emulator).osdMap},
+		{Signature{"pg map", []Param{{Name: "pgid", Type: CephString, Required: true}}, "show mapping of pg to osds", "pg", false}, (*Emulator).pgMap},
+		{Signature{"pg dump", []Param{{Name: "dumpcontents", Type: CephChoices, List: true, Choices: []string{"all", "summary", "sum", "delta", "pools", "osds", "pgs", "pgs_brief"}}}, "show human-readable versions of pg map (only 'all' valid with plain)", "pg", false}, (*Emulator).pgDump},
+		{Signature{"pg dump_json", []Param{{Name: "dumpcontents", Type: CephChoices, List: true, Choices: []string{"all", "summary", "sum", "pools", "osds", "pgs"}}}, "show human-readable version of pg map in json only", "pg", false}, pgDumpUnsupported("pg dump_json")},
+		{Signature{"pg dump_pools_json", nil, "show pg pools info in json only", "pg", false}, pgDumpUnsupported("pg dump_pools_json")},
 		{Signature{"osd in", []Param{ids}, "set osd(s) <id> [<id>...] in, can use <any|all> to automatically set all previously out osds in", "osd", true}, markHandler("in")},
 		{Signature{"osd out", []Param{ids}, "set osd(s) <id> [<id>...] out, or use <any|all> to set all osds out", "osd", true}, markHandler("out")},
 		{Signature{"osd down", []Param{ids, {Name: "definitely_dead", Type: CephBool}}, "set osd(s) <id> [<id>...] down, or use <any|all> to set all osds down", "osd", true}, markHandler("down")},
@@ -237,7 +244,7 @@ func (e *Emulator) Command(ctx context.Context, cmd ceph.Command) (*ceph.Command
 var jsonNewline = map[string]bool{
 	"osd tree": true, "osd ls": true, "osd dump": true, "mon dump": true, "mon stat": true,
 	"quorum_status": true, "df": true, "status": true, "osd df": true, "osd crush rule dump": true,
-	"fs dump": true, "mds stat": true, "mds compat show": true,
+	"fs dump": true, "mds stat": true, "mds compat show": true, "osd crush dump": true,
 }
 
 // args are a command's validated arguments.

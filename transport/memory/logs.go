@@ -112,6 +112,7 @@ func (c *cluster) auditLocked(cmd string) func() {
 // any health check that appeared, changed or cleared.
 func (c *cluster) osdmapChangedLocked() {
 	c.bumpEpoch()
+	c.ensureShadowsLocked()
 	total, up, in := 0, 0, 0
 	for _, o := range c.osds {
 		if o == nil {

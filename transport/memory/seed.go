@@ -88,6 +88,7 @@ func newCluster(s settings) *cluster {
 	for _, id := range s.gateways {
 		c.addGatewayLocked(id)
 	}
+	c.ensureShadowsLocked()
 	c.modified, c.lastUpChange, c.lastInChange = c.created, c.created, c.created
 	for _, o := range c.osds {
 		if o != nil {
