@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
+	"fmt"
 	"sort"
 	"strconv"
 	"sync"
@@ -153,7 +154,31 @@ func (b cmdBackend) ConfigKeys(ctx context.Context) (map[string][]byte, error) {
 	for k, v := range c.configKeys {
 		out[k] = append([]byte(nil), v...)
 	}
+	for k, v := range c.configDBKeysLocked() {
+		out[k] = []byte(v)
+	}
 	return out, nil
+}
+
+// configDBKeysLocked is the configuration database as the monitors keep it
+// in the config-key store: config/WHO/NAME for every value set (config
+// set, and manager module options as config/mgr/mgr/MODULE/OPTION). The
+// store shows it; config-key set and rm of such a key change the plain
+// store only, which the database's value hides (Ceph's ConfigMonitor, too,
+// reads them back only when it loads). config-history/ is not kept.
+func (c *cluster) configDBKeysLocked() map[string]string {
+	out := map[string]string{}
+	for name, secs := range c.config {
+		for sec, v := range secs {
+			out["config/"+sec+"/"+name] = v
+		}
+	}
+	for _, m := range c.modules {
+		for k, v := range m.values {
+			out["config/mgr/mgr/"+m.name+"/"+k] = fmt.Sprint(v)
+		}
+	}
+	return out
 }
 
 func (b cmdBackend) SetConfigKey(ctx context.Context, key string, value []byte) error {

@@ -132,4 +132,13 @@ func TestConfigKeyStore(t *testing.T) {
 	if e := ceph.AsError(err); e == nil || e.Code != ceph.NotFound {
 		t.Errorf("get after rm: %v", err)
 	}
+	// The configuration database shows under config/, as Ceph keeps it.
+	must(t, c.Config.Set(bg, "osd_recovery_max_active", []ceph.ConfigValue{{Section: "osd", Value: "3"}}))
+	if res, err := run("config-key get", map[string]any{"key": "config/osd/osd_recovery_max_active"}); err != nil || string(res.Output) != "3" {
+		t.Errorf("config/osd/osd_recovery_max_active: %v %v", res, err)
+	}
+	must(t, c.MgrModules.SetOptions(bg, "dashboard", map[string]any{"ssl": false}))
+	if res, err := run("config-key get", map[string]any{"key": "config/mgr/mgr/dashboard/ssl"}); err != nil || string(res.Output) != "false" {
+		t.Errorf("config/mgr/mgr/dashboard/ssl: %v %v", res, err)
+	}
 }

@@ -43,8 +43,9 @@
 //     keyring) with random keys in Ceph's format, made per model and so not
 //     reproducible even with WithFSID and WithClock; and a config-key
 //     store holding the telemetry module's report id and salt, which
-//     config-key set and rm change. The configuration database is not
-//     mirrored into it under config/ as Ceph stores it.
+//     config-key set and rm change. It shows the configuration database
+//     as Ceph stores it there, config/WHO/NAME (manager module options as
+//     config/mgr/mgr/MODULE/OPTION); config-history/ is not kept.
 //
 // Health is never stored: every call derives the checks from the state
 // (OSD_DOWN, OSD_HOST_DOWN and the other OSD_<TYPE>_DOWN, OSDMAP_FLAGS,
