@@ -4,7 +4,10 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"os"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,5 +143,68 @@ func TestConfigKeyStore(t *testing.T) {
 	must(t, c.MgrModules.SetOptions(bg, "dashboard", map[string]any{"ssl": false}))
 	if res, err := run("config-key get", map[string]any{"key": "config/mgr/mgr/dashboard/ssl"}); err != nil || string(res.Output) != "false" {
 		t.Errorf("config/mgr/mgr/dashboard/ssl: %v %v", res, err)
+	}
+}
+
+// TestCephxMatchesCapture compares the model's answers with the 16.2.15
+// captures of internal/cmdemu/testdata/cephx by shape: with every key
+// replaced by the mask the capture holds, the bytes must be the same.
+func TestCephxMatchesCapture(t *testing.T) {
+	c := memory.New(memory.WithFileSystem("cephfs"), memory.WithGateway("x"))
+	mask := regexp.MustCompile(`AQ[A-Za-z0-9+/]{36}==`)
+	const fake = "AQXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX=="
+	dir := "../../internal/cmdemu/testdata/cephx/"
+	for _, g := range []struct {
+		name, prefix, entity string
+	}{
+		{"auth_get_admin", "auth get", "client.admin"},
+		{"auth_get_mon", "auth get", "mon."},
+		{"auth_get_osd0", "auth get", "osd.0"},
+		{"auth_export_admin", "auth export", "client.admin"},
+		{"auth_get_key_admin", "auth get-key", "client.admin"},
+		{"auth_get_key_mon", "auth get-key", "mon."},
+		{"auth_print_key_admin", "auth print-key", "client.admin"},
+	} {
+		for _, format := range []string{"", "json", "json-pretty"} {
+			name := g.name
+			if format != "" {
+				name += "." + format
+			}
+			want, err := os.ReadFile(dir + name + ".out")
+			must(t, err)
+			var st struct{ Outs string }
+			b, err := os.ReadFile(dir + name + ".status")
+			must(t, err)
+			must(t, json.Unmarshal(b, &st))
+			res, err := c.Commands.Command(bg, ceph.Command{Prefix: g.prefix, Args: map[string]any{"entity": g.entity}, Format: format})
+			must(t, err)
+			if got := mask.ReplaceAllString(string(res.Output), fake); got != string(want) {
+				t.Errorf("%s: %q, Ceph %q", name, got, want)
+			}
+			if got := mask.ReplaceAllString(res.Status, fake); got != st.Outs {
+				t.Errorf("%s: status %q, Ceph %q", name, got, st.Outs)
+			}
+		}
+	}
+	// auth ls: the capture's cluster also runs an rbd-mirror daemon, which
+	// the model has not.
+	want, err := os.ReadFile(dir + "auth_ls.json.out")
+	must(t, err)
+	var v struct {
+		AuthDump []json.RawMessage `json:"auth_dump"`
+	}
+	must(t, json.Unmarshal(want, &v))
+	var keep []json.RawMessage
+	for _, e := range v.AuthDump {
+		if !strings.Contains(string(e), `"client.rbd-mirror.a"`) {
+			keep = append(keep, e)
+		}
+	}
+	wantLs, err := json.Marshal(map[string]any{"auth_dump": keep})
+	must(t, err)
+	res, err := c.Commands.Command(bg, ceph.Command{Prefix: "auth ls", Format: "json"})
+	must(t, err)
+	if got := mask.ReplaceAllString(string(res.Output), fake); got != string(wantLs) {
+		t.Errorf("auth ls: %s\nCeph (without rbd-mirror): %s", got, wantLs)
 	}
 }
