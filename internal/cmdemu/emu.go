@@ -26,6 +26,8 @@ type Emulator struct {
 	c    *cephapi.Client
 	now  func() time.Time
 	maps Maps
+	auth AuthDB
+	ck   ConfigKeyStore
 }
 
 // New returns a Commander that answers the commands of Commands() from c.
@@ -90,6 +92,10 @@ func init() {
 	epoch := Param{Name: "epoch", Type: CephInt}
 	detail := Param{Name: "detail", Type: CephChoices, Choices: []string{"detail"}}
 	ids := Param{Name: "ids", Type: CephString, Required: true, List: true}
+	entity := Param{Name: "entity", Type: CephString, Required: true}
+	// The monitor does not insist on config-key's key: a missing one is the
+	// empty key, which does not exist (ENOENT).
+	ckKey := Param{Name: "key", Type: CephString}
 	table = []command{
 		{Signature{"health", []Param{detail}, "show cluster health", "mon", false}, (*Emulator).health},
 		{Signature{"status", nil, "show cluster status", "mon", false}, (*Emulator).status},
@@ -131,6 +137,22 @@ func init() {
 		{Signature{"pg dump", []Param{{Name: "dumpcontents", Type: CephChoices, List: true, Choices: []string{"all", "summary", "sum", "delta", "pools", "osds", "pgs", "pgs_brief"}}}, "show human-readable versions of pg map (only 'all' valid with plain)", "pg", false}, (*Emulator).pgDump},
 		{Signature{"pg dump_json", []Param{{Name: "dumpcontents", Type: CephChoices, List: true, Choices: []string{"all", "summary", "sum", "pools", "osds", "pgs"}}}, "show human-readable version of pg map in json only", "pg", false}, pgDumpUnsupported("pg dump_json")},
 		{Signature{"pg dump_pools_json", nil, "show pg pools info in json only", "pg", false}, pgDumpUnsupported("pg dump_pools_json")},
+		{Signature{"auth ls", nil, "list authentication state", "auth", false}, (*Emulator).authLs},
+		{Signature{"auth list", nil, "list authentication state", "auth", false}, (*Emulator).authLs},
+		{Signature{"auth get", []Param{entity}, "write keyring file with requested key", "auth", false}, (*Emulator).authGet},
+		{Signature{"auth export", []Param{{Name: "entity", Type: CephString}}, "write keyring for requested entity, or master keyring if none given", "auth", false}, (*Emulator).authExport},
+		{Signature{"auth get-key", []Param{entity}, "display requested key", "auth", false}, (*Emulator).authGetKey},
+		{Signature{"auth print-key", []Param{entity}, "display requested key", "auth", false}, (*Emulator).authGetKey},
+		{Signature{"auth print_key", []Param{entity}, "display requested key", "auth", false}, (*Emulator).authGetKey},
+		{Signature{"config-key ls", nil, "list keys", "config-key", false}, (*Emulator).configKeyLs},
+		{Signature{"config-key list", nil, "list keys", "config-key", false}, (*Emulator).configKeyLs},
+		{Signature{"config-key dump", []Param{ckKey}, "dump keys and values (with optional prefix)", "config-key", false}, (*Emulator).configKeyDump},
+		{Signature{"config-key get", []Param{ckKey}, "get <key>", "config-key", false}, (*Emulator).configKeyGet},
+		{Signature{"config-key exists", []Param{ckKey}, "check for <key>'s existence", "config-key", false}, (*Emulator).configKeyExists},
+		{Signature{"config-key set", []Param{ckKey, {Name: "val", Type: CephString}}, "set <key> to value <val>", "config-key", true}, (*Emulator).configKeySet},
+		{Signature{"config-key put", []Param{ckKey, {Name: "val", Type: CephString}}, "put <key>, value <val>", "config-key", true}, (*Emulator).configKeySet},
+		{Signature{"config-key rm", []Param{ckKey}, "rm <key>", "config-key", true}, (*Emulator).configKeyRm},
+		{Signature{"config-key del", []Param{ckKey}, "delete <key>", "config-key", true}, (*Emulator).configKeyRm},
 		{Signature{"osd in", []Param{ids}, "set osd(s) <id> [<id>...] in, can use <any|all> to automatically set all previously out osds in", "osd", true}, markHandler("in")},
 		{Signature{"osd out", []Param{ids}, "set osd(s) <id> [<id>...] out, or use <any|all> to set all osds out", "osd", true}, markHandler("out")},
 		{Signature{"osd down", []Param{ids, {Name: "definitely_dead", Type: CephBool}}, "set osd(s) <id> [<id>...] down, or use <any|all> to set all osds down", "osd", true}, markHandler("down")},
@@ -230,7 +252,7 @@ func (e *Emulator) Command(ctx context.Context, cmd ceph.Command) (*ceph.Command
 	if f == jsonCompact && jsonNewline[c.Prefix] && len(out) > 0 {
 		out = append(out, '\n')
 	}
-	if f == xmlCompact || f == xmlPretty {
+	if (f == xmlCompact || f == xmlPretty) && !rawOutput[c.Prefix] {
 		out, err = jsonToXML(c.Prefix, out, f == xmlPretty)
 		if err != nil {
 			return nil, err
@@ -245,7 +267,12 @@ var jsonNewline = map[string]bool{
 	"osd tree": true, "osd ls": true, "osd dump": true, "mon dump": true, "mon stat": true,
 	"quorum_status": true, "df": true, "status": true, "osd df": true, "osd crush rule dump": true,
 	"fs dump": true, "mds stat": true, "mds compat show": true, "osd crush dump": true,
+	"config-key ls": true, "config-key list": true, "config-key dump": true,
 }
+
+// rawOutput are the commands whose output is the stored bytes in every
+// format: it is not JSON, so XML leaves it as it is.
+var rawOutput = map[string]bool{"config-key get": true}
 
 // args are a command's validated arguments.
 type args map[string]any

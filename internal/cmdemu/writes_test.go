@@ -99,7 +99,9 @@ func TestUnknownAndBadArgs(t *testing.T) {
 		msg  string
 	}{
 		{ceph.Command{Prefix: "osd trea"}, ceph.InvalidArgument, "command not known"},
-		{ceph.Command{Prefix: "auth ls"}, ceph.InvalidArgument, "command not known"},
+		{ceph.Command{Prefix: "auth rm"}, ceph.InvalidArgument, "command not known"},
+		// Known, but this client has no auth database (WithAuth).
+		{ceph.Command{Prefix: "auth ls"}, ceph.Unimplemented, "no cephx auth database"},
 		{ceph.Command{Prefix: "osd set", Args: map[string]any{"key": "bogus"}}, ceph.InvalidArgument, "unrecognized flag 'bogus'"},
 		{ceph.Command{Prefix: "osd reweight", Args: map[string]any{"id": 99, "weight": 0.5}}, ceph.NotFound, "osd.99 does not exist"},
 		{ceph.Command{Prefix: "osd reweight", Args: map[string]any{"id": "x", "weight": 0.5}}, ceph.InvalidArgument, "invalid osd id"},

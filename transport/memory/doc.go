@@ -36,6 +36,16 @@
 //     configuration database; manager modules with their real option
 //     schemas; cluster and audit logs (every change writes the audit lines
 //     and cluster lines Ceph writes); perf counters per daemon.
+//   - Auth and config-key (raw commands only: the domain API carries no
+//     secrets): the cephx entities of a fresh 16.2.15 cluster of the
+//     model's shape (client.admin, client.bootstrap-*, mgr.x, osd.N until
+//     destroyed, mds.NAME, client.rgw.ID, and mon. in the monitors'
+//     keyring) with random keys in Ceph's format, made per model and so not
+//     reproducible even with WithFSID and WithClock; and a config-key
+//     store holding the telemetry module's report id and salt, which
+//     config-key set and rm change. It shows the configuration database
+//     as Ceph stores it there, config/WHO/NAME (manager module options as
+//     config/mgr/mgr/MODULE/OPTION); config-history/ is not kept.
 //
 // Health is never stored: every call derives the checks from the state
 // (OSD_DOWN, OSD_HOST_DOWN and the other OSD_<TYPE>_DOWN, OSDMAP_FLAGS,

@@ -188,7 +188,7 @@ func build(record bool, opts []Option) (*cephapi.Client, *Fake) {
 	c := cephapi.New(&parts, cephapi.WithCloser(func() error { return nil }))
 	// Commands: the command emulator answers Ceph commands (health, osd
 	// tree, osd out, ...) from the validated services above.
-	c.Commands = ceph.ValidatedCommander(cmdemu.New(c, cmdemu.WithMaps(be)))
+	c.Commands = ceph.ValidatedCommander(cmdemu.New(c, cmdemu.WithMaps(be), cmdemu.WithAuth(cmdBackend{be}), cmdemu.WithConfigKeys(cmdBackend{be})))
 	return c, f
 }
 

@@ -732,6 +732,7 @@ func (c *cluster) destroyLocked(o *osdEntry) error {
 	done := c.auditLocked(command("osd destroy-actual", "id", o.id, "yes_i_really_mean_it", true))
 	o.destroyed = true
 	o.in, o.reweight = false, 0
+	c.cephxKeys.forget("osd." + strconv.Itoa(o.id))
 	c.osdmapChangedLocked()
 	done()
 	return nil
@@ -747,6 +748,7 @@ func (c *cluster) purgeLocked(o *osdEntry) error {
 		c.crushVersion++
 	}
 	c.osds[o.id] = nil
+	c.cephxKeys.forget("osd." + strconv.Itoa(o.id))
 	for len(c.osds) > 0 && c.osds[len(c.osds)-1] == nil {
 		c.osds = c.osds[:len(c.osds)-1]
 	}

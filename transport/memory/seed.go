@@ -90,6 +90,8 @@ func newCluster(s settings) *cluster {
 	}
 	c.ensureShadowsLocked()
 	c.modified, c.lastUpChange, c.lastInChange = c.created, c.created, c.created
+	c.seedConfigKeys()
+	c.cephxLocked() // the first entities' keys, created with the cluster
 	for _, o := range c.osds {
 		if o != nil {
 			c.lastUp += b2i(o.up)

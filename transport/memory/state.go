@@ -207,6 +207,11 @@ type cluster struct {
 	// rgw is the object gateway (WithGateway); nil without one.
 	rgw *gateway
 
+	// cephxKeys are the secrets of the auth database (cephx.go), and
+	// configKeys the monitors' config-key store.
+	cephxKeys  keyStore
+	configKeys map[string][]byte
+
 	modified, lastUpChange, lastInChange time.Time
 	lastUp, lastIn                       int
 }
