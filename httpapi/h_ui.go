@@ -1,11 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/auth"
 	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi/ops"
@@ -92,6 +95,9 @@ func (s *Server) uiBindings() []binding {
 			return out, nil
 		}),
 
+		// GET /ui-api/pool/info
+		bindCall(ops.UIPoolInfo, s.poolInfo),
+
 		// GET /api/feature_toggles
 		bind(ops.FeatureToggles, func(_ *call, _ *ops.FeatureTogglesRequest) (any, error) {
 			// The features this server serves; the web UI hides the others.
@@ -142,4 +148,133 @@ func clipText(s string, n int) string {
 		return s[:n] + "..."
 	}
 	return s
+}
+
+// poolInfo is GET /ui-api/pool/info, the pool form's choices, from the
+// same reads as the pool, CRUSH, erasure-code, OSD and configuration
+// endpoints (the dashboard's PoolUi.info).
+func (s *Server) poolInfo(cl *call) (any, error) {
+	c, ctx := s.client, cl.ctx()
+	pools, err := c.Pools.List(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := c.CrushRules.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	profiles, err := c.ErasureCodeProfiles.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := c.OSDs.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	osds, err := c.OSDs.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := []string{}
+	usedRules, usedProfiles := map[string][]string{}, map[string][]string{}
+	for _, p := range pools {
+		names = append(names, p.PoolName)
+		usedRules[p.CrushRule] = append(usedRules[p.CrushRule], p.PoolName)
+		usedProfiles[p.ErasureCodeProfile] = append(usedProfiles[p.ErasureCodeProfile], p.PoolName)
+	}
+	byType := func(t int) []ceph.CrushRule {
+		out := []ceph.CrushRule{}
+		for _, r := range rules {
+			if r.Type == t {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	leader := ""
+	if ms, err := c.Monitors.Status(ctx); err == nil {
+		leader = ms.MonStatus.Name
+	}
+	// every OSD's metadata says bluestore (true for none, as Python's all())
+	allBlue := true
+	for _, o := range osds {
+		d, err := c.OSDs.Get(ctx, o.ID)
+		if err != nil {
+			return nil, err
+		}
+		if d.OSDMetadata["osd_objectstore"] != "bluestore" {
+			allBlue = false
+			break
+		}
+	}
+	opt := func(name string) (value string, enum []string, err error) {
+		o, err := c.Config.Get(ctx, name)
+		if err != nil {
+			return "", nil, err
+		}
+		enum = []string{}
+		for _, v := range o.EnumValues {
+			if v != "" {
+				enum = append(enum, v)
+			}
+		}
+		// The value a new pool gets: the leader monitor's running value
+		// (which has ceph.conf's too; the dashboard shows its manager's,
+		// the same on a cluster configured alike), else the configuration
+		// database's, else the default.
+		if v, ok := runningValue(ctx, c, leader, name); ok {
+			return v, enum, nil
+		}
+		value = fmt.Sprint(o.Default)
+		for _, sec := range []string{"global", "mon"} {
+			for _, v := range o.Value {
+				if v.Section == sec {
+					value = v.Value
+				}
+			}
+		}
+		return value, enum, nil
+	}
+	algo, algos, err := opt("bluestore_compression_algorithm")
+	if err != nil {
+		return nil, err
+	}
+	_, modes, err := opt("bluestore_compression_mode")
+	if err != nil {
+		return nil, err
+	}
+	autoscale, autoscaleModes, err := opt("osd_pool_default_pg_autoscale_mode")
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"pool_names":                      names,
+		"crush_rules_replicated":          byType(1),
+		"crush_rules_erasure":             byType(3),
+		"is_all_bluestore":                allBlue,
+		"osd_count":                       len(osds),
+		"bluestore_compression_algorithm": algo,
+		"compression_algorithms":          algos,
+		"compression_modes":               modes,
+		"pg_autoscale_default_mode":       autoscale,
+		"pg_autoscale_modes":              autoscaleModes,
+		"erasure_code_profiles":           nonNil(profiles),
+		"used_rules":                      usedRules,
+		"used_profiles":                   usedProfiles,
+		"nodes":                           nonNil(tree.Nodes),
+	}, nil
+}
+
+// runningValue is `config show mon.<name> <option>`: the value the
+// monitor runs with, when the transport can ask (not the memory model).
+func runningValue(ctx context.Context, c *cephapi.Client, mon, option string) (string, bool) {
+	if mon == "" || c.Commands == nil {
+		return "", false
+	}
+	res, err := c.Commands.Command(ctx, ceph.Command{Prefix: "config show", Args: map[string]any{"who": "mon." + mon, "key": option}})
+	if err != nil {
+		return "", false
+	}
+	v := strings.TrimSpace(string(res.Output))
+	return v, v != ""
 }

@@ -63,7 +63,7 @@ type TreeNode struct {
 	DeviceClass     string             `json:"device_class,omitempty"`
 	CrushWeight     float64            `json:"crush_weight"`
 	Depth           int                `json:"depth"`
-	PoolWeights     map[string]float64 `json:"pool_weights"`
+	PoolWeights     map[string]float64 `json:"pool_weights,omitzero"` // absent for a root, as osd tree prints it
 	Exists          int                `json:"exists,omitempty"`
 	Status          string             `json:"status,omitempty"`
 	Reweight        float64            `json:"reweight"`

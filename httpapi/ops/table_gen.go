@@ -232,6 +232,7 @@ var requestTypes = map[*Operation]reflect.Type{
 	UIRBDMirroringStatus.Operation:         reflect.TypeFor[UIRBDMirroringStatusRequest](),
 	UIRGWStatus.Operation:                  reflect.TypeFor[UIRGWStatusRequest](),
 	UIScopeList.Operation:                  reflect.TypeFor[UIScopeListRequest](),
+	UIPoolInfo.Operation:                   reflect.TypeFor[UIPoolInfoRequest](),
 }
 
 // All is every operation, in the order of ops.yaml.
@@ -457,6 +458,7 @@ var All = []*Operation{
 	UIRBDMirroringStatus.Operation,
 	UIRGWStatus.Operation,
 	UIScopeList.Operation,
+	UIPoolInfo.Operation,
 }
 
 // Login is POST /api/auth.
@@ -4337,3 +4339,13 @@ var UIScopeList = Op[UIScopeListRequest]{&Operation{
 
 // UIScopeListRequest is the request of UIScopeList.
 type UIScopeListRequest struct{}
+
+// UIPoolInfo is GET /ui-api/pool/info: what the web UI's pool form offers: pool names, CRUSH rules by type, erasure-code profiles, the rules and profiles in use, the OSD count, whether every OSD is BlueStore, the compression and autoscale choices, and the CRUSH tree.
+var UIPoolInfo = Op[UIPoolInfoRequest]{&Operation{
+	ID: "UIPoolInfo", Tag: "", Method: "GET", Path: "/ui-api/pool/info", Version: V1_0,
+	Scope: "pool", Permission: "read", Component: "pool", Status: 200,
+	Doc: "what the web UI's pool form offers: pool names, CRUSH rules by type, erasure-code profiles, the rules and profiles in use, the OSD count, whether every OSD is BlueStore, the compression and autoscale choices, and the CRUSH tree",
+}}
+
+// UIPoolInfoRequest is the request of UIPoolInfo.
+type UIPoolInfoRequest struct{}

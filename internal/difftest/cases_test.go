@@ -186,6 +186,10 @@ func readCases() []Case {
 		{Name: "ui orchestrator status", Path: "/ui-api/orchestrator/status", Values: []string{"available", "features"}},
 		{Name: "ui mirroring status", Path: "/ui-api/block/mirroring/status", Values: []string{"available", "message"}},
 		{Name: "ui scopes", Path: "/ui-api/scope", Values: []string{""}},
+		{Name: "ui pool info", Path: "/ui-api/pool/info",
+			Values: []string{"pool_names", "crush_rules_replicated/[]/rule_name", "crush_rules_erasure", "is_all_bluestore", "osd_count",
+				"bluestore_compression_algorithm", "compression_algorithms", "compression_modes", "pg_autoscale_default_mode",
+				"pg_autoscale_modes", "erasure_code_profiles/[]/name", "used_rules", "used_profiles", "nodes/[]/name"}},
 	}
 }
 

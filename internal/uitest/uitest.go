@@ -57,6 +57,24 @@ var Pages = []Page{
 	{"password", "/user-profile/edit", "form"},
 }
 
+// MorePages are the forms and the pages beyond issue 14's list; those
+// that need an orchestrator must show the UI's own "not available" panel,
+// not an error.
+var MorePages = []Page{
+	{"crush-map", "/crush-map", "cd-crushmap"},
+	{"services", "/services", "cd-orchestrator-doc-panel, cd-error"},
+	{"inventory", "/inventory", "cd-orchestrator-doc-panel, cd-error"},
+	{"pool-create", "/pool/create", "cd-pool-form form"},
+	{"rbd-create", "/block/rbd/create", "cd-rbd-form form"},
+	{"rgw-user-create", "/rgw/user/create", "form"},
+	{"rgw-bucket-create", "/rgw/bucket/create", "form"},
+	{"user-create", "/user-management/users/create", "form"},
+	{"role-create", "/user-management/roles/create", "form"},
+	{"telemetry", "/telemetry", "form"},
+	{"mgr-module-edit", "/mgr-modules/edit/telemetry", "form"},
+	{"configuration-edit", "/configuration/edit/osd_max_backfills", "form"},
+}
+
 // Call is one backend request of a page.
 type Call struct {
 	Method, Path string

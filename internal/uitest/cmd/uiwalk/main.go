@@ -22,7 +22,7 @@ func main() {
 	user := flag.String("user", "admin", "user name")
 	pwFile := flag.String("password-file", "", "file holding the password (else $UIWALK_PASSWORD)")
 	shots := flag.String("shots", "", "directory for one PNG per page")
-	only := flag.String("pages", "", "comma list of page names (default all)")
+	only := flag.String("pages", "", "comma list of page names (default: issue 14's list; uitest.MorePages has more)")
 	verbose := flag.Bool("v", false, "print every call, not only failed ones")
 	flag.Parse()
 	pw := os.Getenv("UIWALK_PASSWORD")
@@ -34,10 +34,11 @@ func main() {
 		}
 		pw = strings.TrimSpace(string(b))
 	}
+	all := append(append([]uitest.Page{}, uitest.Pages...), uitest.MorePages...)
 	pages := uitest.Pages
 	if *only != "" {
 		pages = nil
-		for _, p := range uitest.Pages {
+		for _, p := range all {
 			if strings.Contains(","+*only+",", ","+p.Name+",") {
 				pages = append(pages, p)
 			}
