@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cephapi/cephapi/httpapi"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
@@ -166,6 +168,7 @@ func TestBadFlags(t *testing.T) {
 		{"--accounts", "cloud"},
 		{"--accounts", "file:"},
 		{"--accounts", "config-key"},
+		{"--ui=/nonexistent/dist"},
 	} {
 		memory := func(k string) string { return map[string]string{"CEPH_REST_API_ACCOUNTS": "memory"}[k] }
 		err := run(context.Background(), args, memory, io.Discard, io.Discard, nil)
@@ -226,6 +229,34 @@ func TestGatewayErrors(t *testing.T) {
 				t.Fatal("run did not fail in bounded time")
 			}
 		})
+	}
+}
+
+// --ui alone is Debian's build, --ui=DIR another; --ui=false none.
+func TestUIFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"--ui=false"}, ""},
+		{[]string{"--ui=" + t.TempDir()}, "error"},
+	} {
+		cfg, err := parseFlags(tc.args, io.Discard)
+		switch {
+		case tc.want == "error":
+			if err == nil {
+				t.Errorf("%v: accepted a directory with no built frontend", tc.args)
+			}
+		case err != nil || cfg.ui.dir != tc.want:
+			t.Errorf("%v: dir %q, err %v; want %q", tc.args, cfg.ui.dir, err, tc.want)
+		}
+	}
+	if _, err := os.Stat(httpapi.DebianUIDir); err == nil {
+		cfg, err := parseFlags([]string{"--ui", "--listen", "127.0.0.1:0"}, io.Discard)
+		if err != nil || cfg.ui.dir != httpapi.DebianUIDir || cfg.listen != "127.0.0.1:0" {
+			t.Errorf("--ui --listen: %+v, %v", cfg, err)
+		}
 	}
 }
 
