@@ -113,6 +113,23 @@ func ScopeOf(prefix string) string {
 	return scope
 }
 
+// secretReads are the read commands whose answer holds secrets: cephx
+// keys (client.admin's among them) and config-key values (the
+// dashboard's RGW keys, the account store's token secret).
+var secretReads = []string{"auth ls", "auth list", "auth export", "auth get", "auth get-key", "auth print-key", "auth print_key",
+	"auth get-or-create", "auth get-or-create-key", "config-key get", "config-key dump"}
+
+// revealsSecrets reports whether the command prefix is one of secretReads
+// (or a longer form of one).
+func revealsSecrets(prefix string) bool {
+	for _, p := range secretReads {
+		if prefix == p || strings.HasPrefix(prefix, p+" ") {
+			return true
+		}
+	}
+	return false
+}
+
 func methodsOf(write bool) []string {
 	if write {
 		return []string{http.MethodPut, http.MethodDelete}
@@ -212,7 +229,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	perm := "read"
-	if sig.Write {
+	if sig.Write || revealsSecrets(prefix) {
+		// a read that hands out keys is as strong as a write: it never
+		// goes without credentials, and a read-only role cannot do it
 		perm = "update"
 	}
 	if h.authorize != nil {
