@@ -12,6 +12,7 @@ import (
 	"github.com/cephapi/cephapi/auth"
 	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/httpapi"
+	"github.com/cephapi/cephapi/rbd"
 	"github.com/cephapi/cephapi/transport/memory"
 )
 
@@ -85,8 +86,8 @@ func walkOurs(t *testing.T, client *cephapi.Client, dir, name string) {
 	}
 }
 
-// rbdPool makes a pool with the rbd application, so that the block pages
-// show their tables, and removes it at the end.
+// rbdPool makes a pool with the rbd application and an image in it, so
+// that the block pages show their tables, and removes both at the end.
 func rbdPool(t *testing.T, c *cephapi.Client) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -95,11 +96,19 @@ func rbdPool(t *testing.T, c *cephapi.Client) {
 	if err := c.Pools.Create(ctx, name, &ceph.PoolCreateOptions{PGNum: 8, Applications: []string{"rbd"}}); err != nil {
 		t.Fatalf("creating pool %s: %v", name, err)
 	}
+	image := rbd.ImageSpec{Pool: name, Name: "uitest-disk"}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
+		if err := c.RBD.Images.Delete(ctx, image); err != nil {
+			t.Logf("deleting image %s: %v", image.Name, err)
+		}
 		if err := c.Pools.Delete(ctx, name); err != nil {
 			t.Logf("deleting pool %s: %v", name, err)
 		}
 	})
+	// an image, so that the images table shows a row
+	if err := c.RBD.Images.Create(ctx, image, &rbd.CreateOptions{Size: 1 << 30}); err != nil {
+		t.Fatalf("creating image %s: %v", image.Name, err)
+	}
 }
