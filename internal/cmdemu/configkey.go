@@ -30,11 +30,7 @@ func (e *Emulator) configKeyLs(ctx context.Context, a args, f format) ([]byte, s
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	if f == plain {
-		f = jsonPretty
-	}
-	b, err := encodeJSON(names, f)
-	return b, "", err
+	return jsonOnly(names, f, false)
 }
 
 // configKeyDump is config-key dump [<key>]: the keys starting with key and
@@ -56,11 +52,7 @@ func (e *Emulator) configKeyDump(ctx context.Context, a args, f format) ([]byte,
 	for _, k := range names {
 		o = append(o, kv{k, string(m[k])})
 	}
-	if f == plain {
-		f = jsonPretty
-	}
-	b, err := encodeJSON(o, f)
-	return b, "", err
+	return jsonOnly(o, f, false)
 }
 
 // configKeyGet is config-key get <key>: the raw value in every format; a

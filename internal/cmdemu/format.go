@@ -185,3 +185,18 @@ func plainTime(s string) string {
 	}
 	return s
 }
+
+// jsonOnly encodes v for a command that prints JSON whatever format is
+// asked: json-pretty for plain. eol adds the newline the monitor puts
+// after some commands' pretty answers (osd crush dump, osd crush rule
+// dump).
+func jsonOnly(v any, f format, eol bool) ([]byte, string, error) {
+	if f == plain {
+		f = jsonPretty
+	}
+	b, err := encodeJSON(v, f)
+	if eol && f == jsonPretty && err == nil {
+		b = append(b, '\n')
+	}
+	return b, "", err
+}

@@ -160,14 +160,7 @@ func (e *Emulator) osdCrushDump(ctx context.Context, a args, f format) ([]byte, 
 	}
 	v := obj{{"devices", devices}, {"types", types}, {"buckets", buckets}, {"rules", rules},
 		{"tunables", crushTunables}, {"choose_args", obj{}}}
-	if f == plain {
-		f = jsonPretty
-	}
-	b, err := encodeJSON(v, f)
-	if f == jsonPretty && err == nil {
-		b = append(b, '\n')
-	}
-	return b, "", err
+	return jsonOnly(v, f, true)
 }
 
 // sortedRules are the CRUSH rules by id, steps never null.

@@ -60,11 +60,7 @@ func (e *Emulator) osdFind(ctx context.Context, a args, f format) ([]byte, strin
 		}
 	}
 	o = append(o, kv{"crush_location", loc})
-	if f == plain {
-		f = jsonPretty
-	}
-	b, err := encodeJSON(o, f)
-	return b, "", err
+	return jsonOnly(o, f, false)
 }
 
 // crushLocation returns the buckets above item id: type -> name.
@@ -116,15 +112,7 @@ func (e *Emulator) osdCrushRuleDump(ctx context.Context, a args, f format) ([]by
 			return nil, "", cmdError(syscall.ENOENT, fmt.Sprintf("unknown crush rule '%s'", name))
 		}
 	}
-	if f == plain {
-		f = jsonPretty
-	}
-	b, err := encodeJSON(v, f)
-	if f == jsonPretty && err == nil {
-		// The monitor adds a newline after the formatter's output.
-		b = append(b, '\n')
-	}
-	return b, "", err
+	return jsonOnly(v, f, true)
 }
 
 // osdBlocklistLs answers `osd blocklist ls` (and its pre-Pacific name
