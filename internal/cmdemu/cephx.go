@@ -179,20 +179,30 @@ func checkEntity(name string) error {
 	return nil
 }
 
+// findEntity is the entity named by a get's argument, "mon." included;
+// missing is the ENOENT message when there is none.
+func (e *Emulator) findEntity(ctx context.Context, name, missing string) (*CephxEntity, error) {
+	if err := checkEntity(name); err != nil {
+		return nil, err
+	}
+	l, mon, err := e.authDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	x := lookupEntity(l, mon, name, true)
+	if x == nil {
+		return nil, cmdError(syscall.ENOENT, missing)
+	}
+	return x, nil
+}
+
 // authGet is auth get <entity>: its keyring; "mon." comes from the
 // monitors' keyring.
 func (e *Emulator) authGet(ctx context.Context, a args, f format) ([]byte, string, error) {
 	name := a.str("entity")
-	if err := checkEntity(name); err != nil {
-		return nil, "", err
-	}
-	l, mon, err := e.authDB(ctx)
+	x, err := e.findEntity(ctx, name, "failed to find "+name+" in keyring")
 	if err != nil {
 		return nil, "", err
-	}
-	x := lookupEntity(l, mon, name, true)
-	if x == nil {
-		return nil, "", cmdError(syscall.ENOENT, "failed to find "+name+" in keyring")
 	}
 	b, err := keyring([]CephxEntity{*x}, f)
 	return b, "exported keyring for " + name, err
@@ -229,17 +239,9 @@ func (e *Emulator) authExport(ctx context.Context, a args, f format) ([]byte, st
 
 // authGetKey is auth get-key and auth print-key: the bare key.
 func (e *Emulator) authGetKey(ctx context.Context, a args, f format) ([]byte, string, error) {
-	name := a.str("entity")
-	if err := checkEntity(name); err != nil {
-		return nil, "", err
-	}
-	l, mon, err := e.authDB(ctx)
+	x, err := e.findEntity(ctx, a.str("entity"), "don't have "+a.str("entity"))
 	if err != nil {
 		return nil, "", err
-	}
-	x := lookupEntity(l, mon, name, true)
-	if x == nil {
-		return nil, "", cmdError(syscall.ENOENT, "don't have "+name)
 	}
 	if f != plain {
 		b, err := encodeJSON(obj{{"key", x.Key}}, f)
