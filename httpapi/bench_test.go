@@ -2,8 +2,11 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/cephapi/cephapi"
@@ -119,4 +122,66 @@ func BenchmarkHealthMinimalCached(b *testing.B) {
 func BenchmarkOSDListCached(b *testing.B) {
 	f := newFixtureWith(b, cachedClient(b), nil)
 	benchServe(b, f.srv, "/api/osd", f.admin)
+}
+
+// bigCachedClient is a generated 10,000-OSD cluster (500 hosts of 20)
+// whose OSD list comes from a cache that never expires.
+func bigCachedClient(b testing.TB) *cephapi.Client {
+	c := memory.New(memory.WithGenerated(500, 20, 8))
+	list, err := c.OSDs.List(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.OSDs = sameOSDs{c.OSDs, list}
+	return c
+}
+
+// BenchmarkOSDPageBig is GET /api/osd?offset=0&limit=100 on a 10,000-OSD
+// map when the transport answers from its cache.
+func BenchmarkOSDPageBig(b *testing.B) {
+	f := newFixtureWith(b, bigCachedClient(b), nil)
+	benchServe(b, f.srv, "/api/osd?offset=0&limit=100", f.admin)
+}
+
+// BenchmarkOSDPageBigSorted is a page of 100 sorted by host name.
+func BenchmarkOSDPageBigSorted(b *testing.B) {
+	f := newFixtureWith(b, bigCachedClient(b), nil)
+	benchServe(b, f.srv, "/api/osd?offset=200&limit=100&sort=-host.name", f.admin)
+}
+
+// BenchmarkOSDListBigCached is the full list of the 10,000-OSD map.
+func BenchmarkOSDListBigCached(b *testing.B) {
+	f := newFixtureWith(b, bigCachedClient(b), nil)
+	benchServe(b, f.srv, "/api/osd", f.admin)
+}
+
+// TestOSDPageBytes checks that a page built from kept element encodings is
+// what encoding the page gives, for several pages of one cached list.
+func TestOSDPageBytes(t *testing.T) {
+	c := memory.New(memory.WithGenerated(10, 5, 2))
+	list, err := c.OSDs.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.OSDs = sameOSDs{c.OSDs, list}
+	f := newFixtureWith(t, c, nil)
+	for _, q := range []string{"offset=0&limit=10", "offset=0&limit=10", "offset=45&limit=10", "limit=3&sort=-host.name",
+		"search=host0003&sort=osd_stats.kb_used", "offset=100", "sort=-id&limit=2"} {
+		w := f.do(req{method: "GET", path: "/api/osd?" + q, token: f.admin})
+		if w.Code != 200 {
+			t.Fatalf("%s: %d %s", q, w.Code, w.Body)
+		}
+		vals, _ := url.ParseQuery(q)
+		opts := &osd.ListOptions{Search: vals.Get("search"), Sort: vals.Get("sort")}
+		opts.Offset, _ = strconv.Atoi(vals.Get("offset"))
+		opts.Limit, _ = strconv.Atoi(vals.Get("limit"))
+		page, total := opts.Page(list)
+		if total == 0 {
+			t.Fatalf("%s: no OSD matched", q)
+		}
+		want, _ := json.Marshal(page)
+		if w.Body.String() != string(want) || w.Header().Get("X-Total-Count") != strconv.Itoa(total) {
+			t.Errorf("%s: got %d bytes (total %s), want %d bytes (total %d)", q, w.Body.Len(), w.Header().Get("X-Total-Count"), len(want), total)
+		}
+	}
 }

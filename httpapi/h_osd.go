@@ -193,6 +193,6 @@ func (s *Server) osdList(c *call, r *ops.OSDListRequest) (any, error) {
 	if by, _ := ceph.SortOrder(opts.Sort); by != "" && !slices.Contains(osd.SortFields, by) {
 		return nil, ceph.Errorf(ceph.InvalidArgument, "osd", "cannot sort by %q: sort by one of %s", by, strings.Join(osd.SortFields, ", "))
 	}
-	page, total := opts.Page(list)
-	return &response{header: http.Header{"X-Total-Count": {strconv.Itoa(total)}}, body: page}, nil
+	page, total := opts.PageIndices(list)
+	return &response{header: http.Header{"X-Total-Count": {strconv.Itoa(total)}}, body: &memoizedPick{src: list, pick: page}}, nil
 }

@@ -113,6 +113,8 @@ func (s *Server) writeJSON(c *call, status int, v any) {
 	var err error
 	if m, ok := v.(*memoized); ok {
 		b, err = c.route.memo.encode(m)
+	} else if m, ok := v.(*memoizedPick); ok {
+		b, err = c.route.memo.encodePick(m)
 	} else {
 		b, err = json.Marshal(v)
 	}

@@ -77,6 +77,10 @@ const maxMemoEntries = 8
 type memo struct {
 	entries atomic.Pointer[[]memoEntry]
 
+	// elems is the element encodings of the latest list answered in
+	// parts (memoizedPick).
+	elems atomic.Pointer[elemMemo]
+
 	// pending collapses concurrent encodings of one value: when a
 	// transport hands out a new big answer (the 17 MB OSD list of a
 	// 10,000-OSD map), every request that arrives before the first
@@ -163,4 +167,66 @@ func (mm *memo) store(m *memoized, id identity, body []byte) {
 		}
 	}
 	mm.entries.Store(&next)
+}
+
+// memoizedPick is an answer made of some elements of a list the transport
+// may return again (a page of the cached OSD list of a big map): the
+// route keeps each element's encoding with the list, so a page costs
+// copying the elements' bytes, not encoding them. The answer is the JSON
+// array of src's elements at pick, in that order, byte for byte what
+// json.Marshal gives for that array.
+type memoizedPick struct {
+	src  any // a slice
+	pick []int
+}
+
+// elemMemo is the element encodings of one list: enc[i] is element i's
+// JSON once someone asked for it.
+type elemMemo struct {
+	src any // held, so that its address is not reused while the entry exists
+	id  identity
+	enc []atomic.Pointer[[]byte]
+}
+
+// encodePick returns the JSON of m.
+func (mm *memo) encodePick(m *memoizedPick) ([]byte, error) {
+	rv := reflect.ValueOf(m.src)
+	id, ok := identify(m.src)
+	if !ok || rv.Kind() != reflect.Slice {
+		picked := make([]any, len(m.pick))
+		for j, i := range m.pick {
+			picked[j] = rv.Index(i).Interface()
+		}
+		return json.Marshal(picked)
+	}
+	em := mm.elems.Load()
+	if em == nil || em.id != id {
+		em = &elemMemo{src: m.src, id: id, enc: make([]atomic.Pointer[[]byte], rv.Len())}
+		// a lost race costs the other list's encodings, not correctness
+		mm.elems.Store(em)
+	}
+	parts := make([][]byte, len(m.pick))
+	size := 2 + len(m.pick)
+	for j, i := range m.pick {
+		p := em.enc[i].Load()
+		if p == nil {
+			b, err := json.Marshal(rv.Index(i).Addr().Interface())
+			if err != nil {
+				return nil, err
+			}
+			p = &b
+			em.enc[i].Store(p)
+		}
+		parts[j] = *p
+		size += len(*p)
+	}
+	out := make([]byte, 0, size)
+	out = append(out, '[')
+	for j, p := range parts {
+		if j > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, p...)
+	}
+	return append(out, ']'), nil
 }

@@ -193,3 +193,52 @@ func TestMemoCollapsesConcurrentEncodings(t *testing.T) {
 		t.Errorf("%d encodings for %d concurrent requests, want 1", got, n)
 	}
 }
+
+// TestMemoEncodePick checks that an answer built from kept element
+// encodings is the bytes json.Marshal gives for the picked elements, for
+// every kind of pick and across lists.
+func TestMemoEncodePick(t *testing.T) {
+	type elem struct {
+		ID   int               `json:"id"`
+		Tags map[string]string `json:"tags,omitempty"`
+		Note string            `json:"note"`
+	}
+	a := []elem{{0, nil, "<a>"}, {1, map[string]string{"b": "x", "a": "y"}, ""}, {2, nil, "\u2028"}}
+	b := []elem{{7, nil, "other"}}
+	tests := []struct {
+		name string
+		src  any
+		pick []int
+	}{
+		{"all", a, []int{0, 1, 2}},
+		{"again, reordered", a, []int{2, 0}},
+		{"one", a, []int{1}},
+		{"none", a, []int{}},
+		{"another list", b, []int{0}},
+		{"the first list again", a, []int{0, 2}},
+		{"empty list", []elem{}, nil},
+		{"not memoizable", []struct{}{{}, {}}, []int{1, 0}},
+	}
+	var mm memo
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := mm.encodePick(&memoizedPick{src: tt.src, pick: tt.pick})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var picked []any = []any{}
+			for _, i := range tt.pick {
+				switch s := tt.src.(type) {
+				case []elem:
+					picked = append(picked, s[i])
+				case []struct{}:
+					picked = append(picked, s[i])
+				}
+			}
+			want, _ := json.Marshal(picked)
+			if string(got) != string(want) {
+				t.Errorf("got %s, want %s", got, want)
+			}
+		})
+	}
+}

@@ -29,22 +29,34 @@ var SortFields = []string{"id", "host.name", "tree.device_class", "osd_stats.kb_
 // returns the page and the number of OSDs that matched. The cost is one
 // pass over the list and a sort of the matches.
 func (o *ListOptions) Page(osds []OSD) ([]OSD, int) {
+	idx, total := o.PageIndices(osds)
+	out := make([]OSD, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, osds[i])
+	}
+	return out, total
+}
+
+// PageIndices is Page that returns the page as indices into osds, for a
+// caller that keeps something per OSD of the list (an encoding, a view)
+// and builds the page from it.
+func (o *ListOptions) PageIndices(osds []OSD) ([]int, int) {
 	var opts ListOptions
 	if o != nil {
 		opts = *o
 	}
-	kept := make([]*OSD, 0, len(osds))
+	kept := make([]int, 0, len(osds))
 	search := strings.ToLower(opts.Search)
 	for i := range osds {
 		if search == "" || matches(&osds[i], search) {
-			kept = append(kept, &osds[i])
+			kept = append(kept, i)
 		}
 	}
 	by, desc := ceph.SortOrder(opts.Sort)
-	order := func(a, b *OSD) int {
-		c := compareBy(a, b, by)
+	order := func(a, b int) int {
+		c := compareBy(&osds[a], &osds[b], by)
 		if c == 0 {
-			c = cmp.Compare(a.ID, b.ID)
+			c = cmp.Compare(osds[a].ID, osds[b].ID)
 		}
 		if desc {
 			return -c
@@ -55,18 +67,14 @@ func (o *ListOptions) Page(osds []OSD) ([]OSD, int) {
 	// costs one pass instead of a sort of every OSD of a big map.
 	switch {
 	case slices.IsSortedFunc(kept, order):
-	case by == "id" && desc && slices.IsSortedFunc(kept, func(a, b *OSD) int { return cmp.Compare(a.ID, b.ID) }):
+	case by == "id" && desc && slices.IsSortedFunc(kept, func(a, b int) int { return cmp.Compare(osds[a].ID, osds[b].ID) }):
 		slices.Reverse(kept)
 	default:
 		slices.SortStableFunc(kept, order)
 	}
 	total := len(kept)
 	start, end := ceph.PageBounds(total, opts.Offset, opts.Limit)
-	out := make([]OSD, 0, end-start)
-	for _, p := range kept[start:end] {
-		out = append(out, *p)
-	}
-	return out, total
+	return kept[start:end:end], total
 }
 
 func matches(o *OSD, search string) bool {
