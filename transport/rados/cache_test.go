@@ -698,3 +698,43 @@ func TestCacheOneProbePerFetch(t *testing.T) {
 		clk.advance(time.Second)
 	}
 }
+
+// The configuration list is kept while the configuration database's
+// version (`config log 1`) holds: past the ttl a probe vouches for it, and
+// a new version fetches the values again.
+func TestCacheConfigListVersioned(t *testing.T) {
+	ctx := context.Background()
+	r, f := newTestRunner(t)
+	c, clk := newTestCache(time.Second)
+	r.cache = c
+	f.on("tell mon.a config help", string(mustRead(t, "config_help_subset.json")), "", 0)
+	f.on("tell mon.a config show", `{"osd_max_backfills": "1"}`, "", 0)
+	cfg := config{r: r, schema: &schemaCache{}}
+	first, err := cfg.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name  string
+		do    func()
+		same  bool // the very list of the first read
+		dumps int  // config dump sent so far
+	}{
+		{"within the ttl", func() {}, true, 1},
+		{"expired, same version", func() { clk.advance(1100 * time.Millisecond) }, true, 1},
+		{"a new version", func() {
+			f.on("config log", `[{"version": 6, "changes": []}]`, "", 0)
+			clk.advance(1100 * time.Millisecond)
+		}, false, 2},
+	}
+	for _, st := range steps {
+		st.do()
+		got, err := cfg.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if same := &got[0] == &first[0]; same != st.same || f.countCalls("config dump") != st.dumps {
+			t.Errorf("%s: same list %v, config dump sent %d times; want %v, %d", st.name, same, f.countCalls("config dump"), st.same, st.dumps)
+		}
+	}
+}

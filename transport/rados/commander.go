@@ -49,7 +49,7 @@ var readCommands = map[string]bool{
 	"osd metadata": true, "osd pool ls": true, "osd pool stats": true, "osd tree": true,
 	"perf dump": true, "perf histogram dump": true, "perf histogram schema": true, "perf schema": true, "pg dump": true,
 	"pg ls-by-pool": true, "pg stat": true, "quorum_status": true, "service dump": true, "service status": true,
-	"versions": true, "config get": true, "mds metadata": true, "mon metadata": true, "mgr metadata": true, "orch status": true, "session ls": true, "config help": true, "config show": true, "osd stat": true, "mgr stat": true,
+	"versions": true, "config get": true, "mds metadata": true, "mon metadata": true, "mgr metadata": true, "orch status": true, "session ls": true, "config help": true, "config show": true, "osd stat": true, "mgr stat": true, "config log": true,
 	// The legacy API's compatibility reads (httpapi/legacy/compat.go) and
 	// its command listing: a Metricbeat poll must not empty the cache.
 	"time-sync-status": true, "features": true, "get_command_descriptions": true,

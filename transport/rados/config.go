@@ -160,9 +160,13 @@ func (c config) options(ctx context.Context, names []string) ([]ceph.ConfigOptio
 }
 
 // List is cached (the whole schema with its values: encoding it is most of
-// a request's cost, and a cached value is encoded once).
+// a request's cost, and a cached value is encoded once) and versioned by
+// the configuration database's version: the schema is kept per
+// connection, and the values (`config dump`) change only with a new
+// version, so an unchanged database keeps the list, and its encoding,
+// for another second after a `config log 1`.
 func (c config) List(ctx context.Context) ([]ceph.ConfigOption, error) {
-	return cached(ctx, c.r.cache, configComponent, "config/list", func(ctx context.Context) ([]ceph.ConfigOption, error) {
+	return cachedVersioned(ctx, c.r.cache, configComponent, "config/list", c.r.configVersion, func(ctx context.Context) ([]ceph.ConfigOption, error) {
 		return c.options(ctx, nil)
 	})
 }

@@ -51,6 +51,13 @@ func TestChangesElsewhereAreSeenWithinTheBound(t *testing.T) {
 				ps, err := c.ErasureCodeProfiles.List(ctx)
 				return slices.ContainsFunc(ps, func(p ceph.ErasureCodeProfile) bool { return p.Name == profile }), err
 			}},
+		{"configuration", []string{"config", "set", "global", "osd_scrub_auto_repair", "true"}, []string{"config", "rm", "global", "osd_scrub_auto_repair"},
+			func() (bool, error) {
+				opts, err := c.Config.List(ctx)
+				return slices.ContainsFunc(opts, func(o ceph.ConfigOption) bool {
+					return o.Name == "osd_scrub_auto_repair" && slices.Contains(o.Value, ceph.ConfigValue{Section: "global", Value: "true"})
+				}), err
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if ok, err := tc.seen(); err != nil || ok {

@@ -135,6 +135,25 @@ func (r *runner) pgVersion(ctx context.Context, component string) (string, error
 	})
 }
 
+// configVersion returns the version of the monitors' configuration
+// database: the newest entry of `config log` (every `config set`, `rm`
+// and `assimilate-conf` makes one); "config/0" before the first change.
+func (r *runner) configVersion(ctx context.Context) (string, error) {
+	return memoProbe(ctx, "config log", func(ctx context.Context) (string, error) {
+		var log []struct {
+			Version int64 `json:"version"`
+		}
+		if err := r.monJSON(ctx, configComponent, &log, "config log", args{"num": 1}); err != nil {
+			return "", err
+		}
+		var v int64
+		for _, e := range log {
+			v = max(v, e.Version)
+		}
+		return "config/" + strconv.FormatInt(v, 10), nil
+	})
+}
+
 // mgrEpoch returns the manager map's epoch (`mgr stat`): modules, their
 // options' schema and the active manager are in that map.
 func (r *runner) mgrEpoch(ctx context.Context, component string) (string, error) {
