@@ -2,6 +2,7 @@ package rados
 
 import (
 	"context"
+	"reflect"
 	"runtime"
 	"sync"
 	"time"
@@ -199,10 +200,10 @@ func lookup[T any](ctx context.Context, c *cache, component, key string, probe f
 			c.mu.Unlock()
 			return e.val.(T), nil
 		}
-		if probe != nil && e.version != "" {
-			// kept, expired, for the refresh's probe to vouch for
-			prev = &e
-		} else {
+		// kept, expired, for the refresh's probe to vouch for; else
+		// dropped, but still compared with the refresh's answer
+		prev = &e
+		if probe == nil || e.version == "" {
 			delete(c.entries, key)
 		}
 	}
@@ -317,14 +318,18 @@ func (c *cache) inBackground(ctx context.Context, fn func() ([]byte, string, err
 
 // startFlight starts the shared fetch fk; c.mu must be held. With a
 // probe, the fetch asks it first and keeps prev (when given) if its
-// version is current.
+// version is current. A fetched answer equal to prev's is replaced by
+// prev's (see sameAsBefore).
 func startFlight[T any](ctx context.Context, c *cache, fk flightKey, now time.Time, prev *cacheEntry, probe func(context.Context) (string, error), fetch func(context.Context) (T, error)) *flight {
 	f := &flight{done: make(chan struct{})}
 	c.flights[fk] = f
-	var p *cacheEntry
-	if probe != nil && prev != nil && prev.version != "" {
+	var p, before *cacheEntry
+	if prev != nil {
 		cp := *prev
-		p = &cp
+		before = &cp
+		if probe != nil && prev.version != "" {
+			p = before
+		}
 	}
 	get := func(fctx context.Context) (any, string, time.Duration, error) {
 		version := ""
@@ -339,10 +344,29 @@ func startFlight[T any](ctx context.Context, c *cache, fk flightKey, now time.Ti
 			version = v
 		}
 		val, err := fetch(fctx)
-		return val, version, c.now().Sub(now), err
+		if err != nil {
+			return nil, version, 0, err
+		}
+		return sameAsBefore(before, val), version, c.now().Sub(now), nil
 	}
 	go c.run(fk, f, now, get, context.WithoutCancel(ctx))
 	return f
+}
+
+// sameAsBefore returns the answer before holds when it equals val, else
+// val. A refresh that finds the cluster unchanged then hands out the very
+// value it replaces, and everything kept for that value (the HTTP
+// server's encoding of it, by identity) stays good: an unchanged answer
+// of a read cached by age (the monitors, the configuration) is not
+// encoded again each second by a request that the others queue behind.
+// The comparison runs in the refresh, not in a request.
+func sameAsBefore[T any](before *cacheEntry, val T) any {
+	if before != nil {
+		if old, ok := before.val.(T); ok && reflect.DeepEqual(old, val) {
+			return old
+		}
+	}
+	return val
 }
 
 // run performs one shared fetch under its own bounded context (parent

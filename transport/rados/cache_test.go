@@ -722,10 +722,15 @@ func TestCacheConfigListVersioned(t *testing.T) {
 	}{
 		{"within the ttl", func() {}, true, 1},
 		{"expired, same version", func() { clk.advance(1100 * time.Millisecond) }, true, 1},
-		{"a new version", func() {
+		{"a new version, the same values: fetched, the list kept", func() {
 			f.on("config log", `[{"version": 6, "changes": []}]`, "", 0)
 			clk.advance(1100 * time.Millisecond)
-		}, false, 2},
+		}, true, 2},
+		{"a new version, new values", func() {
+			f.on("config log", `[{"version": 7, "changes": []}]`, "", 0)
+			f.on("config dump", `[]`, "", 0)
+			clk.advance(1100 * time.Millisecond)
+		}, false, 3},
 	}
 	for _, st := range steps {
 		st.do()
