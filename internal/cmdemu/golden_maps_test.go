@@ -188,14 +188,6 @@ func TestGoldenPGDumpBrief(t *testing.T) {
 			}
 		})
 	}
-	for _, cmd := range []ceph.Command{
-		{Prefix: "pg dump"}, {Prefix: "pg dump", Args: map[string]any{"dumpcontents": []string{"pools"}}},
-		{Prefix: "pg dump_json"}, {Prefix: "pg dump_pools_json"},
-	} {
-		if _, err := c.Commands.Command(context.Background(), cmd); !errors.Is(err, syscall.EOPNOTSUPP) {
-			t.Errorf("%s %v: %v, want EOPNOTSUPP", cmd.Prefix, cmd.Args, err)
-		}
-	}
 }
 
 // TestMapsAbsent: without a Maps source the commands answer EOPNOTSUPP.
