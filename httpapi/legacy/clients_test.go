@@ -350,7 +350,7 @@ var pyMethods = []pyMethod{
 	{"get_health", "health", "json", true},
 	{"get_health(detail)", "health?detail=detail", "json", true},
 	{"get_quorum_status", "quorum_status", "json", true},
-	{"get_report", "report", "json", false},
+	{"get_report", "report", "json", true},
 	{"get_status", "status", "json", true},
 	{"auth_export", "auth/export?entity=client.admin", "json", true},
 	{"auth_get", "auth/get?entity=client.admin", "json", true},

@@ -16,7 +16,7 @@
 // osd pool stats, osd perf, osd blocklist ls (and blacklist), fs dump,
 // mds stat, mds compat show, pg dump_stuck, osd crush dump, osd map,
 // pg map, pg dump [all|summary|sum|delta|pools|osds|pgs|pgs_brief...],
-// pg dump_json, pg dump_pools_json, pg debug, fsid, pg stat, mon stat, mon dump,
+// pg dump_json, pg dump_pools_json, pg debug, report, fsid, pg stat, mon stat, mon dump,
 // quorum_status, auth ls/list, auth get, auth export, auth
 // get-key/print-key, config-key ls/list/dump/get/exists, and the writes
 // osd in/out/down <ids|any|all>, osd reweight <id> <weight>, osd
@@ -112,6 +112,27 @@
 //     (num_pgs is the OSD's own report, which may differ, as in Ceph).
 //     store_stats and pool_statfs are empty (the model keeps no per-pool
 //     store statistics).
+//   - report (testdata/pg) has the 16.2.15 monitor's keys in its order,
+//     status "report <crc32c of the output, seed 6789>" as the monitor
+//     computes it, plain as JSON pretty. Its parts are the emulator's
+//     answers: health detail, mon dump's map and quorum, osd dump (with
+//     that JSON's known differences: the domain's fields only), osd crush
+//     dump, fs dump, the pg dump PG map's digest (num_pg..., pool_sum,
+//     osd_sum, osd_sum_by_class, pool_stats, osd_stats seqs,
+//     num_pg_by_state in PG state bit order, num_pg_by_osd,
+//     purged_snaps: every pool without unknown PGs, none purged) and the
+//     OSDs' metadata as the domain has it; tag joins the tags argument.
+//     Without a counterpart in the model: cluster_fingerprint is the nil
+//     UUID (the model has no monitor store that would keep one),
+//     *_first_committed are 1 and *_last_committed the map's epoch (the
+//     model keeps every epoch), auth and paxos commits are 0 (no Paxos
+//     store; auth's num_secrets counts the cephx entities),
+//     osdmap_clean_epochs has each up OSD's up_from as its epoch (a fresh
+//     OSD's beacon reports its boot epoch) with min_last_epoch_clean 0 and
+//     no per_pool entries as the 16.2.15 monitor reported them, and the
+//     service map lists the host list's daemons as unregistered entries
+//     (gid 0, no address or metadata; epoch 0: the model keeps no
+//     registrations).
 //   - The binary getmaps (osd getmap, osd getcrushmap, mon getmap, mds
 //     getmap, pg getmap) answer EOPNOTSUPP: there is no binary encoder.
 //   - testdata/cephx (cephx.sh, keys masked by capmask.py as they are

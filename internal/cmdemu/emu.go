@@ -138,6 +138,7 @@ func init() {
 		{Signature{"pg dump_json", []Param{{Name: "dumpcontents", Type: CephChoices, List: true, Choices: []string{"all", "summary", "sum", "pools", "osds", "pgs"}}}, "show human-readable version of pg map in json only", "pg", false}, pgDumpJSON("all")},
 		{Signature{"pg dump_pools_json", nil, "show pg pools info in json only", "pg", false}, pgDumpJSON("pools")},
 		{Signature{"pg debug", []Param{{Name: "debugop", Type: CephChoices, Required: true, Choices: []string{"unfound_objects_exist", "degraded_pgs_exist"}}}, "show debug info about pgs", "pg", false}, (*Emulator).pgDebug},
+		{Signature{"report", []Param{{Name: "tags", Type: CephString, List: true}}, "report full status of cluster, optional title tag strings", "mon", false}, (*Emulator).report},
 		{Signature{"auth ls", nil, "list authentication state", "auth", false}, (*Emulator).authLs},
 		{Signature{"auth list", nil, "list authentication state", "auth", false}, (*Emulator).authLs},
 		{Signature{"auth get", []Param{entity}, "write keyring file with requested key", "auth", false}, (*Emulator).authGet},

@@ -198,6 +198,8 @@ func TestMapsAbsent(t *testing.T) {
 		{Prefix: "osd crush dump"},
 		{Prefix: "osd map", Args: map[string]any{"pool": "p", "object": "o"}},
 		{Prefix: "pg map", Args: map[string]any{"pgid": "1.0"}},
+		{Prefix: "pg dump"}, {Prefix: "pg dump_json"}, {Prefix: "pg dump_pools_json"}, {Prefix: "report"},
+		{Prefix: "pg debug", Args: map[string]any{"debugop": "unfound_objects_exist"}},
 	} {
 		_, err := c.Commands.Command(context.Background(), cmd)
 		if !errors.Is(err, syscall.EOPNOTSUPP) {

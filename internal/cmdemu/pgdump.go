@@ -66,8 +66,40 @@ type poolRow struct {
 }
 
 type osdRow struct {
-	id    int
-	stats osd.OSDStats
+	id     int
+	up     bool
+	upFrom int
+	class  string
+	stats  osd.OSDStats
+}
+
+// add sums o's stats into r as osd_stat_t::add does.
+func (r *osdRow) add(o osdRow) {
+	s, t := o.stats, &r.stats
+	t.NumPGs += s.NumPGs
+	t.NumOSDs += s.NumOSDs
+	t.NumPerPoolOSDs += s.NumPerPoolOSDs
+	t.NumPerPoolOmapOSDs += s.NumPerPoolOmapOSDs
+	t.KB += s.KB
+	t.KBUsed += s.KBUsed
+	t.KBUsedData += s.KBUsedData
+	t.KBUsedOmap += s.KBUsedOmap
+	t.KBUsedMeta += s.KBUsedMeta
+	t.KBAvail += s.KBAvail
+	t.SnapTrimQueueLen += s.SnapTrimQueueLen
+	t.NumSnapTrimming += s.NumSnapTrimming
+	t.NumShardsRepaired += s.NumShardsRepaired
+	f, g := &t.Statfs, s.Statfs
+	f.Total += g.Total
+	f.Available += g.Available
+	f.InternallyReserved += g.InternallyReserved
+	f.Allocated += g.Allocated
+	f.DataStored += g.DataStored
+	f.DataCompressed += g.DataCompressed
+	f.DataCompressedAllocated += g.DataCompressedAllocated
+	f.DataCompressedOriginal += g.DataCompressedOriginal
+	f.OmapAllocated += g.OmapAllocated
+	f.InternalMetadata += g.InternalMetadata
 }
 
 func (p *poolSum) add(pg PGPlacement) {
@@ -146,37 +178,13 @@ func (e *Emulator) pgMapView(ctx context.Context, what string) (*pgView, error) 
 			if o.In == 0 {
 				st = osd.OSDStats{OSD: o.ID}
 			}
-			v.osds = append(v.osds, osdRow{id: o.ID, stats: st})
+			v.osds = append(v.osds, osdRow{id: o.ID, up: o.Up == 1, upFrom: o.UpFrom, class: o.Tree.DeviceClass, stats: st})
 		}
 	}
 	sort.Slice(v.osds, func(i, j int) bool { return v.osds[i].id < v.osds[j].id })
 	for _, o := range v.osds {
-		s, t := o.stats, &v.osdSum.stats
 		v.numOSDs++
-		t.NumPGs += s.NumPGs
-		t.NumOSDs += s.NumOSDs
-		t.NumPerPoolOSDs += s.NumPerPoolOSDs
-		t.NumPerPoolOmapOSDs += s.NumPerPoolOmapOSDs
-		t.KB += s.KB
-		t.KBUsed += s.KBUsed
-		t.KBUsedData += s.KBUsedData
-		t.KBUsedOmap += s.KBUsedOmap
-		t.KBUsedMeta += s.KBUsedMeta
-		t.KBAvail += s.KBAvail
-		t.SnapTrimQueueLen += s.SnapTrimQueueLen
-		t.NumSnapTrimming += s.NumSnapTrimming
-		t.NumShardsRepaired += s.NumShardsRepaired
-		f, g := &t.Statfs, s.Statfs
-		f.Total += g.Total
-		f.Available += g.Available
-		f.InternallyReserved += g.InternallyReserved
-		f.Allocated += g.Allocated
-		f.DataStored += g.DataStored
-		f.DataCompressed += g.DataCompressed
-		f.DataCompressedAllocated += g.DataCompressedAllocated
-		f.DataCompressedOriginal += g.DataCompressedOriginal
-		f.OmapAllocated += g.OmapAllocated
-		f.InternalMetadata += g.InternalMetadata
+		v.osdSum.add(o)
 	}
 	return v, nil
 }

@@ -199,9 +199,9 @@ func pgStatsOf(p *pool, pp poolPlacement, i int) cmdemu.PGStats {
 }
 
 // PGs are the model's PGs with their state, OSDs and object counts, for
-// `osd map`, `pg map`, `pg dump` and `pg debug`. The acting set is the
-// model's placement (its round robin over the failure domains with an up
-// OSD, not CRUSH);
+// `osd map`, `pg map`, `pg dump`, `pg debug` and `report`. The acting set
+// is the model's placement (its round robin over the failure domains with
+// an up OSD, not CRUSH);
 // the up set (CRUSH's choice) leaves out the OSDs that are out or have
 // reweight 0, which keep serving a remapped PG but that CRUSH no longer
 // picks (an erasure-coded PG keeps their slots as NONE).

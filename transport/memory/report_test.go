@@ -1,0 +1,128 @@
+package memory_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/transport/memory"
+)
+
+// orderedKeys are a JSON object's keys in order and, for each key whose
+// value is an object (or a list of objects), its keys, as "key.sub".
+func orderedKeys(t *testing.T, raw []byte, depth int) []string {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(raw))
+	var keys []string
+	var walk func(prefix string, depth int)
+	walk = func(prefix string, depth int) {
+		tok, err := d.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		delim, ok := tok.(json.Delim)
+		if !ok {
+			return
+		}
+		switch delim {
+		case '{':
+			for d.More() {
+				k, _ := d.Token()
+				name := prefix + k.(string)
+				if depth > 0 {
+					keys = append(keys, name)
+				}
+				walk(name+".", depth-1)
+			}
+		case '[':
+			first := true
+			for d.More() {
+				if first {
+					walk(prefix+"[]", depth)
+					first = false
+				} else {
+					walk(prefix+"[]", -1000)
+				}
+			}
+		}
+		d.Token()
+	}
+	walk("", depth)
+	return keys
+}
+
+// TestReportShape: report has the keys of a 16.2.15 monitor's report, in
+// its order, with the same keys in the parts the emulator composes in
+// full (the PG digest, the monmap, the clean epochs, auth, paxos, the
+// service map's frame); its status is "report <crc32c>" of the output;
+// plain is its JSON pretty. osdmap is the emulator's osd dump JSON, with
+// that answer's known differences (doc.go), so only its presence counts.
+func TestReportShape(t *testing.T) {
+	want, err := os.ReadFile("../../internal/cmdemu/testdata/pg/report.json.out")
+	must(t, err)
+	c := memory.New()
+	var ceph1 map[string]json.RawMessage
+	must(t, json.Unmarshal(want, &ceph1))
+	for _, format := range []string{"json", "json-pretty", ""} {
+		res, err := c.Commands.Command(bg, ceph.Command{Prefix: "report", Format: format})
+		must(t, err)
+		crc := ^crc32.Update(^uint32(6789), crc32.MakeTable(crc32.Castagnoli), res.Output)
+		if res.Status != "report "+strconv.FormatUint(uint64(crc), 10) {
+			t.Errorf("%s: status %q, crc32c %d", format, res.Status, crc)
+		}
+		if format != "json" && !bytes.HasSuffix(res.Output, []byte("}\n")) || format == "json" && bytes.HasSuffix(res.Output, []byte("\n")) {
+			t.Errorf("%s: ends %q", format, res.Output[len(res.Output)-3:])
+		}
+		if format != "json" {
+			continue
+		}
+		if got, w := orderedKeys(t, res.Output, 1), orderedKeys(t, want, 1); !reflect.DeepEqual(got, w) {
+			t.Errorf("top-level keys\n got %v\nwant %v", got, w)
+		}
+		var mine map[string]json.RawMessage
+		must(t, json.Unmarshal(res.Output, &mine))
+		for _, k := range []string{"health", "monmap", "osdmap_clean_epochs", "auth", "pool_sum", "osd_sum", "pool_stats",
+			"osd_stats", "num_pg_by_state", "num_pg_by_osd", "purged_snaps", "paxos", "crushmap"} {
+			if got, w := orderedKeys(t, mine[k], 3), orderedKeys(t, ceph1[k], 3); !reflect.DeepEqual(got, w) {
+				t.Errorf("%s keys\n got %v\nwant %v", k, got, w)
+			}
+		}
+		// the service map's frame
+		if got, w := orderedKeys(t, mine["servicemap"], 1), orderedKeys(t, ceph1["servicemap"], 1); !reflect.DeepEqual(got, w) {
+			t.Errorf("servicemap keys %v, want %v", got, w)
+		}
+		// the PG digest agrees with pg dump
+		var digest struct {
+			NumPG   int `json:"num_pg"`
+			PoolSum struct {
+				StatSum map[string]int64 `json:"stat_sum"`
+			} `json:"pool_sum"`
+		}
+		must(t, json.Unmarshal(res.Output, &digest))
+		d, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg dump", Args: map[string]any{"dumpcontents": []string{"sum"}}, Format: "json"})
+		must(t, err)
+		var sum struct {
+			PGMap struct {
+				Sum struct {
+					StatSum map[string]int64 `json:"stat_sum"`
+				} `json:"pg_stats_sum"`
+			} `json:"pg_map"`
+		}
+		must(t, json.Unmarshal(d.Output, &sum))
+		if !reflect.DeepEqual(digest.PoolSum.StatSum, sum.PGMap.Sum.StatSum) {
+			t.Errorf("report pool_sum %v, pg dump sum %v", digest.PoolSum.StatSum, sum.PGMap.Sum.StatSum)
+		}
+	}
+	res, err := c.Commands.Command(bg, ceph.Command{Prefix: "report", Args: map[string]any{"tags": []string{"a", "b"}}, Format: "json"})
+	must(t, err)
+	if !strings.Contains(string(res.Output), fmt.Sprintf("%q:%q", "tag", "a b")) {
+		t.Errorf("tags: %.300s", res.Output)
+	}
+}
