@@ -121,8 +121,8 @@
 //     osd_sum, osd_sum_by_class, pool_stats, osd_stats seqs,
 //     num_pg_by_state in PG state bit order, num_pg_by_osd,
 //     purged_snaps: every pool without unknown PGs, none purged) and the
-//     OSDs' metadata as the domain has it; tag joins the tags argument.
-//     Without a counterpart in the model: cluster_fingerprint is the nil
+//     OSDs' metadata as the domain has it; tag joins the tags argument
+//     and cuts at the last space, as the monitor does. Without a counterpart in the model: cluster_fingerprint is the nil
 //     UUID (the model has no monitor store that would keep one),
 //     *_first_committed are 1 and *_last_committed the map's epoch (the
 //     model keeps every epoch), auth and paxos commits are 0 (no Paxos

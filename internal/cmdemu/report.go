@@ -115,7 +115,7 @@ func (e *Emulator) report(ctx context.Context, a args, f format) ([]byte, string
 	osdEpoch := epochOf(osdmap)
 	out := obj{
 		{"cluster_fingerprint", "00000000-0000-0000-0000-000000000000"},
-		{"version", reportVersion}, {"commit", reportCommit}, {"timestamp", cephStamp(e.now())}, {"tag", strings.Join(a.list("tags"), " ")},
+		{"version", reportVersion}, {"commit", reportCommit}, {"timestamp", cephStamp(e.now())}, {"tag", reportTag(a.list("tags"))},
 		{"health", health},
 		{"monmap_first_committed", 1}, {"monmap_last_committed", ms.MonMap.Epoch}, {"monmap", monMapJSON(ms.MonMap)},
 		{"quorum", emptyList(ms.Quorum)},
@@ -143,6 +143,17 @@ func (e *Emulator) report(ctx context.Context, a args, f format) ([]byte, string
 	}
 	crc := ^crc32.Update(^uint32(6789), crc32.MakeTable(crc32.Castagnoli), b)
 	return b, "report " + strconv.FormatUint(uint64(crc), 10), nil
+}
+
+// reportTag is the tags joined by spaces and cut at the last space, as
+// the monitor does it (its "remove the trailing space" also drops the last
+// of several tags).
+func reportTag(tags []string) string {
+	s := strings.Join(tags, " ")
+	if i := strings.LastIndexByte(s, ' '); i >= 0 {
+		s = s[:i]
+	}
+	return s
 }
 
 // digest is the PG map digest the monitor keeps (PGMapDigest::dump).
