@@ -77,11 +77,13 @@
 //     stamps and epochs) and OSD stats, every status line matches ("dumped
 //     all", "dumped osds,pools"), the JSON has Ceph's keys in Ceph's order
 //     with Ceph's types in every format (pg dump_json and pg
-//     dump_pools_json answer compact JSON in every format; pg dump_json
+//     dump_pools_json answer compact JSON in every format, XML ones
+//     included; pg dump_json
 //     dumps all whatever dumpcontents says), the plain text has Ceph's
 //     lines, headings and omap note with equal object, byte, state, set,
 //     usage and PG-count cells, and pg debug matches byte for byte
-//     ("FALSE\n", followed in JSON by the manager's pg_ready object).
+//     ("FALSE\n", followed in JSON and XML by the manager's pg_ready
+//     object).
 //     PGs are listed by pool and PG number, pools by id descending (the
 //     captures' hash-map orders). What the model has: each PG's state and
 //     sets, and its share of its pool's objects and stored bytes — objects
@@ -114,7 +116,7 @@
 //     store statistics).
 //   - report (testdata/pg) has the 16.2.15 monitor's keys in its order,
 //     status "report <crc32c of the output, seed 6789>" as the monitor
-//     computes it, plain as JSON pretty. Its parts are the emulator's
+//     computes it (of the XML in the XML formats), plain as JSON pretty. Its parts are the emulator's
 //     answers: health detail, mon dump's map and quorum, osd dump (with
 //     that JSON's known differences: the domain's fields only), osd crush
 //     dump, fs dump, the pg dump PG map's digest (num_pg..., pool_sum,

@@ -274,7 +274,11 @@ var jsonNewline = map[string]bool{
 
 // rawOutput are the commands whose output is the stored bytes in every
 // format: it is not JSON, so XML leaves it as it is.
-var rawOutput = map[string]bool{"config-key get": true}
+var rawOutput = map[string]bool{"config-key get": true,
+	// JSON in every format (the manager's "json only" dumps), and replies
+	// that render their XML themselves (pg debug: a word before it;
+	// report: its status is the checksum of what it prints).
+	"pg dump_json": true, "pg dump_pools_json": true, "pg debug": true, "report": true}
 
 // args are a command's validated arguments.
 type args map[string]any

@@ -580,5 +580,8 @@ func (e *Emulator) pgDebug(ctx context.Context, a args, f format) ([]byte, strin
 		return []byte(word), "", nil
 	}
 	b, err := encodeJSON(obj{{"pg_ready", true}}, f)
+	if err == nil && (f == xmlCompact || f == xmlPretty) {
+		b, err = jsonToXML("pg debug", b, f == xmlPretty)
+	}
 	return append([]byte(word), b...), "", err
 }

@@ -138,6 +138,9 @@ func (e *Emulator) report(ctx context.Context, a args, f format) ([]byte, string
 		jf = jsonPretty
 	}
 	b, err := encodeJSON(out, jf)
+	if err == nil && (f == xmlCompact || f == xmlPretty) {
+		b, err = jsonToXML("report", b, f == xmlPretty)
+	}
 	if err != nil {
 		return nil, "", err
 	}

@@ -132,3 +132,34 @@ func TestReportShape(t *testing.T) {
 		}
 	}
 }
+
+// TestPGReadsXML: the manager's json-only dumps stay JSON in XML, pg
+// debug keeps its word before the XML, report's checksum is of its XML.
+func TestPGReadsXML(t *testing.T) {
+	c := memory.New()
+	tab := crc32.MakeTable(crc32.Castagnoli)
+	for _, tc := range []struct {
+		prefix string
+		args   map[string]any
+		check  func(out []byte, status string) bool
+	}{
+		{"pg dump_json", nil, func(out []byte, _ string) bool { return json.Valid(out) }},
+		{"pg dump_pools_json", nil, func(out []byte, _ string) bool { return json.Valid(out) }},
+		{"pg dump", nil, func(out []byte, _ string) bool { return bytes.HasPrefix(out, []byte("<pg_dump>")) }},
+		{"pg debug", map[string]any{"debugop": "unfound_objects_exist"}, func(out []byte, _ string) bool {
+			return bytes.HasPrefix(out, []byte("FALSE\n<")) && bytes.Contains(out, []byte("<pg_ready>true</pg_ready>"))
+		}},
+		{"report", nil, func(out []byte, status string) bool {
+			return bytes.HasPrefix(out, []byte("<report>")) &&
+				status == "report "+strconv.FormatUint(uint64(^crc32.Update(^uint32(6789), tab, out)), 10)
+		}},
+	} {
+		for _, format := range []string{"xml", "xml-pretty"} {
+			res, err := c.Commands.Command(bg, ceph.Command{Prefix: tc.prefix, Args: tc.args, Format: format})
+			must(t, err)
+			if !tc.check(res.Output, res.Status) {
+				t.Errorf("%s %s: %q %.200q", tc.prefix, format, res.Status, res.Output)
+			}
+		}
+	}
+}
