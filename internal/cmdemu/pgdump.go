@@ -137,22 +137,21 @@ func (e *Emulator) pgMapView(ctx context.Context, what string) (*pgView, error) 
 			v.pgs = append(v.pgs, pgRow{id: fmt.Sprintf("%d.%x", p.ID, i), pool: p, pg: pg, epoch: m.Epoch, created: p.Created})
 			row.add(pg)
 			v.sum.add(pg)
-			if strings.HasPrefix(pg.State, "active") || strings.Contains(pg.State, "+active") {
+			if pgStateValue(pg.State)&pgStateBits["active"] != 0 {
 				v.numActive++
 			}
 			if pg.State == "unknown" {
 				v.numUnknown++
 			}
+			// As Ceph counts them: an erasure-coded PG's missing shards
+			// (NONE) count for OSD 2147483647.
 			in := map[int]bool{}
 			for _, id := range pg.Acting {
-				if id == crushNone {
-					continue
-				}
 				in[id] = true
 				v.osdPGs(id).acting++
 			}
 			for _, id := range pg.Up {
-				if id != crushNone && !in[id] {
+				if !in[id] {
 					in[id] = true
 					v.osdPGs(id).upNotActing++
 				}

@@ -163,3 +163,35 @@ func TestPGReadsXML(t *testing.T) {
 		}
 	}
 }
+
+// TestPGDumpErasureShards: an erasure-coded PG with a missing shard lists
+// NONE in the plain dump and 2147483647 in JSON, and the digest counts the
+// missing shard for OSD 2147483647, as Ceph's num_pg_by_osd does.
+func TestPGDumpErasureShards(t *testing.T) {
+	c, f := memory.NewFake(memory.WithTopology(memory.Topology{Hosts: 3, OSDsPerHost: 1, Pools: 0}))
+	must(t, c.Pools.Create(bg, "ec", &ceph.PoolCreateOptions{Type: ceph.Erasure, PGNum: 4})) // k=2 m=2: 4 shards, 3 hosts
+	must(t, f.SetPoolUsage("ec", 4096, 8))
+	res, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg dump", Args: map[string]any{"dumpcontents": []string{"pgs"}}})
+	must(t, err)
+	if !strings.Contains(string(res.Output), "NONE]") {
+		t.Errorf("no NONE shard in\n%s", res.Output)
+	}
+	res, err = c.Commands.Command(bg, ceph.Command{Prefix: "report", Format: "json"})
+	must(t, err)
+	var r struct {
+		ByOSD []struct {
+			OSD    int `json:"osd"`
+			Acting int `json:"num_acting_pg"`
+		} `json:"num_pg_by_osd"`
+		PoolSum struct {
+			StatSum map[string]int64 `json:"stat_sum"`
+		} `json:"pool_sum"`
+	}
+	must(t, json.Unmarshal(res.Output, &r))
+	if n := len(r.ByOSD); n == 0 || r.ByOSD[n-1].OSD != 2147483647 || r.ByOSD[n-1].Acting != 4 {
+		t.Errorf("num_pg_by_osd %+v", r.ByOSD)
+	}
+	if s := r.PoolSum.StatSum; s["num_objects"] != 8 || s["num_object_copies"] != 32 || s["num_objects_degraded"] != 8 {
+		t.Errorf("pool_sum %v", s)
+	}
+}
