@@ -106,10 +106,12 @@
 //     OSD map epoch (the model's PG map changes only with it), stamp the
 //     emulator's clock, last_osdmap_epoch and last_pg_scan 0 (as the
 //     16.2.15 manager prints them), pg_stats_delta 0 with stamp_delta
-//     "0.000000" (no I/O between reports). osd_stats are the OSDs that
-//     have booted (up_from > 0) with the stats the domain's OSD list
-//     reports (seq as reported: the model's 0), zeroed for an out OSD as
-//     the monitor zeroes them; PG_SUM and PRIMARY_PG_SUM count the PGs'
+//     "0.000000" (no I/O between reports). osd_stats are the up OSDs
+//     (those that report; Ceph keeps a down OSD's last report, but the
+//     model's df counts no down OSD, so the OSD sums agree with df and pg
+//     stat) with the stats the domain's OSD list reports (seq as
+//     reported: the model's 0), zeroed for an out OSD as the monitor
+//     zeroes them; PG_SUM and PRIMARY_PG_SUM count the PGs'
 //     acting/up sets and up primaries, as Ceph's num_pg_by_osd does
 //     (num_pgs is the OSD's own report, which may differ, as in Ceph).
 //     store_stats and pool_statfs are empty (the model keeps no per-pool

@@ -115,9 +115,10 @@ func (p *poolSum) add(pg PGPlacement) {
 }
 
 // pgMapView reads the PGs and the OSDs' stats (none when the transport
-// has no OSD list). The OSD stats are those
-// of the OSDs that have booted (up_from > 0): an OSD reports them once
-// up; an out OSD's are zeroed, as the monitor zeroes them.
+// has no OSD list). The OSD stats are those of the up OSDs, the ones
+// that report them (the model counts no down OSD's capacity in df, so
+// neither does the OSD sum); an out OSD's are zeroed, as the monitor
+// zeroes them.
 func (e *Emulator) pgMapView(ctx context.Context, what string) (*pgView, error) {
 	if err := e.needMaps(what); err != nil {
 		return nil, err
@@ -169,7 +170,7 @@ func (e *Emulator) pgMapView(ctx context.Context, what string) (*pgView, error) 
 			return nil, err
 		}
 		for _, o := range list {
-			if o.UpFrom <= 0 && o.OSDStats.UpFrom <= 0 {
+			if o.Up == 0 {
 				continue
 			}
 			st := o.OSDStats

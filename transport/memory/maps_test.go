@@ -264,6 +264,25 @@ func TestPGDumpAddsUp(t *testing.T) {
 			if (total["num_objects_degraded"] > 0) != tc.degraded || (total["num_objects_misplaced"] > 0) != tc.misplaced {
 				t.Errorf("degraded %d misplaced %d", total["num_objects_degraded"], total["num_objects_misplaced"])
 			}
+			// the OSD sums are df's and pg stat's
+			var size, avail int64
+			for _, o := range d.PGMap.OSDStats {
+				size += o.Statfs.Total
+				avail += o.Statfs.Available
+			}
+			st, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg stat", Format: "json"})
+			must(t, err)
+			var ps struct {
+				Summary struct {
+					Total int64 `json:"total_bytes"`
+					Avail int64 `json:"total_avail_bytes"`
+					Bytes int64 `json:"num_bytes"`
+				} `json:"pg_summary"`
+			}
+			must(t, json.Unmarshal(st.Output, &ps))
+			if ps.Summary.Total != size || ps.Summary.Avail != avail || ps.Summary.Bytes != d.PGMap.Sum.StatSum["num_bytes"] {
+				t.Errorf("pg stat %+v; pg dump OSDs total %d avail %d, bytes %d", ps.Summary, size, avail, d.PGMap.Sum.StatSum["num_bytes"])
+			}
 			for op, want := range map[string]bool{"degraded_pgs_exist": tc.degraded, "unfound_objects_exist": false} {
 				res, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg debug", Args: map[string]any{"debugop": op}})
 				must(t, err)
