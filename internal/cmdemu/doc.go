@@ -6,9 +6,10 @@
 // memory transport and any transport without a raw command channel (REST)
 // can offer ceph.Commander; what the domain API does not carry (the CRUSH
 // map's bucket ids, shadow trees and item positions, each PG's up and
-// acting set) comes from an optional Maps source (WithMaps), which the
-// memory transport passes and other transports do not (their osd crush
-// dump, osd map, pg map, pg dump and pg debug answer EOPNOTSUPP).
+// acting set and object counts) comes from an optional Maps source
+// (WithMaps), which the memory transport passes and other transports do
+// not (their osd crush dump, osd map, pg map, pg dump and its _json
+// forms, pg debug and report answer EOPNOTSUPP).
 //
 // Commands: health [detail], status, df [detail], osd tree [states...],
 // osd dump, osd ls, osd stat, osd df, osd pool ls [detail], osd lspools,
@@ -16,8 +17,8 @@
 // osd pool stats, osd perf, osd blocklist ls (and blacklist), fs dump,
 // mds stat, mds compat show, pg dump_stuck, osd crush dump, osd map,
 // pg map, pg dump [all|summary|sum|delta|pools|osds|pgs|pgs_brief...],
-// pg dump_json, pg dump_pools_json, pg debug, report, fsid, pg stat, mon stat, mon dump,
-// quorum_status, auth ls/list, auth get, auth export, auth
+// pg dump_json, pg dump_pools_json, pg debug, report, fsid, pg stat, mon
+// stat, mon dump, quorum_status, auth ls/list, auth get, auth export, auth
 // get-key/print-key, config-key ls/list/dump/get/exists, and the writes
 // osd in/out/down <ids|any|all>, osd reweight <id> <weight>, osd
 // set/unset <flag>, config-key set/put and rm/del. Writes return no output
@@ -28,8 +29,9 @@
 // carry (cephx secrets, the config-key store): a transport that has it
 // passes it with WithAuth and WithConfigKeys (the memory model does);
 // without it they answer EOPNOTSUPP (the REST transport). osd crush dump,
-// osd map, pg map, pg dump and pg debug need the model's CRUSH and PG
-// placement and per-PG object counts, passed with WithMaps.
+// osd map, pg map, pg dump (and _json), pg debug and report need the
+// model's CRUSH and PG placement and per-PG object counts, passed with
+// WithMaps.
 //
 // Fidelity. testdata/ holds replies of a real 16.2.15 cluster in eight
 // states (captured with testdata/cap.py and reads.sh) and the golden tests
@@ -116,17 +118,19 @@
 //     (num_pgs is the OSD's own report, which may differ, as in Ceph).
 //     store_stats and pool_statfs are empty (the model keeps no per-pool
 //     store statistics).
-//   - report (testdata/pg) has the 16.2.15 monitor's keys in its order,
-//     status "report <crc32c of the output, seed 6789>" as the monitor
-//     computes it (of the XML in the XML formats), plain as JSON pretty. Its parts are the emulator's
-//     answers: health detail, mon dump's map and quorum, osd dump (with
-//     that JSON's known differences: the domain's fields only), osd crush
-//     dump, fs dump, the pg dump PG map's digest (num_pg..., pool_sum,
-//     osd_sum, osd_sum_by_class, pool_stats, osd_stats seqs,
-//     num_pg_by_state in PG state bit order, num_pg_by_osd,
-//     purged_snaps: every pool without unknown PGs, none purged) and the
-//     OSDs' metadata as the domain has it; tag joins the tags argument
-//     and cuts at the last space, as the monitor does. Without a counterpart in the model: cluster_fingerprint is the nil
+//   - report (testdata/pg; checked on the memory model, whose answers it
+//     is made of) has the 16.2.15 monitor's keys in its order, status
+//     "report <crc32c of the output, seed 6789>" as the monitor computes
+//     it (of the XML in the XML formats), plain as JSON pretty. Its parts
+//     are the emulator's answers: health detail, mon dump's map and
+//     quorum, osd dump (with that JSON's known differences: the domain's
+//     fields only), osd crush dump, fs dump, the pg dump PG map's digest
+//     (num_pg..., pool_sum, osd_sum, osd_sum_by_class, pool_stats,
+//     osd_stats seqs, num_pg_by_state in PG state bit order,
+//     num_pg_by_osd, purged_snaps: every pool without unknown PGs, none
+//     purged) and the OSDs' metadata as the domain has it; tag joins the
+//     tags argument and cuts at the last space, as the monitor does.
+//     Without a counterpart in the model: cluster_fingerprint is the nil
 //     UUID (the model has no monitor store that would keep one),
 //     *_first_committed are 1 and *_last_committed the map's epoch (the
 //     model keeps every epoch), auth and paxos commits are 0 (no Paxos
