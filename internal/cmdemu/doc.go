@@ -94,8 +94,9 @@
 //     objects), as the PG states say), bytes likewise over the PGs that
 //     hold objects — with copies (objects x size), degraded (objects x
 //     missing copies) and misplaced (objects x copies on out OSDs) per
-//     object as the pool's; so PGs add up to pool_stats, pg_stats_sum, df,
-//     pg stat and the health's object counts exactly. Unfound is 0 (the
+//     object as the pool's (the rule testdata/pg-degraded confirms on an
+//     undersized pool); so PGs add up to pool_stats, pg_stats_sum, df, pg
+//     stat and the health's object counts exactly. Unfound is 0 (the
 //     model loses no object), so is every I/O, log, scrub, omap, clone,
 //     snap-trim and latency counter (the model does none of these: as on
 //     a fresh PG), num_objects_dirty is the object count (no cache tier

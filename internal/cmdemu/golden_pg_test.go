@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -377,6 +378,89 @@ func TestGoldenPGDebug(t *testing.T) {
 					sameReply(t, st, want, res)
 				}
 			})
+		}
+	}
+}
+
+// TestDegradedRule checks the model's per-object rule against a 16.2.15
+// cluster with an undersized pool (testdata/pg-degraded: size 2 on one
+// OSD, six objects): a PG's degraded objects are its objects times the
+// copies its acting set lacks, a pool's copies its objects times its size;
+// and pg debug degraded_pgs_exist answers TRUE as Ceph does.
+func TestDegradedRule(t *testing.T) {
+	const dir = "pg-degraded"
+	var dump struct {
+		Pools []struct {
+			Pool int `json:"pool"`
+			Size int `json:"size"`
+		} `json:"pools"`
+	}
+	readJSON(t, dir, "osd_dump.json.out", &dump)
+	size := map[int]int{}
+	for _, p := range dump.Pools {
+		size[p.Pool] = p.Size
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", dir, "pg_dump_pgs.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	head := strings.Fields(lines[0])
+	col := map[string]int{}
+	for i, h := range head {
+		col[h] = i
+	}
+	degradedPGs := 0
+	for _, l := range lines[1:] {
+		f := strings.Fields(l)
+		if len(f) != len(head) {
+			continue
+		}
+		pool, _, ok := parsePGID(f[0])
+		if !ok {
+			continue
+		}
+		objects, _ := strconv.Atoi(f[col["OBJECTS"]])
+		degraded, _ := strconv.Atoi(f[col["DEGRADED"]])
+		acting := len(strings.Split(strings.Trim(f[col["ACTING"]], "[]"), ","))
+		if want := objects * (size[pool] - acting); degraded != want {
+			t.Errorf("%s: %d degraded, the rule says %d (%d objects, size %d, acting %d)", f[0], degraded, want, objects, size[pool], acting)
+		}
+		if degraded > 0 {
+			degradedPGs++
+		}
+	}
+	if degradedPGs == 0 {
+		t.Fatal("the capture has no degraded PG")
+	}
+	var pools struct {
+		PoolStats []struct {
+			PoolID  int              `json:"poolid"`
+			StatSum map[string]int64 `json:"stat_sum"`
+		} `json:"pool_stats"`
+	}
+	readJSON(t, dir, "pg_dump_pools.json.out", &pools)
+	for _, p := range pools.PoolStats {
+		if got, want := p.StatSum["num_object_copies"], p.StatSum["num_objects"]*int64(size[p.PoolID]); got != want {
+			t.Errorf("pool %d: %d copies, objects x size %d", p.PoolID, got, want)
+		}
+	}
+	// pg debug from a PG map with degraded objects
+	m := &fxMaps{pgs: PGMap{Epoch: 1, Pools: []PoolPGs{{ID: 1, Name: "p", PGNum: 1,
+		PGs: []PGPlacement{{State: "active+undersized+degraded", Up: []int{0}, Acting: []int{0}, Stats: PGStats{Objects: 1, Copies: 2, Degraded: 1}}}}}}}
+	c := cephapi.New(&cephapi.Client{})
+	c.Commands = ceph.ValidatedCommander(New(c, WithMaps(m)))
+	for _, op := range []string{"degraded", "unfound"} {
+		want, err := os.ReadFile(filepath.Join("testdata", dir, "pg_debug_"+op+".out"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.Commands.Command(context.Background(), ceph.Command{Prefix: "pg debug", Args: map[string]any{"debugop": op + map[string]string{"degraded": "_pgs_exist", "unfound": "_objects_exist"}[op]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(res.Output, want) {
+			t.Errorf("pg debug %s: %q, Ceph %q", op, res.Output, want)
 		}
 	}
 }
