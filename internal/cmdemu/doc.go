@@ -85,7 +85,9 @@
 //     lines, headings and omap note with equal object, byte, state, set,
 //     usage and PG-count cells, and pg debug matches byte for byte
 //     ("FALSE\n", followed in JSON and XML by the manager's pg_ready
-//     object).
+//     object); in XML, pg dump and pg debug have the manager's <pg_info>
+//     root, and an unknown debugop is EINVAL "No handler found for 'pg
+//     debug'", as the manager answers.
 //     PGs are listed by pool and PG number, pools by id descending (the
 //     captures' hash-map orders). What the model has: each PG's state and
 //     sets, and its share of its pool's objects and stored bytes — objects

@@ -559,7 +559,8 @@ func (e *Emulator) pgDebug(ctx context.Context, a args, f format) ([]byte, strin
 		op = "unfound_objects_exist"
 	}
 	if op != "unfound_objects_exist" && op != "degraded_pgs_exist" {
-		return nil, "", cmdError(syscall.EINVAL, "invalid command")
+		// the manager finds no handler for another op
+		return nil, "", cmdError(syscall.EINVAL, "No handler found for 'pg debug'")
 	}
 	v, err := e.pgMapView(ctx, "pg debug")
 	if err != nil {

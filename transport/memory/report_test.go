@@ -145,9 +145,9 @@ func TestPGReadsXML(t *testing.T) {
 	}{
 		{"pg dump_json", nil, func(out []byte, _ string) bool { return json.Valid(out) }},
 		{"pg dump_pools_json", nil, func(out []byte, _ string) bool { return json.Valid(out) }},
-		{"pg dump", nil, func(out []byte, _ string) bool { return bytes.HasPrefix(out, []byte("<pg_dump>")) }},
+		{"pg dump", nil, func(out []byte, _ string) bool { return bytes.HasPrefix(out, []byte("<pg_info>")) }},
 		{"pg debug", map[string]any{"debugop": "unfound_objects_exist"}, func(out []byte, _ string) bool {
-			return bytes.HasPrefix(out, []byte("FALSE\n<")) && bytes.Contains(out, []byte("<pg_ready>true</pg_ready>"))
+			return bytes.HasPrefix(out, []byte("FALSE\n<pg_info>")) && bytes.Contains(out, []byte("<pg_ready>true</pg_ready>"))
 		}},
 		{"report", nil, func(out []byte, status string) bool {
 			return bytes.HasPrefix(out, []byte("<report>")) &&
