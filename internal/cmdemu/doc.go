@@ -75,52 +75,49 @@
 //     out OSDs, the acting set keeps them.
 //   - testdata/pg (reads-pg.sh, a fresh cluster) holds pg dump with every
 //     dumpcontents, pg dump_json, pg dump_pools_json and pg debug. Fed the
-//     captured PGs (sets, states, object counts, the pools' creation
-//     stamps and epochs) and OSD stats, every status line matches ("dumped
-//     all", "dumped osds,pools"), the JSON has Ceph's keys in Ceph's order
-//     with Ceph's types in every format (pg dump_json and pg
-//     dump_pools_json answer compact JSON in every format, XML ones
-//     included; pg dump_json
-//     dumps all whatever dumpcontents says), the plain text has Ceph's
-//     lines, headings and omap note with equal object, byte, state, set,
-//     usage and PG-count cells, and pg debug matches byte for byte
-//     ("FALSE\n", followed in JSON and XML by the manager's pg_ready
-//     object); in XML, pg dump and pg debug have the manager's <pg_info>
-//     root, and an unknown debugop is EINVAL "No handler found for 'pg
-//     debug'", as the manager answers.
-//     PGs are listed by pool and PG number, pools by id descending (the
-//     captures' hash-map orders). What the model has: each PG's state and
-//     sets, and its share of its pool's objects and stored bytes — objects
-//     spread over all pg_num PGs, the remainder one more to each of the
-//     lowest PGs (so the PGs holding objects are the first min(pg_num,
-//     objects), as the PG states say), bytes likewise over the PGs that
-//     hold objects — with copies (objects x size), degraded (objects x
-//     missing copies) and misplaced (objects x copies on out OSDs) per
-//     object as the pool's (the rule testdata/pg-degraded confirms on an
-//     undersized pool); so PGs add up to pool_stats, pg_stats_sum, df, pg
-//     stat and the health's object counts exactly. Unfound is 0 (the
-//     model loses no object), so is every I/O, log, scrub, omap, clone,
-//     snap-trim and latency counter (the model does none of these: as on
-//     a fresh PG), num_objects_dirty is the object count (no cache tier
-//     cleans an object), versions are 0'0, reported is <epoch>:0 (the
-//     current OSD map epoch, no stat report counted), created,
+//     captured PGs (sets, states, object counts, the pools' creation stamps
+//     and epochs) and OSD stats, every status line matches ("dumped all",
+//     "dumped osds,pools"), the JSON has Ceph's keys in Ceph's order with
+//     Ceph's types in every format (pg dump_json and pg dump_pools_json
+//     answer compact JSON in every format, XML ones included; pg dump_json
+//     dumps all whatever dumpcontents says), the plain text has Ceph's lines,
+//     headings and omap note with equal object, byte, state, set, usage and
+//     PG-count cells, and pg debug matches byte for byte ("FALSE\n", followed
+//     in JSON and XML by the manager's pg_ready object); in XML, pg dump and
+//     pg debug have the manager's <pg_info> root, and an unknown debugop is
+//     EINVAL "No handler found for 'pg debug'", as the manager answers. PGs
+//     are listed by pool and PG number, pools by id descending (the captures'
+//     hash-map orders). What the model has: each PG's state and sets, and its
+//     share of its pool's objects and stored bytes: objects spread over all
+//     pg_num PGs, the remainder one more to each of the lowest PGs (so the
+//     PGs holding objects are the first min(pg_num, objects), as the PG
+//     states say), bytes likewise over the PGs that hold objects; with copies
+//     (objects x size), degraded (objects x missing copies) and misplaced
+//     (objects x copies on out OSDs) per object as the pool's (the rule
+//     testdata/pg-degraded confirms on an undersized pool); so PGs add up to
+//     pool_stats, pg_stats_sum, df, pg stat and the health's object counts
+//     exactly. Unfound is 0 (the model loses no object), so is every I/O,
+//     log, scrub, omap, clone, snap-trim and latency counter (the model does
+//     none of these: as on a fresh PG), num_objects_dirty is the object count
+//     (no cache tier cleans an object), versions are 0'0, reported is
+//     <epoch>:0 (the current OSD map epoch, no stat report counted), created,
 //     mapping_epoch and last_epoch_clean are the pool's creation epoch and
-//     every last_* and scrub stamp is the pool's creation time (Ceph
-//     stamps a new PG with the OSD map's modification time of the epoch
-//     that adds it; the model keeps no later PG history). version is the
-//     OSD map epoch (the model's PG map changes only with it), stamp the
-//     emulator's clock, last_osdmap_epoch and last_pg_scan 0 (as the
-//     16.2.15 manager prints them), pg_stats_delta 0 with stamp_delta
-//     "0.000000" (no I/O between reports). osd_stats are the up OSDs
-//     (those that report; Ceph keeps a down OSD's last report, but the
-//     model's df counts no down OSD, so the OSD sums agree with df and pg
-//     stat) with the stats the domain's OSD list reports (seq as
-//     reported: the model's 0), zeroed for an out OSD as the monitor
-//     zeroes them; PG_SUM and PRIMARY_PG_SUM count the PGs'
-//     acting/up sets and up primaries, as Ceph's num_pg_by_osd does
-//     (num_pgs is the OSD's own report, which may differ, as in Ceph).
-//     store_stats and pool_statfs are empty (the model keeps no per-pool
-//     store statistics).
+//     every last_* and scrub stamp is the pool's creation time (Ceph stamps a
+//     new PG with the OSD map's modification time of the epoch that adds it;
+//     the model keeps no later PG history); an unknown PG (no OSD can serve
+//     it) is dumped as the manager adds a new PG that no OSD has reported:
+//     epochs 0, reported 0:0, last_became_* 0. version is the OSD map epoch
+//     (the model's PG map changes only with it), stamp the emulator's clock,
+//     last_osdmap_epoch and last_pg_scan 0 (as the 16.2.15 manager prints
+//     them), pg_stats_delta 0 with stamp_delta "0.000000" (no I/O between
+//     reports). osd_stats are the up OSDs (those that report; Ceph keeps a
+//     down OSD's last report, but the model's df counts no down OSD, so the
+//     OSD sums agree with df and pg stat) with the stats the domain's OSD
+//     list reports (seq as reported: the model's 0), zeroed for an out OSD as
+//     the monitor zeroes them; PG_SUM and PRIMARY_PG_SUM count the PGs'
+//     acting/up sets and up primaries, as Ceph's num_pg_by_osd does (num_pgs
+//     is the OSD's own report, which may differ, as in Ceph). store_stats and
+//     pool_statfs are empty (the model keeps no per-pool store statistics).
 //   - report (testdata/pg; checked on the memory model, whose answers it
 //     is made of) has the 16.2.15 monitor's keys in its order, status
 //     "report <crc32c of the output, seed 6789>" as the monitor computes

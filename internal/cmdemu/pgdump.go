@@ -264,13 +264,20 @@ func osdStat(s osd.OSDStats, upFrom int, seq int64) obj {
 // reported_epoch the current epoch), no split (parent 0.0); it was
 // created, mapped and last clean in its pool's creation epoch, and its
 // stamps are its creation time.
+//
+// An unknown PG (no OSD ever served it) is what the manager adds for a new
+// pool's PG before any OSD reports it: the creation stamps, but no epochs
+// (0), no report (0:0) and never active (last_became_* 0).
 func (r pgRow) dump() obj {
-	c := cephStamp(r.created)
-	e := r.pool.CreatedEpoch
+	c, became := cephStamp(r.created), cephStamp(r.created)
+	e, rep := r.pool.CreatedEpoch, r.reportedEpoch()
+	if r.pg.State == "unknown" {
+		e, became = 0, cephStamp(time.Time{})
+	}
 	return obj{
-		{"pgid", r.id}, {"version", "0'0"}, {"reported_seq", 0}, {"reported_epoch", r.epoch}, {"state", r.pg.State},
+		{"pgid", r.id}, {"version", "0'0"}, {"reported_seq", 0}, {"reported_epoch", rep}, {"state", r.pg.State},
 		{"last_fresh", c}, {"last_change", c}, {"last_active", c}, {"last_peered", c}, {"last_clean", c},
-		{"last_became_active", c}, {"last_became_peered", c}, {"last_unstale", c}, {"last_undegraded", c},
+		{"last_became_active", became}, {"last_became_peered", became}, {"last_unstale", c}, {"last_undegraded", c},
 		{"last_fullsized", c}, {"mapping_epoch", e}, {"log_start", "0'0"}, {"ondisk_log_start", "0'0"},
 		{"created", e}, {"last_epoch_clean", e}, {"parent", "0.0"}, {"parent_split_bits", 0},
 		{"last_scrub", "0'0"}, {"last_scrub_stamp", c}, {"last_deep_scrub", "0'0"}, {"last_deep_scrub_stamp", c},
@@ -282,6 +289,15 @@ func (r pgRow) dump() obj {
 		{"blocked_by", []any{}}, {"up_primary", primary(r.pg.Up)}, {"acting_primary", primary(r.pg.Acting)},
 		{"purged_snaps", []any{}},
 	}
+}
+
+// reportedEpoch is the epoch of the PG's last stat report (none for an
+// unknown PG).
+func (r pgRow) reportedEpoch() int {
+	if r.pg.State == "unknown" {
+		return 0
+	}
+	return r.epoch
 }
 
 func (r pgRow) brief() obj {
@@ -360,7 +376,7 @@ func (v *pgView) pgsPlain(b *strings.Builder) {
 	for _, r := range v.pgs {
 		c := cephStamp(r.created)
 		cells := append([]string{r.id}, sumCells(r.pg.Stats)...)
-		cells = append(cells, r.pg.State, c, "0'0", fmt.Sprintf("%d:0", r.epoch), pgVector(r.pg.Up),
+		cells = append(cells, r.pg.State, c, "0'0", fmt.Sprintf("%d:0", r.reportedEpoch()), pgVector(r.pg.Up),
 			strconv.Itoa(primary(r.pg.Up)), pgVector(r.pg.Acting), strconv.Itoa(primary(r.pg.Acting)),
 			"0'0", c, "0'0", c, "0")
 		t.row(cells...)

@@ -195,3 +195,34 @@ func TestPGDumpErasureShards(t *testing.T) {
 		t.Errorf("pool_sum %v", s)
 	}
 }
+
+// TestPGDumpUnknown: a pool no OSD can serve has unknown PGs, dumped as
+// the manager adds a new PG before any report: epochs 0, reported 0:0,
+// never active.
+func TestPGDumpUnknown(t *testing.T) {
+	c := memory.New(memory.WithTopology(memory.Topology{Hosts: 1, OSDsPerHost: 2, Pools: 0}))
+	// a rule of a class no OSD has any more
+	must(t, c.OSDs.SetDeviceClass(bg, 1, "ssd"))
+	must(t, c.CrushRules.Create(bg, "nowhere", &ceph.CrushRuleCreateOptions{Root: "default", FailureDomain: "host", DeviceClass: "ssd"}))
+	must(t, c.OSDs.SetDeviceClass(bg, 1, "hdd"))
+	must(t, c.Pools.Create(bg, "u", &ceph.PoolCreateOptions{PGNum: 1, CrushRule: "nowhere"}))
+	res, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg dump", Args: map[string]any{"dumpcontents": []string{"pgs"}}, Format: "json"})
+	must(t, err)
+	var d struct {
+		PGStats []map[string]any `json:"pg_stats"`
+	}
+	must(t, json.Unmarshal(res.Output, &d))
+	found := false
+	for _, pg := range d.PGStats {
+		if pg["state"] != "unknown" {
+			continue
+		}
+		found = true
+		if pg["reported_epoch"] != 0.0 || pg["created"] != 0.0 || pg["last_became_active"] != "0.000000" || pg["up_primary"] != -1.0 {
+			t.Errorf("unknown PG %v", pg)
+		}
+	}
+	if !found {
+		t.Fatalf("no unknown PG in %.500s", res.Output)
+	}
+}
