@@ -464,3 +464,32 @@ func TestDegradedRule(t *testing.T) {
 		}
 	}
 }
+
+func TestDumpWhatAndTags(t *testing.T) {
+	for _, tc := range []struct {
+		in     []string
+		status string
+	}{
+		{nil, "dumped all"}, {[]string{"pools", "osds"}, "dumped osds,pools"},
+		{[]string{"pgs", "pgs"}, "dumped pgs"}, {[]string{"foo"}, "dumped foo"},
+	} {
+		if _, got := dumpWhat(tc.in); got != tc.status {
+			t.Errorf("%v: %q, want %q", tc.in, got, tc.status)
+		}
+	}
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{{nil, ""}, {[]string{"a"}, "a"}, {[]string{"a", "b"}, "a"}, {[]string{"a", "b", "c d"}, "a b c"}} {
+		if got := reportTag(tc.in); got != tc.want {
+			t.Errorf("tags %q: %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		a, b string
+	}{{"active+clean", "active+undersized"}, {"active+undersized", "active+undersized+degraded"}, {"unknown", "creating+incomplete"}} {
+		if pgStateValue(tc.a) >= pgStateValue(tc.b) {
+			t.Errorf("%s sorts after %s", tc.a, tc.b)
+		}
+	}
+}
