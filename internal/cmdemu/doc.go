@@ -119,7 +119,8 @@
 //     is the OSD's own report, which may differ, as in Ceph). store_stats and
 //     pool_statfs are empty (the model keeps no per-pool store statistics).
 //   - report (testdata/pg; checked on the memory model, whose answers it
-//     is made of) has the 16.2.15 monitor's keys in its order, status
+//     is made of; fed the captured PGs, its PG digest's counts equal the
+//     captured report's) has the 16.2.15 monitor's keys in its order, status
 //     "report <crc32c of the output, seed 6789>" as the monitor computes
 //     it (of the XML in the XML formats), plain as JSON pretty. Its parts
 //     are the emulator's answers: health detail, mon dump's map and

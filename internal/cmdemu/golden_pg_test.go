@@ -48,7 +48,7 @@ type capturedPG struct {
 // loadPGs feeds the emulator testdata/pg's PGs (sets, states, object
 // counts; the pool's creation stamp and epoch from a fresh PG's scrub
 // stamp and created epoch) and OSD stats.
-func loadPGs(t *testing.T) (*cephapi.Client, time.Time) {
+func loadPGs(t *testing.T) (*cephapi.Client, *Emulator) {
 	t.Helper()
 	const dir = "pg"
 	var dump struct {
@@ -100,8 +100,9 @@ func loadPGs(t *testing.T) (*cephapi.Client, time.Time) {
 		t.Fatal(err)
 	}
 	c := cephapi.New(&cephapi.Client{OSDs: fxPGOSDs{list: list}})
-	c.Commands = ceph.ValidatedCommander(New(c, WithMaps(m), WithClock(func() time.Time { return stamp })))
-	return c, stamp
+	e := New(c, WithMaps(m), WithClock(func() time.Time { return stamp }))
+	c.Commands = ceph.ValidatedCommander(e)
+	return c, e
 }
 
 // shape is a JSON value's keys (in order) and types, lists by their first
@@ -492,4 +493,60 @@ func TestDumpWhatAndTags(t *testing.T) {
 			t.Errorf("%s sorts after %s", tc.a, tc.b)
 		}
 	}
+}
+
+// TestGoldenReportDigest: fed testdata/pg's PGs and OSD stats, report's PG
+// digest counts what the monitor's report (captured seconds later) counts:
+// PGs, active and unknown PGs, OSDs, PGs by state and by OSD, pools with
+// purged snaps, and each pool's PG count and objects.
+func TestGoldenReportDigest(t *testing.T) {
+	_, e := loadPGs(t)
+	var want map[string]json.RawMessage
+	readJSON(t, "pg", "report.json.out", &want)
+	v, err := e.pgMapView(context.Background(), "report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := json.Marshal(v.digest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine map[string]json.RawMessage
+	if err := json.Unmarshal(got, &mine); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"num_pg", "num_pg_active", "num_pg_unknown", "num_osd", "num_pg_by_state", "num_pg_by_osd", "purged_snaps"} {
+		if !bytes.Equal(compactJSON(t, mine[k]), compactJSON(t, want[k])) {
+			t.Errorf("%s: %s, Ceph %s", k, mine[k], want[k])
+		}
+	}
+	type pool struct {
+		PoolID  int              `json:"poolid"`
+		NumPG   int              `json:"num_pg"`
+		StatSum map[string]int64 `json:"stat_sum"`
+	}
+	var gp, wp []pool
+	if err := json.Unmarshal(mine["pool_stats"], &gp); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(want["pool_stats"], &wp); err != nil {
+		t.Fatal(err)
+	}
+	if len(gp) != len(wp) {
+		t.Fatalf("%d pools, Ceph %d", len(gp), len(wp))
+	}
+	for i := range gp {
+		if gp[i].PoolID != wp[i].PoolID || gp[i].NumPG != wp[i].NumPG {
+			t.Errorf("pool_stats[%d]: pool %d with %d PGs, Ceph pool %d with %d", i, gp[i].PoolID, gp[i].NumPG, wp[i].PoolID, wp[i].NumPG)
+		}
+	}
+}
+
+func compactJSON(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	if err := json.Compact(&out, b); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
