@@ -350,7 +350,7 @@ var pyMethods = []pyMethod{
 	{"get_health", "health", "json", true},
 	{"get_health(detail)", "health?detail=detail", "json", true},
 	{"get_quorum_status", "quorum_status", "json", true},
-	{"get_report", "report", "json", false},
+	{"get_report", "report", "json", true},
 	{"get_status", "status", "json", true},
 	{"auth_export", "auth/export?entity=client.admin", "json", true},
 	{"auth_get", "auth/get?entity=client.admin", "json", true},
@@ -388,10 +388,10 @@ var pyMethods = []pyMethod{
 	{"mon_getmap", "mon/getmap", "binary", false},
 	{"mon_stat", "mon/stat", "xml", true}, // supported_body_types text, xml
 	{"mon_status", "mon_status", "json", true},
-	{"pg_debug", "pg/debug?debugop=unfound_objects_exist", "text", false},
-	{"pg_dump", "pg/dump", "json", false},
-	{"pg_dump_json", "pg/dump_json", "json", false},
-	{"pg_dump_pools_json", "pg/dump_pools_json", "json", false},
+	{"pg_debug", "pg/debug?debugop=unfound_objects_exist", "text", true},
+	{"pg_dump", "pg/dump", "json", true},
+	{"pg_dump_json", "pg/dump_json", "json", true},
+	{"pg_dump_pools_json", "pg/dump_pools_json", "json", true},
 	{"pg_dump_stuck", "pg/dump_stuck", "json", true},
 	{"pg_getmap", "pg/getmap", "binary", false},
 	{"pg_map", "pg/map?pgid=1.0", "json", true},
@@ -433,15 +433,10 @@ func replayPython(t *testing.T, h http.Handler, onMemory bool, skip map[string]s
 				h.ServeHTTP(w, r)
 				if onMemory && !m.memory {
 					// The binary getmaps are known but refused: the model
-					// has no binary encoding of its maps. So are pg dump
-					// (but pgs_brief) and its _json forms.
+					// has no binary encoding of its maps.
 					if b := w.Body.String(); w.Code != 400 || !strings.Contains(b, "Invalid endpoint") && !strings.Contains(b, "command not known") &&
 						// pg dump lists the known pg dump_stuck, as the old server did.
 						!strings.Contains(b, "Possible commands:") &&
-						// pg dump (but pgs_brief) and its _json forms are known
-						// and refused (EOPNOTSUPP): the model has no per-PG I/O
-						// statistics.
-						!strings.Contains(b, "statistics (-95)") &&
 						(m.body != "binary" || !strings.Contains(b, "no binary encoding")) {
 						t.Errorf("%s (%s) on memory: %d %q; want it refused as not emulated (or mark it memory: true)", m.method, body, w.Code, w.Body.String())
 					}

@@ -6,17 +6,19 @@
 // memory transport and any transport without a raw command channel (REST)
 // can offer ceph.Commander; what the domain API does not carry (the CRUSH
 // map's bucket ids, shadow trees and item positions, each PG's up and
-// acting set) comes from an optional Maps source (WithMaps), which the
-// memory transport passes and other transports do not (their osd crush
-// dump, osd map, pg map and pg dump pgs_brief answer EOPNOTSUPP).
+// acting set and object counts) comes from an optional Maps source
+// (WithMaps), which the memory transport passes and other transports do
+// not (their osd crush dump, osd map, pg map, pg dump and its _json
+// forms, pg debug and report answer EOPNOTSUPP).
 //
 // Commands: health [detail], status, df [detail], osd tree [states...],
 // osd dump, osd ls, osd stat, osd df, osd pool ls [detail], osd lspools,
 // osd getmaxosd, osd crush rule ls/list/dump, osd find, osd pool get,
 // osd pool stats, osd perf, osd blocklist ls (and blacklist), fs dump,
 // mds stat, mds compat show, pg dump_stuck, osd crush dump, osd map,
-// pg map, pg dump pgs_brief, fsid, pg stat, mon stat, mon dump,
-// quorum_status, auth ls/list, auth get, auth export, auth
+// pg map, pg dump [all|summary|sum|delta|pools|osds|pgs|pgs_brief...],
+// pg dump_json, pg dump_pools_json, pg debug, report, fsid, pg stat, mon
+// stat, mon dump, quorum_status, auth ls/list, auth get, auth export, auth
 // get-key/print-key, config-key ls/list/dump/get/exists, and the writes
 // osd in/out/down <ids|any|all>, osd reweight <id> <weight>, osd
 // set/unset <flag>, config-key set/put and rm/del. Writes return no output
@@ -27,8 +29,9 @@
 // carry (cephx secrets, the config-key store): a transport that has it
 // passes it with WithAuth and WithConfigKeys (the memory model does);
 // without it they answer EOPNOTSUPP (the REST transport). osd crush dump,
-// osd map, pg map and pg dump pgs_brief need the model's CRUSH and PG
-// placement, passed with WithMaps.
+// osd map, pg map, pg dump (and _json), pg debug and report need the
+// model's CRUSH and PG placement and per-PG object counts, passed with
+// WithMaps.
 //
 // Fidelity. testdata/ holds replies of a real 16.2.15 cluster in eight
 // states (captured with testdata/cap.py and reads.sh) and the golden tests
@@ -69,11 +72,76 @@
 //     straw2/rjenkins1, device classes come sorted (Ceph: creation
 //     order), and the sets are the model's placement (one OSD per failure
 //     domain, round robin; not CRUSH's straw2 draw); the up set leaves out
-//     out OSDs, the acting set keeps them. pg dump of any other contents,
-//     pg dump_json and pg dump_pools_json answer EOPNOTSUPP: the model
-//     has no per-PG or per-OSD I/O, log or scrub statistics. report is not
-//     emulated (it embeds those, the health, the monmap and the full
-//     osdmap).
+//     out OSDs, the acting set keeps them.
+//   - testdata/pg (reads-pg.sh, a fresh cluster) holds pg dump with every
+//     dumpcontents, pg dump_json, pg dump_pools_json and pg debug. Fed the
+//     captured PGs (sets, states, object counts, the pools' creation stamps
+//     and epochs) and OSD stats, every status line matches ("dumped all",
+//     "dumped osds,pools"), the JSON has Ceph's keys in Ceph's order with
+//     Ceph's types in every format (pg dump_json and pg dump_pools_json
+//     answer compact JSON in every format, XML ones included; pg dump_json
+//     dumps all whatever dumpcontents says), the plain text has Ceph's lines,
+//     headings and omap note with equal object, byte, state, set, usage and
+//     PG-count cells, and pg debug matches byte for byte ("FALSE\n", followed
+//     in JSON and XML by the manager's pg_ready object); in XML, pg dump and
+//     pg debug have the manager's <pg_info> root, and an unknown debugop is
+//     EINVAL "No handler found for 'pg debug'", as the manager answers. PGs
+//     are listed by pool and PG number, pools by id descending (the captures'
+//     hash-map orders). What the model has: each PG's state and sets, and its
+//     share of its pool's objects and stored bytes: objects spread over all
+//     pg_num PGs, the remainder one more to each of the lowest PGs (so the
+//     PGs holding objects are the first min(pg_num, objects), as the PG
+//     states say), bytes likewise over the PGs that hold objects; with copies
+//     (objects x size), degraded (objects x missing copies) and misplaced
+//     (objects x copies on out OSDs) per object as the pool's (the rule
+//     testdata/pg-degraded confirms on an undersized pool); so PGs add up to
+//     pool_stats, pg_stats_sum, df, pg stat and the health's object counts
+//     exactly. Unfound is 0 (the model loses no object), so is every I/O,
+//     log, scrub, omap, clone, snap-trim and latency counter (the model does
+//     none of these: as on a fresh PG), num_objects_dirty is the object count
+//     (no cache tier cleans an object), versions are 0'0, reported is
+//     <epoch>:0 (the current OSD map epoch, no stat report counted), created,
+//     mapping_epoch and last_epoch_clean are the pool's creation epoch and
+//     every last_* and scrub stamp is the pool's creation time (Ceph stamps a
+//     new PG with the OSD map's modification time of the epoch that adds it;
+//     the model keeps no later PG history); an unknown PG (no OSD can serve
+//     it) is dumped as the manager adds a new PG that no OSD has reported:
+//     epochs 0, reported 0:0, last_became_* 0. version is the OSD map epoch
+//     (the model's PG map changes only with it), stamp the emulator's clock,
+//     last_osdmap_epoch and last_pg_scan 0 (as the 16.2.15 manager prints
+//     them), pg_stats_delta 0 with stamp_delta "0.000000" (no I/O between
+//     reports). osd_stats are the up OSDs (those that report; Ceph keeps a
+//     down OSD's last report, but the model's df counts no down OSD, so the
+//     OSD sums agree with df and pg stat) with the stats the domain's OSD
+//     list reports (seq as reported: the model's 0), zeroed for an out OSD as
+//     the monitor zeroes them; PG_SUM and PRIMARY_PG_SUM count the PGs'
+//     acting/up sets and up primaries, as Ceph's num_pg_by_osd does (num_pgs
+//     is the OSD's own report, which may differ, as in Ceph). store_stats and
+//     pool_statfs are empty (the model keeps no per-pool store statistics).
+//   - report (testdata/pg; checked on the memory model, whose answers it
+//     is made of; fed the captured PGs, its PG digest's counts equal the
+//     captured report's) has the 16.2.15 monitor's keys in its order, status
+//     "report <crc32c of the output, seed 6789>" as the monitor computes
+//     it (of the XML in the XML formats), plain as JSON pretty. Its parts
+//     are the emulator's answers: health detail, mon dump's map and
+//     quorum, osd dump (with that JSON's known differences: the domain's
+//     fields only), osd crush dump, fs dump, the pg dump PG map's digest
+//     (num_pg..., pool_sum, osd_sum, osd_sum_by_class, pool_stats,
+//     osd_stats seqs, num_pg_by_state in PG state bit order,
+//     num_pg_by_osd, purged_snaps: every pool without unknown PGs, none
+//     purged) and the OSDs' metadata as the domain has it; tag joins the
+//     tags argument and cuts at the last space, as the monitor does.
+//     Without a counterpart in the model: cluster_fingerprint is the nil
+//     UUID (the model has no monitor store that would keep one),
+//     *_first_committed are 1 and *_last_committed the map's epoch (the
+//     model keeps every epoch), auth and paxos commits are 0 (no Paxos
+//     store; auth's num_secrets counts the cephx entities),
+//     osdmap_clean_epochs has each up OSD's up_from as its epoch (a fresh
+//     OSD's beacon reports its boot epoch) with min_last_epoch_clean 0 and
+//     no per_pool entries as the 16.2.15 monitor reported them, and the
+//     service map lists the host list's daemons as unregistered entries
+//     (gid 0, no address or metadata; epoch 0: the model keeps no
+//     registrations).
 //   - The binary getmaps (osd getmap, osd getcrushmap, mon getmap, mds
 //     getmap, pg getmap) answer EOPNOTSUPP: there is no binary encoder.
 //   - testdata/cephx (cephx.sh, keys masked by capmask.py as they are

@@ -135,8 +135,10 @@ func init() {
 		{Signature{"osd map", []Param{{Name: "pool", Type: CephString, Required: true}, {Name: "object", Type: CephString, Required: true}, {Name: "nspace", Type: CephString}}, "find pg for <object> in <pool> with [namespace]", "osd", false}, (*Emulator).osdMap},
 		{Signature{"pg map", []Param{{Name: "pgid", Type: CephString, Required: true}}, "show mapping of pg to osds", "pg", false}, (*Emulator).pgMap},
 		{Signature{"pg dump", []Param{{Name: "dumpcontents", Type: CephChoices, List: true, Choices: []string{"all", "summary", "sum", "delta", "pools", "osds", "pgs", "pgs_brief"}}}, "show human-readable versions of pg map (only 'all' valid with plain)", "pg", false}, (*Emulator).pgDump},
-		{Signature{"pg dump_json", []Param{{Name: "dumpcontents", Type: CephChoices, List: true, Choices: []string{"all", "summary", "sum", "pools", "osds", "pgs"}}}, "show human-readable version of pg map in json only", "pg", false}, pgDumpUnsupported("pg dump_json")},
-		{Signature{"pg dump_pools_json", nil, "show pg pools info in json only", "pg", false}, pgDumpUnsupported("pg dump_pools_json")},
+		{Signature{"pg dump_json", []Param{{Name: "dumpcontents", Type: CephChoices, List: true, Choices: []string{"all", "summary", "sum", "pools", "osds", "pgs"}}}, "show human-readable version of pg map in json only", "pg", false}, pgDumpJSON("all")},
+		{Signature{"pg dump_pools_json", nil, "show pg pools info in json only", "pg", false}, pgDumpJSON("pools")},
+		{Signature{"pg debug", []Param{{Name: "debugop", Type: CephChoices, Required: true, Choices: []string{"unfound_objects_exist", "degraded_pgs_exist"}}}, "show debug info about pgs", "pg", false}, (*Emulator).pgDebug},
+		{Signature{"report", []Param{{Name: "tags", Type: CephString, List: true}}, "report full status of cluster, optional title tag strings", "mon", false}, (*Emulator).report},
 		{Signature{"auth ls", nil, "list authentication state", "auth", false}, (*Emulator).authLs},
 		{Signature{"auth list", nil, "list authentication state", "auth", false}, (*Emulator).authLs},
 		{Signature{"auth get", []Param{entity}, "write keyring file with requested key", "auth", false}, (*Emulator).authGet},
@@ -272,7 +274,11 @@ var jsonNewline = map[string]bool{
 
 // rawOutput are the commands whose output is the stored bytes in every
 // format: it is not JSON, so XML leaves it as it is.
-var rawOutput = map[string]bool{"config-key get": true}
+var rawOutput = map[string]bool{"config-key get": true,
+	// JSON in every format (the manager's "json only" dumps), and replies
+	// that render their XML themselves (pg debug: a word before it;
+	// report: its status is the checksum of what it prints).
+	"pg dump_json": true, "pg dump_pools_json": true, "pg debug": true, "report": true}
 
 // args are a command's validated arguments.
 type args map[string]any

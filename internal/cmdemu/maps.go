@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/cephapi/cephapi/ceph"
 )
@@ -71,6 +72,13 @@ type PoolPGs struct {
 	Name  string
 	PGNum int
 	PGs   []PGPlacement
+	// Created is when the pool was created and CreatedEpoch the OSD map
+	// epoch that created it. Ceph stamps a new PG (last_change,
+	// last_active, the scrub stamps, ...) with the OSD map's modification
+	// time of the epoch that adds it; pg dump shows these for PGs the
+	// model keeps no history of.
+	Created      time.Time
+	CreatedEpoch int
 }
 
 // PGPlacement is a PG's state with its up and acting sets (CRUSH's
@@ -86,6 +94,20 @@ type PGPlacement struct {
 	// for a stale PG (the OSDs that last reported it, now down); pg dump
 	// shows it.
 	Reported []int
+	// Stats are the PG's object counts (its share of the pool's).
+	Stats PGStats
+}
+
+// PGStats are the object statistics of one PG: the counts pg dump, pg
+// stat and df sum up.
+type PGStats struct {
+	Objects int64
+	Bytes   int64
+	// Copies is num_object_copies: objects times the pool's size.
+	Copies    int64
+	Degraded  int64
+	Misplaced int64
+	Unfound   int64
 }
 
 // crushNone is CRUSH_ITEM_NONE.
@@ -401,68 +423,10 @@ func jsonOut(v any, f format) ([]byte, string, error) {
 	return b, "", err
 }
 
-// pgDump answers `pg dump pgs_brief`: every PG with its state and sets.
-// Ceph lists them in its PG map's hash order, which the emulator cannot
-// know; it lists them by pool and PG number. The other contents (all,
-// summary, sum, delta, pools, osds, pgs) are the PGs' and OSDs' I/O and
-// log statistics, versions, scrub stamps and latencies: the model keeps
-// none of them per PG, so they answer EOPNOTSUPP rather than made-up
-// numbers.
-func (e *Emulator) pgDump(ctx context.Context, a args, f format) ([]byte, string, error) {
-	what := a.list("dumpcontents")
-	if len(what) != 1 || what[0] != "pgs_brief" {
-		return nil, "", cmdError(syscall.EOPNOTSUPP, "pg dump: only dumpcontents=pgs_brief is emulated; the model has no per-PG or per-OSD I/O, log or scrub statistics")
-	}
-	if err := e.needMaps("pg dump"); err != nil {
-		return nil, "", err
-	}
-	m, err := e.maps.PGs(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	pools := append([]PoolPGs(nil), m.Pools...)
-	sort.Slice(pools, func(i, j int) bool { return pools[i].ID < pools[j].ID })
-	const status = "dumped pgs_brief"
-	if f == plain {
-		var t textTable
-		t.define("PG_STAT", left, left)
-		for _, h := range []string{"STATE", "UP", "UP_PRIMARY", "ACTING", "ACTING_PRIMARY"} {
-			t.define(h, left, right)
-		}
-		for _, p := range pools {
-			for i, pg := range p.PGs {
-				pg = pg.reported()
-				t.row(fmt.Sprintf("%d.%x", p.ID, i), pg.State, intVector(pg.Up), strconv.Itoa(primary(pg.Up)),
-					intVector(pg.Acting), strconv.Itoa(primary(pg.Acting)))
-			}
-		}
-		return []byte(t.String()), status, nil
-	}
-	stats := []any{}
-	for _, p := range pools {
-		for i, pg := range p.PGs {
-			pg = pg.reported()
-			stats = append(stats, obj{{"pgid", fmt.Sprintf("%d.%x", p.ID, i)}, {"state", pg.State},
-				{"up", intsOrEmpty(pg.Up)}, {"acting", intsOrEmpty(pg.Acting)},
-				{"up_primary", primary(pg.Up)}, {"acting_primary", primary(pg.Acting)}})
-		}
-	}
-	b, err := encodeJSON(obj{{"pg_ready", true}, {"pg_stats", stats}}, f)
-	return b, status, err
-}
-
 // reported is the PG as the PG map has it.
 func (pg PGPlacement) reported() PGPlacement {
 	if pg.Reported != nil {
 		pg.Up, pg.Acting = pg.Reported, pg.Reported
 	}
 	return pg
-}
-
-// pgDumpUnsupported answers pg dump_json and pg dump_pools_json: PG and
-// pool I/O statistics the model does not keep.
-func pgDumpUnsupported(what string) handler {
-	return func(*Emulator, context.Context, args, format) ([]byte, string, error) {
-		return nil, "", cmdError(syscall.EOPNOTSUPP, what+": the model has no per-PG or per-pool I/O, log or scrub statistics")
-	}
 }

@@ -15,6 +15,8 @@ var xmlRoots = map[string]string{
 	"osd stat": "osdmap", "osd dump": "osdmap", "mon dump": "monmap", "quorum_status": "quorum_status",
 	"status": "status", "df": "stats", "pg stat": "pg_summary", "osd pool ls": "pools",
 	"osd df": "osd_utilization",
+	// the manager's PG reads wrap their answer in <pg_info>
+	"pg dump": "pg_info", "pg debug": "pg_info",
 }
 
 // jsonToXML renders a JSON output as XML the way Ceph's XMLFormatter lays

@@ -42,6 +42,9 @@ type poolPlacement struct {
 	dataPGs   int    // how many PGs hold objects: the first dataPGs of the pool
 	copies    int
 	size      int
+	// misplaced is how many copies of each object are misplaced (on up
+	// but out OSDs of a remapped PG).
+	misplaced int
 	erasure   bool // acting sets keep a slot per shard (NONE when missing)
 	rv        *ruleView
 }
@@ -183,7 +186,8 @@ func (c *cluster) placementLocked() *placement {
 		// OSD at all, Ceph keeps the old mapping.
 		if inCopies := min(p.size, rv.inDoms); pp.state == "active+clean" && inCopies > 0 && inCopies < copies {
 			pp.state, pp.dataState = "active+clean+remapped", "active+clean+remapped"
-			pl.misplaced += p.objects * int64(copies-inCopies)
+			pp.misplaced = copies - inCopies
+			pl.misplaced += p.objects * int64(pp.misplaced)
 		}
 		pl.pools[p.id] = pp
 		if n := p.pgNum - pp.dataPGs; n > 0 {

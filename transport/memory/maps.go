@@ -161,9 +161,47 @@ func mapsView[T any](b *backend, ctx context.Context, f func(c *cluster) (T, err
 	return f(b.c)
 }
 
-// PGs are the model's PGs with their state and OSDs, for `osd map`, `pg
-// map` and `pg dump pgs_brief`. The acting set is the model's placement
-// (its round robin over the failure domains with an up OSD, not CRUSH);
+// share is PG i's share of n things spread over pgs PGs: n/pgs each, the
+// remainder one more to each of the lowest PGs.
+func share(n int64, pgs, i int) int64 {
+	if pgs <= 0 {
+		return 0
+	}
+	s := n / int64(pgs)
+	if int64(i) < n%int64(pgs) {
+		s++
+	}
+	return s
+}
+
+// pgStatsOf are PG i's object counts. The model keeps objects and stored
+// bytes per pool; a PG's share follows one rule so that PGs add up to the
+// pool exactly: objects spread over all pg_num PGs (the remainder one more
+// to each of the lowest PGs, so the PGs that hold objects are the first
+// min(pg_num, objects), as the PG states have it), bytes likewise over the
+// PGs that hold objects (over all PGs when none does). Copies, degraded
+// and misplaced copies are the PG's objects times the pool's per-object
+// figures (size, missing copies, copies on out OSDs), as the pool's are.
+func pgStatsOf(p *pool, pp poolPlacement, i int) cmdemu.PGStats {
+	objects := share(p.objects, p.pgNum, i)
+	holders := pp.dataPGs
+	if holders == 0 {
+		holders = p.pgNum
+	}
+	var bytes int64
+	if i < holders {
+		bytes = share(p.stored, holders, i)
+	}
+	return cmdemu.PGStats{
+		Objects: objects, Bytes: bytes, Copies: objects * int64(p.size),
+		Degraded: objects * int64(p.size-pp.copies), Misplaced: objects * int64(pp.misplaced),
+	}
+}
+
+// PGs are the model's PGs with their state, OSDs and object counts, for
+// `osd map`, `pg map`, `pg dump`, `pg debug` and `report`. The acting set
+// is the model's placement (its round robin over the failure domains with
+// an up OSD, not CRUSH);
 // the up set (CRUSH's choice) leaves out the OSDs that are out or have
 // reweight 0, which keep serving a remapped PG but that CRUSH no longer
 // picks (an erasure-coded PG keeps their slots as NONE).
@@ -173,7 +211,8 @@ func (b *backend) PGs(ctx context.Context) (*cmdemu.PGMap, error) {
 		m := &cmdemu.PGMap{Epoch: c.epoch}
 		for _, p := range c.sortedPools() {
 			pp := pl.pools[p.id]
-			out := cmdemu.PoolPGs{ID: p.id, Name: p.name, PGNum: p.pgNum, PGs: make([]cmdemu.PGPlacement, p.pgNum)}
+			out := cmdemu.PoolPGs{ID: p.id, Name: p.name, PGNum: p.pgNum, PGs: make([]cmdemu.PGPlacement, p.pgNum),
+				Created: p.created, CreatedEpoch: p.createdEpoch}
 			for i := range out.PGs {
 				acting := pp.acting(i)
 				var up, reported []int
@@ -200,7 +239,8 @@ func (b *backend) PGs(ctx context.Context) (*cmdemu.PGMap, error) {
 					}
 					up = acting
 				}
-				out.PGs[i] = cmdemu.PGPlacement{State: pp.stateOf(i), Up: up, Acting: acting, Reported: reported}
+				out.PGs[i] = cmdemu.PGPlacement{State: pp.stateOf(i), Up: up, Acting: acting, Reported: reported,
+					Stats: pgStatsOf(p, pp, i)}
 			}
 			m.Pools = append(m.Pools, out)
 		}

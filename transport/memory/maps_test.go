@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	cephapi "github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/ceph"
 	"github.com/cephapi/cephapi/osd"
 	"github.com/cephapi/cephapi/transport/memory"
@@ -150,5 +151,180 @@ func TestStalePGMaps(t *testing.T) {
 	must(t, err)
 	if got := string(res.Output); !strings.Contains(got, `"state":"stale+active+clean","up":[0],"acting":[0],"up_primary":0,"acting_primary":0`) {
 		t.Errorf("pg dump pgs_brief: %s", got)
+	}
+}
+
+// pgDumpJSON is what TestPGDumpAddsUp reads of pg dump json.
+type pgDumpJSON struct {
+	PGMap struct {
+		Sum struct {
+			StatSum map[string]int64 `json:"stat_sum"`
+		} `json:"pg_stats_sum"`
+		PGStats []struct {
+			PGID    string           `json:"pgid"`
+			State   string           `json:"state"`
+			Acting  []int            `json:"acting"`
+			StatSum map[string]int64 `json:"stat_sum"`
+		} `json:"pg_stats"`
+		PoolStats []struct {
+			PoolID  int              `json:"poolid"`
+			NumPG   int              `json:"num_pg"`
+			StatSum map[string]int64 `json:"stat_sum"`
+		} `json:"pool_stats"`
+		OSDStats []struct {
+			OSD    int `json:"osd"`
+			Statfs struct {
+				Total     int64 `json:"total"`
+				Available int64 `json:"available"`
+			} `json:"statfs"`
+		} `json:"osd_stats"`
+	} `json:"pg_map"`
+}
+
+// TestPGDumpAddsUp: the PGs of pg dump add up to the pools' objects,
+// bytes, copies, degraded and misplaced counts (df's and the health's),
+// spread by the documented rule, and pg debug agrees with them.
+func TestPGDumpAddsUp(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		setup     func(t *testing.T, c *cephapi.Client, f *memory.Fake)
+		degraded  bool
+		misplaced bool
+	}{
+		{"healthy", func(*testing.T, *cephapi.Client, *memory.Fake) {}, false, false},
+		{"one host down", func(t *testing.T, _ *cephapi.Client, f *memory.Fake) {
+			must(t, f.SetOSDUp(2, false))
+			must(t, f.SetOSDUp(3, false))
+		}, true, false},
+		{"an OSD out", func(t *testing.T, c *cephapi.Client, _ *memory.Fake) {
+			must(t, c.OSDs.Mark(bg, []int{0, 1}, osd.Out))
+		}, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, f := memory.NewFake(memory.WithTopology(memory.Topology{Hosts: 3, OSDsPerHost: 2, Pools: 2, PGsPerPool: 8}))
+			must(t, f.SetPoolUsage("pool-000", 10007, 13)) // 13 objects over 8 PGs: 2 to the lowest five
+			must(t, f.SetPoolUsage("pool-001", 999, 3))    // fewer than 8: three PGs hold objects
+			tc.setup(t, c, f)
+			res, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg dump", Format: "json"})
+			must(t, err)
+			if res.Status != "dumped all" {
+				t.Errorf("status %q", res.Status)
+			}
+			var d pgDumpJSON
+			must(t, json.Unmarshal(res.Output, &d))
+			pools, err := c.Pools.List(bg, &ceph.PoolListOptions{Stats: true})
+			must(t, err)
+			byID := map[int]ceph.Pool{}
+			for _, p := range pools {
+				byID[p.Pool] = p
+			}
+			sums := map[int]map[string]int64{}
+			total := map[string]int64{}
+			for _, pg := range d.PGMap.PGStats {
+				var pool int
+				fmt.Sscanf(pg.PGID, "%d.", &pool)
+				if sums[pool] == nil {
+					sums[pool] = map[string]int64{}
+				}
+				for k, v := range pg.StatSum {
+					sums[pool][k] += v
+					total[k] += v
+				}
+				// only the first PGs hold objects, as their states say
+				if pg.StatSum["num_objects"] > 0 != strings.Contains(pg.State, "degraded") && tc.degraded {
+					t.Errorf("%s: %d objects but state %s", pg.PGID, pg.StatSum["num_objects"], pg.State)
+				}
+			}
+			for _, ps := range d.PGMap.PoolStats {
+				for k, v := range ps.StatSum {
+					if sums[ps.PoolID][k] != v {
+						t.Errorf("pool %d %s: PGs sum to %d, pool says %d", ps.PoolID, k, sums[ps.PoolID][k], v)
+					}
+				}
+				p := byID[ps.PoolID]
+				if float64(ps.StatSum["num_objects"]) != p.Stats["objects"].Latest || float64(ps.StatSum["num_bytes"]) != p.Stats["stored"].Latest {
+					t.Errorf("pool %d: %d objects %d bytes, the pool list %v %v", ps.PoolID, ps.StatSum["num_objects"], ps.StatSum["num_bytes"], p.Stats["objects"], p.Stats["stored"])
+				}
+				if ps.NumPG != p.PGNum {
+					t.Errorf("pool %d: num_pg %d, pg_num %d", ps.PoolID, ps.NumPG, p.PGNum)
+				}
+			}
+			for k, v := range d.PGMap.Sum.StatSum {
+				if total[k] != v {
+					t.Errorf("pg_stats_sum %s %d, PGs sum to %d", k, v, total[k])
+				}
+			}
+			h, err := c.Health.Minimal(bg)
+			must(t, err)
+			o := h.PGInfo.ObjectStats
+			if total["num_objects"] != o.NumObjects || total["num_object_copies"] != o.NumObjectCopies ||
+				total["num_objects_degraded"] != o.NumObjectsDegraded || total["num_objects_misplaced"] != o.NumObjectsMisplaced {
+				t.Errorf("PG sums %v, health's object stats %+v", total, o)
+			}
+			if (total["num_objects_degraded"] > 0) != tc.degraded || (total["num_objects_misplaced"] > 0) != tc.misplaced {
+				t.Errorf("degraded %d misplaced %d", total["num_objects_degraded"], total["num_objects_misplaced"])
+			}
+			// the OSD sums are df's and pg stat's
+			var size, avail int64
+			for _, o := range d.PGMap.OSDStats {
+				size += o.Statfs.Total
+				avail += o.Statfs.Available
+			}
+			st, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg stat", Format: "json"})
+			must(t, err)
+			var ps struct {
+				Summary struct {
+					Total int64 `json:"total_bytes"`
+					Avail int64 `json:"total_avail_bytes"`
+					Bytes int64 `json:"num_bytes"`
+				} `json:"pg_summary"`
+			}
+			must(t, json.Unmarshal(st.Output, &ps))
+			if ps.Summary.Total != size || ps.Summary.Avail != avail || ps.Summary.Bytes != d.PGMap.Sum.StatSum["num_bytes"] {
+				t.Errorf("pg stat %+v; pg dump OSDs total %d avail %d, bytes %d", ps.Summary, size, avail, d.PGMap.Sum.StatSum["num_bytes"])
+			}
+			for op, want := range map[string]bool{"degraded_pgs_exist": tc.degraded, "unfound_objects_exist": false} {
+				res, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg debug", Args: map[string]any{"debugop": op}})
+				must(t, err)
+				if got := string(res.Output) == "TRUE\n"; got != want {
+					t.Errorf("pg debug %s: %q", op, res.Output)
+				}
+			}
+		})
+	}
+}
+
+// TestPGShareRule: objects spread over all PGs with the remainder to the
+// lowest, bytes over the PGs that hold objects.
+func TestPGShareRule(t *testing.T) {
+	c, f := memory.NewFake(memory.WithTopology(memory.Topology{Hosts: 3, OSDsPerHost: 1, Pools: 1, PGsPerPool: 4}))
+	must(t, f.SetPoolUsage("pool-000", 10, 6))
+	res, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg dump", Args: map[string]any{"dumpcontents": []string{"pgs"}}, Format: "json"})
+	must(t, err)
+	var d struct {
+		PGStats []struct {
+			PGID    string           `json:"pgid"`
+			StatSum map[string]int64 `json:"stat_sum"`
+		} `json:"pg_stats"`
+	}
+	must(t, json.Unmarshal(res.Output, &d))
+	p, err := c.Pools.Get(bg, "pool-000", nil)
+	must(t, err)
+	want := map[string][2]int64{}
+	for i, w := range [][2]int64{{2, 3}, {2, 3}, {1, 2}, {1, 2}} {
+		want[fmt.Sprintf("%d.%d", p.Pool, i)] = w
+	}
+	for _, pg := range d.PGStats {
+		w, ok := want[pg.PGID]
+		if !ok {
+			continue
+		}
+		delete(want, pg.PGID)
+		if got := [2]int64{pg.StatSum["num_objects"], pg.StatSum["num_bytes"]}; got != w {
+			t.Errorf("%s: objects, bytes %v, want %v", pg.PGID, got, w)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("PGs missing: %v", want)
 	}
 }

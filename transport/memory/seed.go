@@ -223,7 +223,7 @@ func (c *cluster) newPoolLocked(name string, typ ceph.PoolType, pgNum int) *pool
 		id: c.poolMax, name: name, typ: typ, size: size, minSize: minSize,
 		pgNum: pgNum, pgpNum: pgNum, autoscale: c.configValue("osd_pool_default_pg_autoscale_mode", "mon"),
 		flags: poolFlagHashPSPool, apps: map[string]map[string]string{}, options: map[string]any{},
-		created: c.now(), lastChange: c.epoch + 1, rbdConfig: map[string]string{}, images: map[string]*image{},
+		created: c.now(), createdEpoch: c.epoch + 1, lastChange: c.epoch + 1, rbdConfig: map[string]string{}, images: map[string]*image{},
 	}
 	c.pools[p.id] = p
 	c.poolByName[name] = p.id

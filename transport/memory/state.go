@@ -123,6 +123,7 @@ type pool struct {
 	quotaObjects   int64
 	options        map[string]any
 	created        time.Time
+	createdEpoch   int // the OSD map epoch that created the pool
 	lastChange     int
 	stripeWidth    int
 	fastRead       bool
