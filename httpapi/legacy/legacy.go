@@ -282,11 +282,30 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = "OK"
 	}
 	out := res.Output
+	w.Header().Set("X-Ceph-Status", headerSafe(res.Status))
+	if binaryOutput[prefix] {
+		// A map in Ceph's binary encoding, in whatever format was asked
+		// for (the monitor ignores it): JSON or XML could not carry the
+		// bytes as they are.
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(out)
+		}
+		return
+	}
 	if strings.HasPrefix(format, "json") {
 		out = h.newCompat(r.Context()).augment(prefix, args, out)
 	}
-	w.Header().Set("X-Ceph-Status", headerSafe(res.Status))
 	h.respond(w, r, format, out, status, http.StatusOK)
+}
+
+// binaryOutput are the commands whose output is a map in Ceph's binary
+// encoding (python-cephclient asks for them with body type binary, Accept
+// application/octet-stream); they are served as application/octet-stream.
+var binaryOutput = map[string]bool{
+	"osd getmap": true, "osd getcrushmap": true, "mon getmap": true, "pg getmap": true, "mds getmap": true,
 }
 
 // headerSafe drops characters a header value cannot carry.

@@ -256,3 +256,34 @@ func encodeCrushMap(m *CrushMap, rules []ceph.CrushRule) ([]byte, error) {
 	e.u32(0) // choose_args: the model keeps no weight sets
 	return e.b, nil
 }
+
+// crushTunablesFor are crushTunables with has_v2/v3/v5_rules as Ceph
+// reports them for rules: v2 when a rule chooses indep or sets the choose
+// or chooseleaf tries (erasure rules do), v3 when one sets
+// chooseleaf_vary_r, v5 when one sets chooseleaf_stable.
+func crushTunablesFor(rules []ceph.CrushRule) obj {
+	has := map[string]bool{}
+	for _, r := range rules {
+		for _, s := range r.Steps {
+			switch s.Op {
+			case "choose_indep", "chooseleaf_indep", "set_choose_tries", "set_chooseleaf_tries":
+				has["has_v2_rules"] = true
+			case "set_chooseleaf_vary_r":
+				has["has_v3_rules"] = true
+			case "set_chooseleaf_stable":
+				has["has_v5_rules"] = true
+			}
+		}
+	}
+	out := make(obj, len(crushTunables))
+	for i, p := range crushTunables {
+		if _, ok := map[string]bool{"has_v2_rules": true, "has_v3_rules": true, "has_v5_rules": true}[p.k]; ok {
+			p.v = 0
+			if has[p.k] {
+				p.v = 1
+			}
+		}
+		out[i] = p
+	}
+	return out
+}

@@ -2,11 +2,15 @@ package cmdemu
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
+	cephapi "github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/ceph"
 )
 
@@ -108,4 +112,25 @@ func TestEncodeMonMap(t *testing.T) {
 		want[at], want[at+1], want[at+2], want[at+3] = byte(ns), byte(ns>>8), byte(ns>>16), byte(ns>>24)
 	}
 	sameBytes(t, got, want)
+}
+
+// TestCrushDumpRich: osd crush dump of the rich map is the monitor's, value
+// for value (has_v2_rules follows its erasure rule).
+func TestCrushDumpRich(t *testing.T) {
+	m, rules := crushFromDump(t, "rich.crush.json")
+	f := &fixture{rules: rules}
+	c := cephapi.New(&cephapi.Client{CrushRules: fxRules{f}})
+	e := New(c, WithMaps(&fxMaps{crush: *m}))
+	res, err := e.Command(context.Background(), ceph.Command{Prefix: "osd crush dump", Format: "json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want any
+	if err := json.Unmarshal(res.Output, &got); err != nil {
+		t.Fatal(err)
+	}
+	readJSON(t, "binmaps", "rich.crush.json", &want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("osd crush dump:\n%s", res.Output)
+	}
 }

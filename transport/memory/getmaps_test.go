@@ -1,0 +1,106 @@
+package memory_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	cephapi "github.com/cephapi/cephapi"
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/transport/memory"
+)
+
+// getmapModels are model states whose binary maps Ceph's tools read back.
+func getmapModels(t *testing.T) map[string]*cephapi.Client {
+	t.Helper()
+	rich := memory.New(memory.WithTopology(memory.Topology{Hosts: 3, OSDsPerHost: 2, OSDWeight: 0.5}), memory.WithFileSystem("cephfs"))
+	must(t, rich.OSDs.SetDeviceClass(bg, 5, "ssd"))
+	must(t, rich.CrushRules.Create(bg, "fast", &ceph.CrushRuleCreateOptions{Root: "default", FailureDomain: "host", DeviceClass: "ssd"}))
+	must(t, rich.ErasureCodeProfiles.Create(bg, "k2m1", &ceph.ErasureCodeProfileCreateOptions{K: 2, M: 1, CrushFailureDomain: "osd"}))
+	must(t, rich.Pools.Create(bg, "ecpool", &ceph.PoolCreateOptions{Type: ceph.Erasure, PGNum: 8, ErasureCodeProfile: "k2m1"}))
+	return map[string]*cephapi.Client{"seed": memory.New(), "rich": rich}
+}
+
+func toolOrSkip(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Skipf("%s is not installed: %v", name, err)
+	}
+	return p
+}
+
+func getmapFile(t *testing.T, c *cephapi.Client, prefix string) string {
+	t.Helper()
+	res, err := c.Commands.Command(bg, ceph.Command{Prefix: prefix})
+	must(t, err)
+	f := filepath.Join(t.TempDir(), strings.ReplaceAll(prefix, " ", "_"))
+	must(t, os.WriteFile(f, res.Output, 0o644))
+	return f
+}
+
+func run(t *testing.T, name string, args ...string) []byte {
+	t.Helper()
+	var stderr bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, stderr.String())
+	}
+	return out
+}
+
+// TestGetcrushmapCrushtool: crushtool decodes osd getcrushmap, and its
+// JSON dump of the map is the model's osd crush dump, value for value;
+// crushtool also decompiles it and maps PGs with it.
+func TestGetcrushmapCrushtool(t *testing.T) {
+	tool := toolOrSkip(t, "crushtool")
+	for name, c := range getmapModels(t) {
+		t.Run(name, func(t *testing.T) {
+			f := getmapFile(t, c, "osd getcrushmap")
+			var got, want any
+			must(t, json.Unmarshal(run(t, tool, "-i", f, "--dump"), &got))
+			res, err := c.Commands.Command(bg, ceph.Command{Prefix: "osd crush dump", Format: "json"})
+			must(t, err)
+			must(t, json.Unmarshal(res.Output, &want))
+			if !reflect.DeepEqual(got, want) {
+				g, _ := json.Marshal(got)
+				t.Errorf("crushtool --dump of osd getcrushmap:\n%s\nosd crush dump:\n%s", g, res.Output)
+			}
+			if txt := run(t, tool, "-d", f); !bytes.Contains(txt, []byte("# end crush map")) {
+				t.Errorf("crushtool -d: %s", txt)
+			}
+			run(t, tool, "-i", f, "--test", "--rule", "0", "--num-rep", "2", "--show-statistics")
+		})
+	}
+}
+
+// TestMonGetmapMonmaptool: monmaptool prints mon getmap as mon dump
+// prints the monitor map.
+func TestMonGetmapMonmaptool(t *testing.T) {
+	tool := toolOrSkip(t, "monmaptool")
+	for name, c := range getmapModels(t) {
+		t.Run(name, func(t *testing.T) {
+			f := getmapFile(t, c, "mon getmap")
+			got := string(run(t, tool, "--print", f))
+			res, err := c.Commands.Command(bg, ceph.Command{Prefix: "mon dump"})
+			must(t, err)
+			// monmaptool adds its own lines around the map's.
+			var lines []string
+			for _, l := range strings.Split(got, "\n") {
+				if l != "" && !strings.HasPrefix(l, "monmaptool:") && !strings.HasPrefix(l, tool+":") {
+					lines = append(lines, l)
+				}
+			}
+			if g, w := strings.Join(lines, "\n")+"\n", string(res.Output); g != w {
+				t.Errorf("monmaptool --print:\n%s\nmon dump:\n%s", g, w)
+			}
+		})
+	}
+}
