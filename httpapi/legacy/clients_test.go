@@ -374,7 +374,7 @@ var pyMethods = []pyMethod{
 	{"osd_dump", "osd/dump", "json", true},
 	{"osd_find", "osd/find?id=0", "json", true},
 	{"osd_getcrushmap", "osd/getcrushmap", "binary", true},
-	{"osd_getmap", "osd/getmap", "binary", false},
+	{"osd_getmap", "osd/getmap", "binary", true},
 	{"osd_getmaxosd", "osd/getmaxosd", "json", true},
 	{"osd_ls", "osd/ls", "json", true},
 	{"osd_lspools", "osd/lspools", "json", true},

@@ -120,7 +120,7 @@ func init() {
 		{Signature{"osd blocklist ls", nil, "show blocklisted clients", "osd", false}, (*Emulator).osdBlocklistLs},
 		{Signature{"osd blacklist ls", nil, "show blocklisted clients", "osd", false}, (*Emulator).osdBlocklistLs},
 		{Signature{"osd pool get", []Param{{Name: "pool", Type: CephString, Required: true}, {Name: "var", Type: CephChoices, Required: true, Choices: append(append([]string(nil), poolGetVars...), "all", "eio", "allow_ec_overwrites")}}, "get pool parameter <var>", "osd", false}, (*Emulator).osdPoolGet},
-		{Signature{"osd getmap", []Param{epoch}, "get OSD map", "osd", false}, getmap("osd getmap", "not written yet")},
+		{Signature{"osd getmap", []Param{epoch}, "get OSD map", "osd", false}, (*Emulator).osdGetmap},
 		{Signature{"osd getcrushmap", []Param{epoch}, "get CRUSH map", "osd", false}, (*Emulator).osdGetcrushmap},
 		{Signature{"mon getmap", []Param{epoch}, "get monmap", "mon", false}, (*Emulator).monGetmap},
 		{Signature{"pg getmap", nil, "get binary pg map to -o/stdout", "pg", false}, getmap("pg getmap", pgGetmapWhy)},

@@ -69,3 +69,39 @@ func getmap(what, why string) handler {
 // tool at hand decodes a PG map (ceph-dencoder needs its type plugins), so
 // no encoding could be checked to be faithful.
 const pgGetmapWhy = "the PG map is every PG's and OSD's I/O, log and scrub statistics, which the model does not keep, and no Ceph tool decodes a PG map file to check an encoding against"
+
+// osdGetmap answers `osd getmap`: the full OSD map, its CRUSH map embedded
+// (encode_osdmap.go).
+func (e *Emulator) osdGetmap(ctx context.Context, a args, f format) ([]byte, string, error) {
+	if err := e.needMaps("osd getmap"); err != nil {
+		return nil, "", err
+	}
+	h, err := e.full(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if ep, ok := a["epoch"]; ok && ep != h.OSDMap.Epoch {
+		return nil, "", cmdError(syscall.EOPNOTSUPP, "osd getmap of an older epoch is not available")
+	}
+	crush, _, err := e.osdGetcrushmap(ctx, args{}, f)
+	if err != nil {
+		return nil, "", err
+	}
+	in := osdMapInput{m: h.OSDMap, crush: crush}
+	if in.pools, err = e.pools(ctx); err != nil {
+		return nil, "", err
+	}
+	if in.rules, err = e.sortedRules(ctx); err != nil {
+		return nil, "", err
+	}
+	if e.c.ErasureCodeProfiles != nil {
+		if in.profiles, err = e.c.ErasureCodeProfiles.List(ctx); err != nil {
+			return nil, "", err
+		}
+	}
+	b, err := encodeOSDMap(in)
+	if err != nil {
+		return nil, "", cmdError(syscall.EINVAL, "osd getmap: "+err.Error())
+	}
+	return b, fmt.Sprintf("got osdmap epoch %d", h.OSDMap.Epoch), nil
+}

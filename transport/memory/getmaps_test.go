@@ -104,3 +104,47 @@ func TestMonGetmapMonmaptool(t *testing.T) {
 		})
 	}
 }
+
+// TestOSDGetmapOsdmaptool: osdmaptool reads osd getmap: --print is the
+// model's osd dump (osdmaptool adds blank lines between the sections),
+// and --export-crush gives osd getcrushmap's bytes.
+func TestOSDGetmapOsdmaptool(t *testing.T) {
+	tool := toolOrSkip(t, "osdmaptool")
+	for name, c := range getmapModels(t) {
+		t.Run(name, func(t *testing.T) {
+			f := getmapFile(t, c, "osd getmap")
+			got := string(run(t, tool, "--print", f))
+			res, err := c.Commands.Command(bg, ceph.Command{Prefix: "osd dump"})
+			must(t, err)
+			var lines []string
+			for _, l := range strings.Split(got, "\n") {
+				if l != "" && !strings.HasPrefix(l, "osdmaptool:") && !strings.HasPrefix(l, tool+":") {
+					lines = append(lines, l)
+				}
+			}
+			var want []string
+			for _, l := range strings.Split(string(res.Output), "\n") {
+				if l != "" {
+					want = append(want, l)
+				}
+			}
+			if g, w := strings.Join(lines, "\n"), strings.Join(want, "\n"); g != w {
+				t.Errorf("osdmaptool --print:\n%s\nosd dump:\n%s", g, w)
+			}
+			crush := filepath.Join(t.TempDir(), "crush")
+			run(t, tool, f, "--export-crush", crush)
+			exported, err := os.ReadFile(crush)
+			must(t, err)
+			if want := getmapFile(t, c, "osd getcrushmap"); !bytes.Equal(exported, mustRead(t, want)) {
+				t.Errorf("osdmaptool --export-crush differs from osd getcrushmap")
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, f string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(f)
+	must(t, err)
+	return b
+}
