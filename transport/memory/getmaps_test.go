@@ -3,6 +3,8 @@ package memory_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +25,11 @@ func getmapModels(t *testing.T) map[string]*cephapi.Client {
 	must(t, rich.CrushRules.Create(bg, "fast", &ceph.CrushRuleCreateOptions{Root: "default", FailureDomain: "host", DeviceClass: "ssd"}))
 	must(t, rich.ErasureCodeProfiles.Create(bg, "k2m1", &ceph.ErasureCodeProfileCreateOptions{K: 2, M: 1, CrushFailureDomain: "osd"}))
 	must(t, rich.Pools.Create(bg, "ecpool", &ceph.PoolCreateOptions{Type: ceph.Erasure, PGNum: 8, ErasureCodeProfile: "k2m1"}))
+	for _, w := range []string{"osd out", "osd down"} {
+		id := map[string]string{"osd out": "3", "osd down": "4"}[w]
+		_, err := rich.Commands.Command(bg, ceph.Command{Prefix: w, Args: map[string]any{"ids": []string{id}}})
+		must(t, err)
+	}
 	return map[string]*cephapi.Client{"seed": memory.New(), "rich": rich}
 }
 
@@ -131,6 +138,31 @@ func TestOSDGetmapOsdmaptool(t *testing.T) {
 			if g, w := strings.Join(lines, "\n"), strings.Join(want, "\n"); g != w {
 				t.Errorf("osdmaptool --print:\n%s\nosd dump:\n%s", g, w)
 			}
+			// osdmaptool's JSON has every field of osd dump's JSON with the
+			// same values; osd dump names the pool type and CRUSH rule and
+			// lists the applications, where Ceph gives numbers and a map.
+			var fromTool, dump map[string]any
+			must(t, json.Unmarshal(run(t, tool, f, "--dump", "json"), &fromTool))
+			res, err = c.Commands.Command(bg, ceph.Command{Prefix: "osd dump", Format: "json"})
+			must(t, err)
+			must(t, json.Unmarshal(res.Output, &dump))
+			rules := map[string]float64{}
+			rl, err := c.CrushRules.List(bg)
+			must(t, err)
+			for _, r := range rl {
+				rules[r.RuleName] = float64(r.RuleID)
+			}
+			for _, p := range dump["pools"].([]any) {
+				p := p.(map[string]any)
+				p["type"] = map[any]float64{"replicated": 1, "erasure": 3}[p["type"]]
+				p["crush_rule"] = rules[p["crush_rule"].(string)]
+				apps := map[string]any{}
+				for _, a := range p["application_metadata"].([]any) {
+					apps[a.(string)] = map[string]any{}
+				}
+				p["application_metadata"] = apps
+			}
+			sameJSON(t, "", fromTool, dump)
 			crush := filepath.Join(t.TempDir(), "crush")
 			run(t, tool, f, "--export-crush", crush)
 			exported, err := os.ReadFile(crush)
@@ -147,4 +179,41 @@ func mustRead(t *testing.T, f string) []byte {
 	b, err := os.ReadFile(f)
 	must(t, err)
 	return b
+}
+
+// sameJSON reports where got lacks or differs from a value of want.
+func sameJSON(t *testing.T, path string, got, want any) {
+	t.Helper()
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			t.Errorf("%s: %v, want an object", path, got)
+			return
+		}
+		for k, v := range w {
+			if _, ok := g[k]; !ok {
+				t.Errorf("%s.%s: missing", path, k)
+				continue
+			}
+			sameJSON(t, path+"."+k, g[k], v)
+		}
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			t.Errorf("%s: %v, want %v", path, got, want)
+			return
+		}
+		for i := range w {
+			sameJSON(t, fmt.Sprintf("%s[%d]", path, i), g[i], w[i])
+		}
+	case float64:
+		if g, ok := got.(float64); !ok || math.Abs(g-w) > 1e-6 {
+			t.Errorf("%s: %v, want %v", path, got, want)
+		}
+	default:
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %v, want %v", path, got, want)
+		}
+	}
 }
