@@ -48,6 +48,23 @@ type osdMapInput struct {
 	rules    []ceph.CrushRule
 	crush    []byte
 	profiles []ceph.ErasureCodeProfile
+	// appMeta, when set, is each pool's application metadata (pool ->
+	// application -> key -> value); the domain has the names only, so
+	// the emulator leaves it nil and the maps are empty.
+	appMeta map[int]map[string]map[string]string
+}
+
+// osdXInfo is one entry of osd dump's osd_xinfo, which a transport may
+// pass (OSDMap.OSDXInfo).
+type osdXInfo struct {
+	OSD                  int     `json:"osd"`
+	DownStamp            string  `json:"down_stamp"`
+	LaggyProbability     float64 `json:"laggy_probability"`
+	LaggyInterval        uint32  `json:"laggy_interval"`
+	Features             uint64  `json:"features"`
+	OldWeight            uint32  `json:"old_weight"`
+	LastPurgedSnapsScrub string  `json:"last_purged_snaps_scrub"`
+	DeadEpoch            uint32  `json:"dead_epoch"`
 }
 
 // osdMapFlagBits are CEPH_OSDMAP_* by the names osd dump prints.
@@ -107,7 +124,7 @@ func encodeOSDMap(in osdMapInput) ([]byte, error) {
 	poolMax := 0
 	for _, p := range pools {
 		e.s64(int64(p.Pool))
-		if err := e.pool(p, ruleIDs); err != nil {
+		if err := e.pool(p, ruleIDs, in.appMeta[p.Pool]); err != nil {
 			return nil, fmt.Errorf("pool %s: %v", p.PoolName, err)
 		}
 		poolMax = max(poolMax, p.Pool)
@@ -247,20 +264,36 @@ func encodeOSDMap(in osdMapInput) ([]byte, error) {
 		}
 		e.raw(u)
 	}
+	// osd_xinfo_t: from the transport's osd_xinfo when it has one, else
+	// what a 16.2.15 OSD that booted has (its features, nothing else).
+	xinfo := map[int]osdXInfo{}
+	if len(m.OSDXInfo) > 0 {
+		var l []osdXInfo
+		if err := json.Unmarshal(m.OSDXInfo, &l); err != nil {
+			return nil, fmt.Errorf("osd_xinfo: %v", err)
+		}
+		for _, x := range l {
+			xinfo[x.OSD] = x
+		}
+	}
 	e.u32(uint32(maxOSD))
 	for id := 0; id < maxOSD; id++ {
-		at := e.start(4, 1)
-		e.u64(0) // down_stamp
-		e.u32(0) // laggy_probability
-		e.u32(0) // laggy_interval
-		var features uint64
-		if o, ok := osds[id]; ok && o.UpFrom > 0 {
-			features = pacificOSDFeatures
+		x, ok := xinfo[id]
+		if o, exists := osds[id]; !ok && exists && o.UpFrom > 0 {
+			x.Features = pacificOSDFeatures
 		}
-		e.u64(features)
-		e.u32(0) // old_weight
-		e.u64(0) // last_purged_snaps_scrub
-		e.u32(0) // dead_epoch
+		at := e.start(4, 1)
+		if err := e.utime(zeroStamp(x.DownStamp)); err != nil {
+			return nil, err
+		}
+		e.u32(uint32(x.LaggyProbability * 0xffffffff))
+		e.u32(x.LaggyInterval)
+		e.u64(x.Features)
+		e.u32(x.OldWeight)
+		if err := e.utime(zeroStamp(x.LastPurgedSnapsScrub)); err != nil {
+			return nil, err
+		}
+		e.u32(x.DeadEpoch)
 		e.finish(at)
 	}
 	if err := addrs(func(o ceph.OSDMapEntry) (*ceph.AddrVec, string) { return o.HeartbeatFrontAddrs, o.HeartbeatFront }); err != nil {
@@ -290,6 +323,14 @@ func encodeOSDMap(in osdMapInput) ([]byte, error) {
 	crc := ^crc32.Update(0, crc32.MakeTable(crc32.Castagnoli), e.b[:crcAt])
 	e.b[crcAt], e.b[crcAt+1], e.b[crcAt+2], e.b[crcAt+3] = byte(crc), byte(crc>>8), byte(crc>>16), byte(crc>>24)
 	return e.b, nil
+}
+
+// zeroStamp is "" for the zero utime_t, which Ceph prints "0.000000".
+func zeroStamp(s string) string {
+	if s == "0.000000" {
+		return ""
+	}
+	return s
 }
 
 func profileMap(p ceph.ErasureCodeProfile) map[string]string {
@@ -332,7 +373,7 @@ func atoiOr0(s string) int {
 // hit sets or cache settings (the cache ratios at their defaults),
 // use_gmt_hitset on, no PG merge, and the applications' metadata empty
 // (the domain lists the applications by name only).
-func (e *enc) pool(p ceph.Pool, ruleIDs map[string]int) error {
+func (e *enc) pool(p ceph.Pool, ruleIDs map[string]int, meta map[string]map[string]string) error {
 	at := e.start(29, 5)
 	switch p.Type {
 	case ceph.Replicated:
@@ -405,7 +446,7 @@ func (e *enc) pool(p ceph.Pool, ruleIDs map[string]int) error {
 	e.u32(uint32(len(apps)))
 	for _, a := range apps {
 		e.str(a)
-		e.u32(0)
+		e.strStrMap(meta[a])
 	}
 	if err := e.utime(p.CreateTime); err != nil {
 		return err
