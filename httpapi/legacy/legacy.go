@@ -9,6 +9,8 @@
 //     Accept of application/json or application/xml wraps it as
 //     {"output": ..., "status": "OK"} or <response><output>…</output>
 //     <status>OK</status></response>;
+//   - a binary map (osd getmap, osd getcrushmap, mon getmap, pg getmap)
+//     is sent as it is, as application/octet-stream, whatever the format;
 //   - a failed command answers 400 with "Error: <message> (<errno>)";
 //   - "?help" on a command describes it; the base path, "?help" alone, or
 //     a partial path ("/osd", "/osd/pool") list the commands (with

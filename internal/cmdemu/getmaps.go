@@ -9,8 +9,8 @@ import (
 
 // The binary getmaps: the maps in Ceph's own encoding, as a 16.2.15
 // monitor returns them to a client with every feature (encode_crush.go,
-// encode_monmap.go). The output is binary in every format, as the
-// monitor's: it ignores the format for these.
+// encode_monmap.go, encode_osdmap.go). The output is binary in every
+// format, as the monitor's: it ignores the format for these.
 
 // osdGetcrushmap answers `osd getcrushmap`: the CRUSH map with its rules;
 // the status is the CRUSH map's version, as the monitor's.
