@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	cephapi "github.com/cephapi/cephapi"
@@ -132,5 +134,42 @@ func TestCrushDumpRich(t *testing.T) {
 	readJSON(t, "binmaps", "rich.crush.json", &want)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("osd crush dump:\n%s", res.Output)
+	}
+}
+
+// TestEncodeMonMapThreeMons: monmaptool prints the encoding of a
+// three-monitor 16.2.15 mon dump (testdata/three-mons) as the monitor
+// printed mon dump; skipped without monmaptool.
+func TestEncodeMonMapThreeMons(t *testing.T) {
+	tool, err := exec.LookPath("monmaptool")
+	if err != nil {
+		t.Skipf("monmaptool is not installed: %v", err)
+	}
+	var m ceph.MonMap
+	readJSON(t, "three-mons", "mon_dump.json.out", &m)
+	b, err := encodeMonMap(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "monmap")
+	if err := os.WriteFile(f, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, "--print", f).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if l != "" && !strings.HasPrefix(l, "monmaptool:") && !strings.HasPrefix(l, tool+":") {
+			lines = append(lines, l)
+		}
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", "three-mons", "mon_dump.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := strings.Join(lines, "\n") + "\n"; g != string(want) {
+		t.Errorf("monmaptool --print:\n%s\nmon dump:\n%s", g, want)
 	}
 }

@@ -20,7 +20,7 @@ import (
 // getmapModels are model states whose binary maps Ceph's tools read back.
 func getmapModels(t *testing.T) map[string]*cephapi.Client {
 	t.Helper()
-	rich := memory.New(memory.WithTopology(memory.Topology{Hosts: 3, OSDsPerHost: 2, OSDWeight: 0.5}), memory.WithFileSystem("cephfs"))
+	rich := memory.New(memory.WithTopology(memory.Topology{Hosts: 3, OSDsPerHost: 2, Racks: 2, OSDWeight: 0.5}), memory.WithFileSystem("cephfs"))
 	must(t, rich.OSDs.SetDeviceClass(bg, 5, "ssd"))
 	must(t, rich.CrushRules.Create(bg, "fast", &ceph.CrushRuleCreateOptions{Root: "default", FailureDomain: "host", DeviceClass: "ssd"}))
 	must(t, rich.ErasureCodeProfiles.Create(bg, "k2m1", &ceph.ErasureCodeProfileCreateOptions{K: 2, M: 1, CrushFailureDomain: "osd"}))
