@@ -217,3 +217,33 @@ func sameJSON(t *testing.T, path string, got, want any) {
 		}
 	}
 }
+
+// TestGetmapEpoch: the current epoch is served, an older one refused.
+func TestGetmapEpoch(t *testing.T) {
+	c := memory.New()
+	res, err := c.Commands.Command(bg, ceph.Command{Prefix: "osd getmap"})
+	must(t, err)
+	var ep int
+	if _, err := fmt.Sscanf(res.Status, "got osdmap epoch %d", &ep); err != nil {
+		t.Fatalf("status %q", res.Status)
+	}
+	for _, prefix := range []string{"osd getmap", "osd getcrushmap"} {
+		if _, err := c.Commands.Command(bg, ceph.Command{Prefix: prefix, Args: map[string]any{"epoch": ep}}); err != nil {
+			t.Errorf("%s epoch %d: %v", prefix, ep, err)
+		}
+		if _, err := c.Commands.Command(bg, ceph.Command{Prefix: prefix, Args: map[string]any{"epoch": ep - 1}}); err == nil {
+			t.Errorf("%s epoch %d: no error", prefix, ep-1)
+		}
+	}
+	if _, err := c.Commands.Command(bg, ceph.Command{Prefix: "mon getmap", Args: map[string]any{"epoch": 1}}); err != nil {
+		t.Errorf("mon getmap epoch 1: %v", err)
+	}
+	if _, err := c.Commands.Command(bg, ceph.Command{Prefix: "mon getmap", Args: map[string]any{"epoch": 2}}); err == nil {
+		t.Errorf("mon getmap epoch 2: no error")
+	}
+	for _, prefix := range []string{"pg getmap", "mds getmap"} {
+		if _, err := c.Commands.Command(bg, ceph.Command{Prefix: prefix}); err == nil {
+			t.Errorf("%s: no error", prefix)
+		}
+	}
+}
