@@ -66,7 +66,7 @@
 //     pg dump pgs_brief lists the same PGs with the same cells, by pool
 //     and PG number where Ceph uses its hash-map order. On the memory
 //     model: tunables are a fresh 16.2.15 map's (jewel; the model has no
-//     tunables), choose_args is empty (no weight sets), every bucket is
+//     tunables; has_v2/v3/v5_rules follow the rules' steps), choose_args is empty (no weight sets), every bucket is
 //     straw2/rjenkins1, device classes come sorted (Ceph: creation
 //     order), and the sets are the model's placement (one OSD per failure
 //     domain, round robin; not CRUSH's straw2 draw); the up set leaves out
@@ -95,7 +95,9 @@
 //     metadata empty (the domain names the applications only), an OSD's
 //     features those of a booted 16.2.15 OSD (unless the transport passes
 //     osd_xinfo), class ids in sorted order, a CRUSH map's bucket array
-//     grown by doubling from 8 slots as the monitor grows it. An older
+//     grown by doubling from 8 slots as the monitor grows it. osd getmap
+//     and osd getcrushmap need WithMaps (EOPNOTSUPP without); mon getmap
+//     needs only the domain's monitor map. An older
 //     epoch answers EOPNOTSUPP (osd getmap, osd getcrushmap) or ENOENT
 //     (mon getmap, as mon dump).
 //   - pg getmap answers EOPNOTSUPP. In 16.2.15 the manager answers it
