@@ -9,6 +9,8 @@
 //     Accept of application/json or application/xml wraps it as
 //     {"output": ..., "status": "OK"} or <response><output>…</output>
 //     <status>OK</status></response>;
+//   - a binary map (osd getmap, osd getcrushmap, mon getmap, pg getmap)
+//     is sent as it is, as application/octet-stream, whatever the format;
 //   - a failed command answers 400 with "Error: <message> (<errno>)";
 //   - "?help" on a command describes it; the base path, "?help" alone, or
 //     a partial path ("/osd", "/osd/pool") list the commands (with
@@ -282,11 +284,30 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = "OK"
 	}
 	out := res.Output
+	w.Header().Set("X-Ceph-Status", headerSafe(res.Status))
+	if binaryOutput[prefix] {
+		// A map in Ceph's binary encoding, in whatever format was asked
+		// for (the monitor ignores it): JSON or XML could not carry the
+		// bytes as they are.
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(out)
+		}
+		return
+	}
 	if strings.HasPrefix(format, "json") {
 		out = h.newCompat(r.Context()).augment(prefix, args, out)
 	}
-	w.Header().Set("X-Ceph-Status", headerSafe(res.Status))
 	h.respond(w, r, format, out, status, http.StatusOK)
+}
+
+// binaryOutput are the commands whose output is a map in Ceph's binary
+// encoding (python-cephclient asks for them with body type binary, Accept
+// application/octet-stream); they are served as application/octet-stream.
+var binaryOutput = map[string]bool{
+	"osd getmap": true, "osd getcrushmap": true, "mon getmap": true, "pg getmap": true, "mds getmap": true,
 }
 
 // headerSafe drops characters a header value cannot carry.

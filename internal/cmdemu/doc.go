@@ -17,8 +17,9 @@
 // osd pool stats, osd perf, osd blocklist ls (and blacklist), fs dump,
 // mds stat, mds compat show, pg dump_stuck, osd crush dump, osd map,
 // pg map, pg dump [all|summary|sum|delta|pools|osds|pgs|pgs_brief...],
-// pg dump_json, pg dump_pools_json, pg debug, report, fsid, pg stat, mon
-// stat, mon dump, quorum_status, auth ls/list, auth get, auth export, auth
+// pg dump_json, pg dump_pools_json, pg debug, report, the binary osd
+// getmap, osd getcrushmap and mon getmap, fsid, pg stat, mon stat, mon
+// dump, quorum_status, auth ls/list, auth get, auth export, auth
 // get-key/print-key, config-key ls/list/dump/get/exists, and the writes
 // osd in/out/down <ids|any|all>, osd reweight <id> <weight>, osd
 // set/unset <flag>, config-key set/put and rm/del. Writes return no output
@@ -68,7 +69,7 @@
 //     pg dump pgs_brief lists the same PGs with the same cells, by pool
 //     and PG number where Ceph uses its hash-map order. On the memory
 //     model: tunables are a fresh 16.2.15 map's (jewel; the model has no
-//     tunables), choose_args is empty (no weight sets), every bucket is
+//     tunables; has_v2/v3/v5_rules follow the rules' steps), choose_args is empty (no weight sets), every bucket is
 //     straw2/rjenkins1, device classes come sorted (Ceph: creation
 //     order), and the sets are the model's placement (one OSD per failure
 //     domain, round robin; not CRUSH's straw2 draw); the up set leaves out
@@ -142,8 +143,37 @@
 //     service map lists the host list's daemons as unregistered entries
 //     (gid 0, no address or metadata; epoch 0: the model keeps no
 //     registrations).
-//   - The binary getmaps (osd getmap, osd getcrushmap, mon getmap, mds
-//     getmap, pg getmap) answer EOPNOTSUPP: there is no binary encoder.
+//   - The binary getmaps answer in Ceph's own encoding, as a 16.2.15
+//     monitor gives them to a client with every feature, in any format
+//     (the monitor ignores it): osd getcrushmap (CrushWrapper::encode),
+//     mon getmap (MonMap::encode v9) and osd getmap (OSDMap::encode: the
+//     client and OSD-only sections, pg_pool_t v29, the CRUSH map
+//     embedded, the crc32c). testdata/binmaps holds a 16.2.15 cluster's
+//     maps with the dumps taken with them: fed the dumps, the CRUSH maps
+//     match byte for byte, the monmap and the OSD map but for the stamps'
+//     nanoseconds below the microseconds the dumps print (and the OSD
+//     map's crc over them), and osdmaptool prints the encoded OSD map as
+//     the real one. On the memory model the tests in transport/memory
+//     (run when Ceph's tools are installed) check that crushtool --dump
+//     gives osd crush dump, monmaptool --print gives mon dump, osdmaptool
+//     --print and --dump json give osd dump and --export-crush gives osd
+//     getcrushmap. What the domain does not carry is encoded as a
+//     16.2.15 monitor makes it for a new pool or OSD: no snapshots,
+//     tiers, hit sets, pg_temp, upmaps or blocklist, the applications'
+//     metadata empty (the domain names the applications only), an OSD's
+//     features those of a booted 16.2.15 OSD (unless the transport passes
+//     osd_xinfo), class ids in sorted order, a CRUSH map's bucket array
+//     grown by doubling from 8 slots as the monitor grows it. osd getmap
+//     and osd getcrushmap need WithMaps (EOPNOTSUPP without); mon getmap
+//     needs only the domain's monitor map. An older
+//     epoch answers EOPNOTSUPP (osd getmap, osd getcrushmap) or ENOENT
+//     (mon getmap, as mon dump).
+//   - pg getmap answers EOPNOTSUPP. In 16.2.15 the manager answers it
+//     with its PGMap (every PG's and OSD's statistics, which the model
+//     does not keep), and no installed Ceph tool decodes a PG map file
+//     (ceph-dencoder has no type plugins here), so no encoding could be
+//     proved faithful. mds getmap is no command in 16.2.15 ("no valid
+//     command found"): it is refused as unknown, as there.
 //   - testdata/cephx (cephx.sh, keys masked by capmask.py as they are
 //     read) holds the auth and config-key reads: every output, status line,
 //     errno and message matches byte for byte against a database of the

@@ -181,7 +181,7 @@ func (e *Emulator) osdCrushDump(ctx context.Context, a args, f format) ([]byte, 
 			{"weight", w}, {"alg", "straw2"}, {"hash", "rjenkins1"}, {"items", items}})
 	}
 	v := obj{{"devices", devices}, {"types", types}, {"buckets", buckets}, {"rules", rules},
-		{"tunables", crushTunables}, {"choose_args", obj{}}}
+		{"tunables", crushTunablesFor(rules)}, {"choose_args", obj{}}}
 	return jsonOnly(v, f, true)
 }
 

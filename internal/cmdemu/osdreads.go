@@ -14,8 +14,7 @@ import (
 
 // Reads of the OSD map python-cephclient calls (osd_find, osd_pool_get,
 // osd_crush_rule_dump, osd_blacklist_ls), laid out as Ceph 16.2.15's
-// OSDMonitor prints them, and the binary getmaps, which the emulator
-// refuses.
+// OSDMonitor prints them (the binary getmaps are in getmaps.go).
 
 // osdFind answers `osd find <id>`: the OSD's addresses and fsid from the
 // OSD map, its host and container from its metadata (when it reports
@@ -290,14 +289,4 @@ func (e *Emulator) osdPoolGet(ctx context.Context, a args, f format) ([]byte, st
 		fmt.Fprintf(&b, "%s: %v\n", k, x)
 	}
 	return []byte(b.String()), "", nil
-}
-
-// getmap refuses a binary getmap: the domain API has the maps' content
-// but no encoder for Ceph's binary encoding (what `osd getmap` and the
-// others return is the map as the daemons encode it, which only Ceph's
-// own encoders produce faithfully).
-func getmap(what string) handler {
-	return func(e *Emulator, ctx context.Context, a args, f format) ([]byte, string, error) {
-		return nil, "", cmdError(syscall.EOPNOTSUPP, fmt.Sprintf("%s is Ceph's binary encoding of the map, and the emulator has no binary encoding of the memory model's maps (it needs Ceph's encoders); read the map as JSON instead", what))
-	}
 }
