@@ -53,9 +53,9 @@ func (d *pgDec) u64() uint64 {
 	return binary.LittleEndian.Uint64(d.b[d.p-8:])
 }
 
-func (d *pgDec) s32() int32  { return int32(d.u32()) }
-func (d *pgDec) s64() int64  { return int64(d.u64()) }
-func (d *pgDec) flag() bool  { return d.u8() != 0 }
+func (d *pgDec) s32() int32 { return int32(d.u32()) }
+func (d *pgDec) s64() int64 { return int64(d.u64()) }
+func (d *pgDec) flag() bool { return d.u8() != 0 }
 func (d *pgDec) fail(f string, a ...any) {
 	if d.err == nil {
 		d.err = fmt.Errorf("at %d: %s", d.p, fmt.Sprintf(f, a...))
