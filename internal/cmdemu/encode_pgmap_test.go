@@ -2,13 +2,17 @@ package cmdemu
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/cephapi/cephapi/ceph"
 )
 
 // pgDec decodes a PG map as PGMap::decode reads it, checking that every
@@ -403,4 +407,46 @@ func valueDiff(path string, a, b reflect.Value) string {
 		return fmt.Sprintf("%s: %v vs %v", path, a.Interface(), b.Interface())
 	}
 	return ""
+}
+
+// TestPGGetmapEmulated decodes the emulator's pg getmap (fed testdata/pg's
+// PGs and OSDs) and finds its pg dump's PG map, in every format (the
+// answer is binary in each, as the manager's), with the manager's status.
+func TestPGGetmapEmulated(t *testing.T) {
+	c, _ := loadPGs(t)
+	ctx := context.Background()
+	for _, format := range append(allFormats, "xml") {
+		res, err := c.Commands.Command(ctx, ceph.Command{Prefix: "pg getmap", Format: format})
+		if err != nil {
+			t.Fatalf("format %q: %v", format, err)
+		}
+		got, _, err := decodePGMap(res.Output)
+		if err != nil {
+			t.Fatalf("format %q: decoding: %v", format, err)
+		}
+		dump, err := c.Commands.Command(ctx, ceph.Command{Prefix: "pg dump", Format: "json"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d struct {
+			PGMap pgMapDump `json:"pg_map"`
+		}
+		if err := json.Unmarshal(dump.Output, &d); err != nil {
+			t.Fatal(err)
+		}
+		want := &d.PGMap
+		for i := range want.OSDStats {
+			want.OSDStats[i].Reporting = true // testdata/pg's OSD is up and in
+		}
+		want.Stamp = got.Stamp // the emulator's clock moved on
+		if len(want.PGStats) == 0 || len(want.OSDStats) == 0 {
+			t.Fatalf("pg dump has %d PGs, %d OSDs", len(want.PGStats), len(want.OSDStats))
+		}
+		if diff := pgMapDiff(got, want); diff != "" {
+			t.Errorf("format %q: pg getmap differs from pg dump: %s", format, diff)
+		}
+		if st := fmt.Sprintf("got pgmap version %d", want.Version); res.Status != st {
+			t.Errorf("format %q: status %q, want %q", format, res.Status, st)
+		}
+	}
 }
