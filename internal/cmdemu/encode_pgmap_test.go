@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	cephapi "github.com/cephapi/cephapi"
 	"github.com/cephapi/cephapi/ceph"
 )
 
@@ -125,7 +126,7 @@ func (d *pgDec) s32s() []int32 {
 }
 
 func (d *pgDec) pgMap() *pgMapDump {
-	m := &pgMapDump{}
+	m := &pgMapDump{PGStats: []pgStatDump{}, OSDStats: []osdStatDump{}}
 	end := d.start("PGMap", 8, 8)
 	m.Version = d.u64()
 	n := d.u32()
@@ -448,5 +449,57 @@ func TestPGGetmapEmulated(t *testing.T) {
 		if st := fmt.Sprintf("got pgmap version %d", want.Version); res.Status != st {
 			t.Errorf("format %q: status %q, want %q", format, res.Status, st)
 		}
+	}
+}
+
+// TestPGGetmapStates: PGs of other states (the high state bits of laggy,
+// an unknown PG, a stale one with its last reported sets, an erasure-coded
+// one with a missing shard) decode back to pg dump's PG map.
+func TestPGGetmapStates(t *testing.T) {
+	created := time.Date(2026, 12, 4, 21, 59, 54, 767010123, time.UTC)
+	m := &fxMaps{pgs: PGMap{Epoch: 9, Pools: []PoolPGs{
+		{ID: 1, Name: "r", PGNum: 4, Created: created, CreatedEpoch: 3, PGs: []PGPlacement{
+			{State: "active+clean", Up: []int{0, 1}, Acting: []int{0, 1}, Stats: PGStats{Objects: 2, Bytes: 10, Copies: 4}},
+			{State: "active+laggy", Up: []int{1, 0}, Acting: []int{1, 0}},
+			{State: "unknown"},
+			{State: "stale+active+undersized+degraded", Reported: []int{2}, Stats: PGStats{Objects: 1, Copies: 2, Degraded: 1}},
+		}},
+		{ID: 2, Name: "ec", PGNum: 1, Created: created, CreatedEpoch: 5, PGs: []PGPlacement{
+			{State: "active+undersized+degraded", Up: []int{0, crushNone, 1}, Acting: []int{0, crushNone, 1},
+				Stats: PGStats{Objects: 3, Bytes: 30, Copies: 9, Degraded: 3}},
+		}},
+	}}}
+	c := cephapi.New(&cephapi.Client{})
+	c.Commands = ceph.ValidatedCommander(New(c, WithMaps(m)))
+	ctx := context.Background()
+	res, err := c.Commands.Command(ctx, ceph.Command{Prefix: "pg getmap"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := decodePGMap(res.Output)
+	if err != nil {
+		t.Fatalf("decoding: %v", err)
+	}
+	dump, err := c.Commands.Command(ctx, ceph.Command{Prefix: "pg dump", Format: "json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		PGMap pgMapDump `json:"pg_map"`
+	}
+	if err := json.Unmarshal(dump.Output, &d); err != nil {
+		t.Fatal(err)
+	}
+	want := &d.PGMap
+	pgStateNames(t, want)
+	want.Stamp = got.Stamp
+	if len(want.PGStats) != 5 {
+		t.Fatalf("pg dump has %d PGs", len(want.PGStats))
+	}
+	if diff := pgMapDiff(got, want); diff != "" {
+		t.Errorf("pg getmap differs from pg dump: %s", diff)
+	}
+	if res.Status != "got pgmap version 9" {
+		t.Errorf("status %q", res.Status)
 	}
 }
