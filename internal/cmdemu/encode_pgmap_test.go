@@ -345,6 +345,10 @@ func TestPGMapGolden(t *testing.T) {
 	if d := pgMapDiff(dec, want); d != "" {
 		t.Errorf("the decoded real map differs from its pg dump: %s", d)
 	}
+	// Every utime_t: 13 per PG, the map's stamp.
+	if len(nsecs) != 13*len(dec.PGStats)+1 {
+		t.Errorf("%d stamps in the real map, want %d", len(nsecs), 13*len(dec.PGStats)+1)
+	}
 	masked := append([]byte(nil), real...)
 	for _, at := range nsecs {
 		n := binary.LittleEndian.Uint32(masked[at:])
@@ -353,6 +357,25 @@ func TestPGMapGolden(t *testing.T) {
 	got, err := encodePGMap(want)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Unmasked, the bytes differ in stamps' nanoseconds only.
+	inNsec := map[int]bool{}
+	for _, at := range nsecs {
+		for i := at; i < at+4; i++ {
+			inNsec[i] = true
+		}
+	}
+	diffs := 0
+	for i := range got {
+		if i < len(real) && got[i] != real[i] {
+			diffs++
+			if !inNsec[i] {
+				t.Fatalf("byte %d differs outside a stamp's nanoseconds", i)
+			}
+		}
+	}
+	if diffs == 0 {
+		t.Errorf("no stamp has digits below the microseconds: the mask is not needed")
 	}
 	if !bytes.Equal(got, masked) {
 		i := 0
