@@ -57,12 +57,12 @@ import (
 //     num_per_pool_omap_osds, s32 count of hb_pingtime entries.
 //
 // What pg dump's JSON prints of these is all the encoding carries but for
-// the stamps' nanoseconds below the microseconds (encoded as 0) and the
-// heartbeat ping times (pg dump leaves out network_ping_times' source,
-// hb_pingtime: encoded only when empty, as on a single-OSD cluster or the
-// model). The alerts, pool_statfs, object_location_counts and per-OSD
-// ping times the emulator never has; their encoding is refused unless
-// empty.
+// the stamps' nanoseconds below the microseconds (encoded as 0) and a
+// reporting OSD's own empty os_alerts entry (Reporting). The heartbeat
+// ping times (hb_pingtime, pg dump's network_ping_times) are empty on a
+// single-OSD cluster, the one checked, and in the model; so are the
+// alerts, pool_statfs and object_location_counts: they are encoded only
+// when empty (the encoding is refused otherwise).
 
 // pgMapDump is pg dump's pg_map: the input of encodePGMap.
 type pgMapDump struct {
