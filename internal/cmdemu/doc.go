@@ -9,7 +9,7 @@
 // acting set and object counts) comes from an optional Maps source
 // (WithMaps), which the memory transport passes and other transports do
 // not (their osd crush dump, osd map, pg map, pg dump and its _json
-// forms, pg debug and report answer EOPNOTSUPP).
+// forms, pg debug, pg getmap and report answer EOPNOTSUPP).
 //
 // Commands: health [detail], status, df [detail], osd tree [states...],
 // osd dump, osd ls, osd stat, osd df, osd pool ls [detail], osd lspools,
@@ -18,7 +18,7 @@
 // mds stat, mds compat show, pg dump_stuck, osd crush dump, osd map,
 // pg map, pg dump [all|summary|sum|delta|pools|osds|pgs|pgs_brief...],
 // pg dump_json, pg dump_pools_json, pg debug, report, the binary osd
-// getmap, osd getcrushmap and mon getmap, fsid, pg stat, mon stat, mon
+// getmap, osd getcrushmap, mon getmap and pg getmap, fsid, pg stat, mon stat, mon
 // dump, quorum_status, auth ls/list, auth get, auth export, auth
 // get-key/print-key, config-key ls/list/dump/get/exists, and the writes
 // osd in/out/down <ids|any|all>, osd reweight <id> <weight>, osd
@@ -30,9 +30,9 @@
 // carry (cephx secrets, the config-key store): a transport that has it
 // passes it with WithAuth and WithConfigKeys (the memory model does);
 // without it they answer EOPNOTSUPP (the REST transport). osd crush dump,
-// osd map, pg map, pg dump (and _json), pg debug and report need the
-// model's CRUSH and PG placement and per-PG object counts, passed with
-// WithMaps.
+// osd map, pg map, pg dump (and _json), pg debug, pg getmap and report
+// need the model's CRUSH and PG placement and per-PG object counts,
+// passed with WithMaps.
 //
 // Fidelity. testdata/ holds replies of a real 16.2.15 cluster in eight
 // states (captured with testdata/cap.py and reads.sh) and the golden tests
@@ -168,12 +168,27 @@
 //     needs only the domain's monitor map. An older
 //     epoch answers EOPNOTSUPP (osd getmap, osd getcrushmap) or ENOENT
 //     (mon getmap, as mon dump).
-//   - pg getmap answers EOPNOTSUPP. In 16.2.15 the manager answers it
-//     with its PGMap (every PG's and OSD's statistics, which the model
-//     does not keep), and no installed Ceph tool decodes a PG map file
-//     (ceph-dencoder has no type plugins here), so no encoding could be
-//     proved faithful. mds getmap is no command in 16.2.15 ("no valid
-//     command found"): it is refused as unknown, as there.
+//   - pg getmap answers the PG map as the 16.2.15 manager encodes it
+//     (PGMap::encode v8 with every feature: each PG's pg_stat_t v26, each
+//     OSD's osd_stat_t v14, the stamp, pool_statfs; encode_pgmap.go), in
+//     every format, with the manager's status "got pgmap version N". It
+//     is made of the pg dump PG map (above), so the two agree: version
+//     the OSD map epoch, PGs by pool and PG number (Ceph: its hash map's
+//     order, which its pg dump shares), stamps at pg dump's microseconds
+//     (a real map has nanoseconds), each up and in OSD with the empty
+//     os_alerts entry a reporting OSD sends for itself (an out OSD's
+//     zeroed stats have none), no heartbeat ping times (pg dump prints
+//     none), no pool_statfs. No installed Ceph tool decodes a PG map
+//     (ceph-dencoder has no type plugins here): testdata/pgmap holds a
+//     16.2.15 manager's pg getmap with the pg dump of the same version;
+//     the test's decoder walks that binary to its end, every struct's
+//     length consistent, and reads the pg dump's values (and the OSD's
+//     empty os_alerts entry) from it; the encoder fed that pg dump gives
+//     the real bytes but for the stamps' digits below the microseconds
+//     (masked), and the emulator's answer decodes to its own pg dump. It
+//     needs WithMaps (EOPNOTSUPP without). mds getmap is no command in
+//     16.2.15 ("no valid command found"): it is refused as unknown, as
+//     there.
 //   - testdata/cephx (cephx.sh, keys masked by capmask.py as they are
 //     read) holds the auth and config-key reads: every output, status line,
 //     errno and message matches byte for byte against a database of the

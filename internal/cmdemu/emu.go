@@ -123,7 +123,7 @@ func init() {
 		{Signature{"osd getmap", []Param{epoch}, "get OSD map", "osd", false}, (*Emulator).osdGetmap},
 		{Signature{"osd getcrushmap", []Param{epoch}, "get CRUSH map", "osd", false}, (*Emulator).osdGetcrushmap},
 		{Signature{"mon getmap", []Param{epoch}, "get monmap", "mon", false}, (*Emulator).monGetmap},
-		{Signature{"pg getmap", nil, "get binary pg map to -o/stdout", "pg", false}, getmap("pg getmap", pgGetmapWhy)},
+		{Signature{"pg getmap", nil, "get binary pg map to -o/stdout", "pg", false}, (*Emulator).pgGetmap},
 		{Signature{"fs dump", []Param{epoch}, "dump all CephFS status, optionally from epoch", "mds", false}, (*Emulator).fsDump},
 		{Signature{"mds stat", nil, "show MDS status", "mds", false}, (*Emulator).mdsStat},
 		{Signature{"mds compat show", nil, "show mds compatibility settings", "mds", false}, (*Emulator).mdsCompatShow},
@@ -277,7 +277,9 @@ var rawOutput = map[string]bool{"config-key get": true,
 	// JSON in every format (the manager's "json only" dumps), and replies
 	// that render their XML themselves (pg debug: a word before it;
 	// report: its status is the checksum of what it prints).
-	"pg dump_json": true, "pg dump_pools_json": true, "pg debug": true, "report": true}
+	"pg dump_json": true, "pg dump_pools_json": true, "pg debug": true, "report": true,
+	// The binary maps, the same bytes in every format.
+	"osd getmap": true, "osd getcrushmap": true, "mon getmap": true, "pg getmap": true}
 
 // args are a command's validated arguments.
 type args map[string]any

@@ -2,14 +2,16 @@ package cmdemu
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"syscall"
 )
 
 // The binary getmaps: the maps in Ceph's own encoding, as a 16.2.15
-// monitor returns them to a client with every feature (encode_crush.go,
-// encode_monmap.go, encode_osdmap.go). The output is binary in every
+// monitor (the manager, for pg getmap) returns them to a client with
+// every feature (encode_crush.go, encode_monmap.go, encode_osdmap.go,
+// encode_pgmap.go). The output is binary in every
 // format, as the monitor's: it ignores the format for these.
 
 // osdGetcrushmap answers `osd getcrushmap`: the CRUSH map with its rules;
@@ -56,19 +58,37 @@ func (e *Emulator) monGetmap(ctx context.Context, a args, f format) ([]byte, str
 	return b, fmt.Sprintf("got monmap epoch %d", s.MonMap.Epoch), nil
 }
 
-// getmap refuses a binary getmap the emulator has no encoder for.
-func getmap(what, why string) handler {
-	return func(e *Emulator, ctx context.Context, a args, f format) ([]byte, string, error) {
-		return nil, "", cmdError(syscall.EOPNOTSUPP, fmt.Sprintf("%s is Ceph's binary encoding of the map, and the emulator has no binary encoding of it: %s", what, why))
+// pgGetmap answers `pg getmap`: the PG map as the manager encodes it
+// (encode_pgmap.go), made of pg dump's PG map, so the two agree: the
+// same PGs (by pool and PG number, where the manager lists them in its
+// hash map's order) and OSDs, the stamps at pg dump's microseconds. The
+// status is the manager's.
+func (e *Emulator) pgGetmap(ctx context.Context, a args, f format) ([]byte, string, error) {
+	v, err := e.pgMapView(ctx, "pg getmap")
+	if err != nil {
+		return nil, "", err
 	}
+	j, err := encodeJSON(v.all(), jsonCompact)
+	if err != nil {
+		return nil, "", err
+	}
+	var m pgMapDump
+	if err := json.Unmarshal(j, &m); err != nil {
+		return nil, "", cmdError(syscall.EINVAL, "pg getmap: "+err.Error())
+	}
+	in := map[int32]bool{}
+	for _, o := range v.osds {
+		in[int32(o.id)] = o.in
+	}
+	for i := range m.OSDStats {
+		m.OSDStats[i].Reporting = in[m.OSDStats[i].OSD]
+	}
+	b, err := encodePGMap(&m)
+	if err != nil {
+		return nil, "", cmdError(syscall.EINVAL, "pg getmap: "+err.Error())
+	}
+	return b, fmt.Sprintf("got pgmap version %d", v.version), nil
 }
-
-// pgGetmapWhy is why pg getmap is refused. In 16.2.15 the manager answers
-// it with its PGMap (PGMap::encode: every PG's and OSD's statistics, the
-// pool sums and their deltas), which the model does not keep, and no Ceph
-// tool at hand decodes a PG map (ceph-dencoder needs its type plugins), so
-// no encoding could be checked to be faithful.
-const pgGetmapWhy = "the PG map is every PG's and OSD's I/O, log and scrub statistics, which the model does not keep, and no Ceph tool decodes a PG map file to check an encoding against"
 
 // osdGetmap answers `osd getmap`: the full OSD map, its CRUSH map embedded
 // (encode_osdmap.go).

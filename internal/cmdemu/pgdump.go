@@ -68,6 +68,7 @@ type poolRow struct {
 type osdRow struct {
 	id     int
 	up     bool
+	in     bool
 	upFrom int
 	class  string
 	stats  osd.OSDStats
@@ -178,7 +179,7 @@ func (e *Emulator) pgMapView(ctx context.Context, what string) (*pgView, error) 
 			if o.In == 0 {
 				st = osd.OSDStats{OSD: o.ID}
 			}
-			v.osds = append(v.osds, osdRow{id: o.ID, up: o.Up == 1, upFrom: o.UpFrom, class: o.Tree.DeviceClass, stats: st})
+			v.osds = append(v.osds, osdRow{id: o.ID, up: o.Up == 1, in: o.In != 0, upFrom: o.UpFrom, class: o.Tree.DeviceClass, stats: st})
 		}
 	}
 	sort.Slice(v.osds, func(i, j int) bool { return v.osds[i].id < v.osds[j].id })

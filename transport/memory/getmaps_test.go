@@ -2,6 +2,7 @@ package memory_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -241,9 +242,43 @@ func TestGetmapEpoch(t *testing.T) {
 	if _, err := c.Commands.Command(bg, ceph.Command{Prefix: "mon getmap", Args: map[string]any{"epoch": 2}}); err == nil {
 		t.Errorf("mon getmap epoch 2: no error")
 	}
-	for _, prefix := range []string{"pg getmap", "mds getmap"} {
-		if _, err := c.Commands.Command(bg, ceph.Command{Prefix: prefix}); err == nil {
-			t.Errorf("%s: no error", prefix)
+	if _, err := c.Commands.Command(bg, ceph.Command{Prefix: "mds getmap"}); err == nil {
+		t.Errorf("mds getmap: no error")
+	}
+	// pg getmap: the PG map of the OSD map's epoch (the model's PG map
+	// version), as the manager says it.
+	pg, err := c.Commands.Command(bg, ceph.Command{Prefix: "pg getmap"})
+	must(t, err)
+	if want := fmt.Sprintf("got pgmap version %d", ep); pg.Status != want {
+		t.Errorf("pg getmap status %q, want %q", pg.Status, want)
+	}
+	if len(pg.Output) < 14 || pg.Output[0] != 8 || pg.Output[1] != 8 ||
+		int(binary.LittleEndian.Uint32(pg.Output[2:]))+6 != len(pg.Output) ||
+		binary.LittleEndian.Uint64(pg.Output[6:]) != uint64(ep) {
+		t.Errorf("pg getmap is no PGMap v8 of version %d: % x", ep, pg.Output[:min(len(pg.Output), 16)])
+	}
+	// The binary maps are the same bytes in every format, XML included.
+	for _, prefix := range []string{"osd getmap", "osd getcrushmap", "mon getmap", "pg getmap"} {
+		a, err := c.Commands.Command(bg, ceph.Command{Prefix: prefix})
+		must(t, err)
+		for _, f := range []string{"json", "json-pretty", "xml", "xml-pretty"} {
+			b, err := c.Commands.Command(bg, ceph.Command{Prefix: prefix, Format: f})
+			if err != nil {
+				t.Errorf("%s in %s: %v", prefix, f, err)
+			} else if !bytes.Equal(unstamped(prefix, a.Output), unstamped(prefix, b.Output)) {
+				t.Errorf("%s in %s: other bytes", prefix, f)
+			}
 		}
 	}
+}
+
+// unstamped masks the PG map's stamp (the clock's time of each answer:
+// the utime_t before the empty pool_statfs that ends the map).
+func unstamped(prefix string, b []byte) []byte {
+	if prefix != "pg getmap" || len(b) < 12 {
+		return b
+	}
+	b = append([]byte(nil), b...)
+	copy(b[len(b)-12:len(b)-4], make([]byte, 8))
+	return b
 }
