@@ -195,12 +195,20 @@ func (s *Server) poolInfo(cl *call) (any, error) {
 	if ms, err := c.Monitors.Status(ctx); err == nil {
 		leader = ms.MonStatus.Name
 	}
-	// every OSD's metadata says bluestore (true for none, as Python's all())
+	// every OSD's metadata says bluestore (true for none, as Python's all()
+	// over the manager's osd_metadata, which holds the OSDs that booted:
+	// one that never did, up_from 0, has no metadata and is not asked)
 	allBlue := true
 	for _, o := range osds {
+		if o.UpFrom == 0 {
+			continue
+		}
 		d, err := c.OSDs.Get(ctx, o.ID)
 		if err != nil {
 			return nil, err
+		}
+		if len(d.OSDMetadata) == 0 {
+			continue
 		}
 		if d.OSDMetadata["osd_objectstore"] != "bluestore" {
 			allBlue = false

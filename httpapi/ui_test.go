@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -8,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/osd"
 	"github.com/cephapi/cephapi/transport/memory"
 )
 
@@ -126,5 +130,70 @@ func TestUIHelpers(t *testing.T) {
 		if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.want) {
 			t.Errorf("%s %s: %d %.300s, want %d with %q", tc.method, tc.path, w.Code, w.Body, tc.status, tc.want)
 		}
+	}
+}
+
+// bootOSDs adds OSDs to a cluster's list: never booted (up_from 0, never
+// asked for metadata, as the manager's osd_metadata has none), or booted
+// with the given object store.
+type bootOSDs struct {
+	osd.OSDs
+	t     *testing.T
+	extra map[int]string // id: object store, "" for never booted
+}
+
+func (b bootOSDs) List(ctx context.Context) ([]osd.OSD, error) {
+	list, err := b.OSDs.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for id, store := range b.extra {
+		o := list[0]
+		o.ID, o.OSD = id, id
+		o.UpFrom = 0
+		if store != "" {
+			o.UpFrom = 5
+		}
+		list = append(list, o)
+	}
+	return list, nil
+}
+
+func (b bootOSDs) Get(ctx context.Context, id int) (*osd.Details, error) {
+	store, ok := b.extra[id]
+	if !ok {
+		return b.OSDs.Get(ctx, id)
+	}
+	if store == "" {
+		b.t.Errorf("osd.%d never booted, and its metadata was asked for", id)
+		return nil, ceph.Errorf(ceph.NotFound, "osd", "no metadata")
+	}
+	return &osd.Details{OSDMetadata: map[string]string{"osd_objectstore": store}}, nil
+}
+
+// TestUIPoolInfoBlueStore checks is_all_bluestore: every OSD that booted
+// says bluestore, as the dashboard's all() over the manager's metadata.
+func TestUIPoolInfoBlueStore(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		extra map[int]string
+		want  bool
+	}{
+		{"the demo cluster", nil, true},
+		{"OSDs that never booted are not asked", map[int]string{90: "", 91: ""}, true},
+		{"a booted filestore OSD", map[int]string{90: "", 92: "filestore"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := memory.New()
+			c.OSDs = bootOSDs{c.OSDs, t, tc.extra}
+			f := newFixtureWith(t, c, nil)
+			w := f.do(req{method: "GET", path: "/ui-api/pool/info", token: f.admin})
+			var got struct {
+				AllBlue bool `json:"is_all_bluestore"`
+			}
+			if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &got) != nil || got.AllBlue != tc.want {
+				t.Fatalf("%d %s; want is_all_bluestore %v", w.Code, w.Body.String(), tc.want)
+			}
+		})
 	}
 }
