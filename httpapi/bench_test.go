@@ -100,13 +100,8 @@ func cachedClient(b testing.TB) *cephapi.Client {
 	if err != nil {
 		b.Fatal(err)
 	}
-	list, err := c.OSDs.List(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
 	c.Health = sameHealth{c.Health, min}
-	c.OSDs = sameOSDs{c.OSDs, list}
-	return c
+	return withCachedOSDs(b, c)
 }
 
 // BenchmarkHealthMinimalCached is GET /api/health/minimal when the
@@ -127,7 +122,12 @@ func BenchmarkOSDListCached(b *testing.B) {
 // bigCachedClient is a generated 10,000-OSD cluster (500 hosts of 20)
 // whose OSD list comes from a cache that never expires.
 func bigCachedClient(b testing.TB) *cephapi.Client {
-	c := memory.New(memory.WithGenerated(500, 20, 8))
+	return withCachedOSDs(b, memory.New(memory.WithGenerated(500, 20, 8)))
+}
+
+// withCachedOSDs answers c's OSD list with one value, as a caching
+// transport does.
+func withCachedOSDs(b testing.TB, c *cephapi.Client) *cephapi.Client {
 	list, err := c.OSDs.List(context.Background())
 	if err != nil {
 		b.Fatal(err)
@@ -158,12 +158,8 @@ func BenchmarkOSDListBigCached(b *testing.B) {
 // TestOSDPageBytes checks that a page built from kept element encodings is
 // what encoding the page gives, for several pages of one cached list.
 func TestOSDPageBytes(t *testing.T) {
-	c := memory.New(memory.WithGenerated(10, 5, 2))
-	list, err := c.OSDs.List(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.OSDs = sameOSDs{c.OSDs, list}
+	c := withCachedOSDs(t, memory.New(memory.WithGenerated(10, 5, 2)))
+	list := c.OSDs.(sameOSDs).list
 	f := newFixtureWith(t, c, nil)
 	for _, q := range []string{"offset=0&limit=10", "offset=0&limit=10", "offset=45&limit=10", "limit=3&sort=-host.name",
 		"search=host0003&sort=osd_stats.kb_used", "offset=100", "sort=-id&limit=2"} {

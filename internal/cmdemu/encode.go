@@ -1,8 +1,10 @@
 package cmdemu
 
 import (
+	"cmp"
 	"encoding/binary"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // enc appends values in Ceph's encoding (src/include/encoding.h):
@@ -46,44 +48,22 @@ func (e *enc) finish(at int) {
 	binary.LittleEndian.PutUint32(e.b[at-4:], uint32(len(e.b)-at))
 }
 
-// intStrMap encodes a map<int32,string>.
-func (e *enc) intStrMap(m map[int]string) {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	e.u32(uint32(len(keys)))
-	for _, k := range keys {
-		e.s32(int32(k))
-		e.str(m[k])
+// encodeMap encodes a map as a count and its pairs in key order.
+func encodeMap[K cmp.Ordered, V any](e *enc, m map[K]V, key func(K), val func(V)) {
+	e.u32(uint32(len(m)))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		key(k)
+		val(m[k])
 	}
 }
+
+func (e *enc) i32(v int) { e.s32(int32(v)) }
+
+// intStrMap encodes a map<int32,string>.
+func (e *enc) intStrMap(m map[int]string) { encodeMap(e, m, e.i32, e.str) }
 
 // strStrMap encodes a map<string,string>.
-func (e *enc) strStrMap(m map[string]string) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	e.u32(uint32(len(keys)))
-	for _, k := range keys {
-		e.str(k)
-		e.str(m[k])
-	}
-}
+func (e *enc) strStrMap(m map[string]string) { encodeMap(e, m, e.str, e.str) }
 
 // intIntMap encodes a map<int32,int32>.
-func (e *enc) intIntMap(m map[int]int) {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	e.u32(uint32(len(keys)))
-	for _, k := range keys {
-		e.s32(int32(k))
-		e.s32(int32(m[k]))
-	}
-}
+func (e *enc) intIntMap(m map[int]int) { encodeMap(e, m, e.i32, e.i32) }

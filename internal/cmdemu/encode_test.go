@@ -19,6 +19,11 @@ import (
 // crushFromDump reads an `osd crush dump` JSON of testdata/binmaps as the
 // emulator's CrushMap and rules.
 func crushFromDump(t *testing.T, name string) (*CrushMap, []ceph.CrushRule) {
+	return crushDumpIn(t, "binmaps", name)
+}
+
+// crushDumpIn reads an `osd crush dump` JSON of testdata/dir.
+func crushDumpIn(t *testing.T, dir, name string) (*CrushMap, []ceph.CrushRule) {
 	t.Helper()
 	var crush struct {
 		Devices []struct {
@@ -38,7 +43,7 @@ func crushFromDump(t *testing.T, name string) (*CrushMap, []ceph.CrushRule) {
 		} `json:"buckets"`
 		Rules []ceph.CrushRule `json:"rules"`
 	}
-	readJSON(t, "binmaps", name, &crush)
+	readJSON(t, dir, name, &crush)
 	m := &CrushMap{}
 	for _, d := range crush.Devices {
 		m.Devices = append(m.Devices, CrushDevice{d.ID, d.Name, d.Class})

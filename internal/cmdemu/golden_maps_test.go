@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -31,38 +32,11 @@ func (m *fxMaps) PGs(context.Context) (*PGMap, error)         { p := m.pgs; retu
 
 func loadMaps(t *testing.T, dir string) (*fxMaps, []ceph.CrushRule) {
 	t.Helper()
-	var crush struct {
-		Devices []struct {
-			ID    int    `json:"id"`
-			Name  string `json:"name"`
-			Class string `json:"class"`
-		} `json:"devices"`
-		Buckets []struct {
-			ID       int    `json:"id"`
-			Name     string `json:"name"`
-			TypeID   int    `json:"type_id"`
-			TypeName string `json:"type_name"`
-			Items    []struct {
-				ID     int   `json:"id"`
-				Weight int64 `json:"weight"`
-			} `json:"items"`
-		} `json:"buckets"`
-		Rules []ceph.CrushRule `json:"rules"`
-	}
-	readJSON(t, dir, "osd_crush_dump.json.out", &crush)
-	m := &fxMaps{}
-	for _, d := range crush.Devices {
-		m.crush.Devices = append(m.crush.Devices, CrushDevice{d.ID, d.Name, d.Class})
-	}
+	crush, rules := crushDumpIn(t, dir, "osd_crush_dump.json.out")
+	m := &fxMaps{crush: CrushMap{Devices: crush.Devices}}
 	// In reverse, to check the emulator orders them.
-	for i := len(crush.Buckets) - 1; i >= 0; i-- {
-		b := crush.Buckets[i]
-		cb := CrushBucket{ID: b.ID, Name: b.Name, Type: b.TypeName, TypeID: b.TypeID, Items: []CrushItem{}}
-		for _, it := range b.Items {
-			cb.Items = append(cb.Items, CrushItem{it.ID, it.Weight})
-		}
-		m.crush.Buckets = append(m.crush.Buckets, cb)
-	}
+	m.crush.Buckets = slices.Clone(crush.Buckets)
+	slices.Reverse(m.crush.Buckets)
 	var dump struct {
 		Epoch int `json:"epoch"`
 		Pools []struct {
@@ -92,7 +66,7 @@ func loadMaps(t *testing.T, dir string) (*fxMaps, []ceph.CrushRule) {
 		}
 		m.pgs.Pools = append(m.pgs.Pools, pp)
 	}
-	return m, crush.Rules
+	return m, rules
 }
 
 func TestGoldenMaps(t *testing.T) {
