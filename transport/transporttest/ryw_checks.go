@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cephapi/cephapi/ceph"
+	"github.com/cephapi/cephapi/rbd"
 )
 
 // readYourWritesChecks: a write is seen by the very next read of the same
@@ -20,6 +21,8 @@ var readYourWritesChecks = []check{
 	{"Config", checkRYWConfig},
 	{"CrushRules", checkRYWCrushRules},
 	{"ErasureCodeProfiles", checkRYWProfiles},
+	{"PoolUpdate", checkRYWPoolUpdate},
+	{"RBDImages", checkRYWImages},
 }
 
 // seenAtOnce fails the test unless read, called once right after a write,
@@ -139,7 +142,73 @@ func checkRYWConfig(ctx context.Context, t testing.TB, e *env) {
 			got, err := configValues(ctx, e, configOption)
 			return got["osd"] == v, fmt.Sprint(got), err
 		})
+		seenAtOnce(ctx, t, fmt.Sprintf("%s osd=%s in Config.List", configOption, v), func(ctx context.Context) (bool, string, error) {
+			opts, err := e.c.Config.List(ctx)
+			if err != nil {
+				return false, "", err
+			}
+			for _, o := range opts {
+				if o.Name == configOption {
+					return slices.Contains(o.Value, ceph.ConfigValue{Section: "osd", Value: v}), fmt.Sprint(o.Value), nil
+				}
+			}
+			return false, "not listed", nil
+		})
 	}
+}
+
+// checkRYWPoolUpdate: a pool's new quota is in the next Get and List.
+func checkRYWPoolUpdate(ctx context.Context, t testing.TB, e *env) {
+	name := uniqueName("rywq")
+	e.createPool(ctx, t, name, poolCreateOptions())
+	for _, q := range []int64{1000, 0} {
+		if _, err := e.c.Pools.Get(ctx, name, nil); err != nil {
+			must(t, err, "Pools.Get(%s)", name)
+		}
+		if _, _, err := poolListed(ctx, e, name); err != nil {
+			must(t, err, "Pools.List")
+		}
+		must(t, e.c.Pools.Update(ctx, name, &ceph.PoolUpdateOptions{QuotaMaxObjects: &q}), "Pools.Update(%s, max objects %d)", name, q)
+		seenAtOnce(ctx, t, fmt.Sprintf("pool %s max objects %d in Pools.Get", name, q), func(ctx context.Context) (bool, string, error) {
+			p, err := e.c.Pools.Get(ctx, name, nil)
+			if err != nil {
+				return false, "", err
+			}
+			return p.QuotaMaxObjects == q, fmt.Sprintf("quota_max_objects %d", p.QuotaMaxObjects), nil
+		})
+		seenAtOnce(ctx, t, fmt.Sprintf("pool %s max objects %d in Pools.List", name, q), func(ctx context.Context) (bool, string, error) {
+			ps, err := e.c.Pools.List(ctx, nil)
+			if err != nil {
+				return false, "", err
+			}
+			for _, p := range ps {
+				if p.PoolName == name {
+					return p.QuotaMaxObjects == q, fmt.Sprintf("quota_max_objects %d", p.QuotaMaxObjects), nil
+				}
+			}
+			return false, "not listed", nil
+		})
+	}
+}
+
+// checkRYWImages: an image is in its pool's list right after it was
+// created, and gone right after it was deleted.
+func checkRYWImages(ctx context.Context, t testing.TB, e *env) {
+	pool := rbdPool(ctx, t, e)
+	name := uniqueName("rywimg")
+	spec := rbd.ImageSpec{Pool: pool, Name: name}
+	createThenDelete(ctx, t, e, "RBD image", name,
+		func(ctx context.Context) (bool, string, error) {
+			imgs, err := e.c.RBD.Images.List(ctx, pool, nil)
+			if err != nil {
+				return false, "", err
+			}
+			return slices.ContainsFunc(imgs.Images, func(i rbd.Image) bool { return i.Name == name }), fmt.Sprintf("%d images", len(imgs.Images)), nil
+		},
+		func(ctx context.Context) error {
+			return e.c.RBD.Images.Create(ctx, spec, &rbd.CreateOptions{Size: 4 << 20, Features: []string{"layering"}})
+		},
+		func(ctx context.Context) error { return e.c.RBD.Images.Delete(ctx, spec) })
 }
 
 func checkRYWCrushRules(ctx context.Context, t testing.TB, e *env) {
