@@ -30,6 +30,17 @@ type fxMaps struct {
 func (m *fxMaps) CrushMap(context.Context) (*CrushMap, error) { c := m.crush; return &c, nil }
 func (m *fxMaps) PGs(context.Context) (*PGMap, error)         { p := m.pgs; return &p, nil }
 
+// capturedOSDDump is what the golden tests read of a captured osd dump:
+// the epoch and each pool's id, name and PG count.
+type capturedOSDDump struct {
+	Epoch int `json:"epoch"`
+	Pools []struct {
+		Pool  int    `json:"pool"`
+		Name  string `json:"pool_name"`
+		PGNum int    `json:"pg_num"`
+	} `json:"pools"`
+}
+
 func loadMaps(t *testing.T, dir string) (*fxMaps, []ceph.CrushRule) {
 	t.Helper()
 	crush, rules := crushDumpIn(t, dir, "osd_crush_dump.json.out")
@@ -37,14 +48,7 @@ func loadMaps(t *testing.T, dir string) (*fxMaps, []ceph.CrushRule) {
 	// In reverse, to check the emulator orders them.
 	m.crush.Buckets = slices.Clone(crush.Buckets)
 	slices.Reverse(m.crush.Buckets)
-	var dump struct {
-		Epoch int `json:"epoch"`
-		Pools []struct {
-			Pool  int    `json:"pool"`
-			Name  string `json:"pool_name"`
-			PGNum int    `json:"pg_num"`
-		} `json:"pools"`
-	}
+	var dump capturedOSDDump
 	readJSON(t, dir, "osd_dump.json.out", &dump)
 	var brief struct {
 		PGStats []struct {

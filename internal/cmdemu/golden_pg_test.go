@@ -51,14 +51,7 @@ type capturedPG struct {
 func loadPGs(t *testing.T) (*cephapi.Client, *Emulator) {
 	t.Helper()
 	const dir = "pg"
-	var dump struct {
-		Epoch int `json:"epoch"`
-		Pools []struct {
-			Pool  int    `json:"pool"`
-			Name  string `json:"pool_name"`
-			PGNum int    `json:"pg_num"`
-		} `json:"pools"`
-	}
+	var dump capturedOSDDump
 	readJSON(t, dir, "osd_dump.json.out", &dump)
 	var pg struct {
 		PGMap struct {
